@@ -1,0 +1,428 @@
+//! The evaluation document: one JSON shape for "here are the series, what is the verdict?",
+//! read by `rollguard evaluate`, `POST /v1/evaluate` and replay's NDJSON lines.
+//!
+//! ```json
+//! {"policy": "seed",
+//!  "metrics": {"error_rate": [0.4, 0.7, 6.2],
+//!              "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5}],
+//!              "conversion_rate": [0.029]},
+//!  "baseline": {"conversion_rate": 0.031},
+//!  "cohorts": {"baseline": {"conversion_rate": [0.031, 0.030]}, "pre": {}}}
+//! ```
+//! `metrics` are the canary's series. Parsing is in two steps: serde reads the shape (unknown
+//! fields are errors), then [`EvaluationDocument::into_observations`] checks every value and
+//! timestamp and names the first bad one by its path, e.g. `metrics.error_rate[2]`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use super::metric;
+use super::policy::{Policy, PolicyError};
+use super::rules::ConversionBaseline;
+use super::verdict::Inputs;
+
+/// A request to evaluate series against a policy.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationDocument {
+    /// A policy name, or an inline policy object (partial objects override the `seed` defaults).
+    /// Defaults to `seed`.
+    #[serde(default)]
+    pub policy: Option<PolicySpec>,
+    /// The canary's series by metric name, each oldest first.
+    #[serde(default)]
+    #[schema(example = json!({"error_rate": [0.4, 0.7, 6.2], "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5}], "conversion_rate": [0.029]}))]
+    pub metrics: BTreeMap<String, Vec<SeriesPoint>>,
+    /// Explicit baseline values; `conversion_rate` here wins over any cohort series.
+    #[serde(default)]
+    pub baseline: BaselineValues,
+    /// Series of the other cohorts: `baseline` (the stable version) and `pre` (before deploying).
+    #[serde(default)]
+    pub cohorts: CohortSeries,
+}
+
+/// Explicit baseline values.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineValues {
+    /// Baseline conversion rate, a fraction 0–1.
+    #[schema(minimum = 0, maximum = 1, example = 0.031)]
+    pub conversion_rate: Option<f64>,
+}
+
+/// Series of the non-canary cohorts, by metric name.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CohortSeries {
+    #[serde(default)]
+    pub baseline: BTreeMap<String, Vec<SeriesPoint>>,
+    #[serde(default)]
+    pub pre: BTreeMap<String, Vec<SeriesPoint>>,
+}
+
+/// A policy by name or inline.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum PolicySpec {
+    /// The name of a built-in or stored policy.
+    Name(String),
+    /// A policy object; fields it leaves out take the `seed` defaults.
+    Inline(Map<String, Value>),
+}
+
+impl PolicySpec {
+    /// Resolves the spec to a name and a policy; `lookup` finds named policies.
+    pub fn resolve(
+        &self,
+        lookup: impl FnOnce(&str) -> Option<Policy>,
+    ) -> Result<(String, Policy), PolicyError> {
+        match self {
+            PolicySpec::Name(name) => lookup(name)
+                .map(|p| (name.clone(), p))
+                .ok_or_else(|| PolicyError::Unknown(name.clone())),
+            PolicySpec::Inline(map) => {
+                Policy::from_partial_json(&Value::Object(map.clone())).map(|p| ("inline".into(), p))
+            }
+        }
+    }
+}
+
+/// One point of a series: a bare number, or a value with its RFC 3339 timestamp.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum SeriesPoint {
+    Value(f64),
+    Timed(TimedPoint),
+}
+
+/// A value with its timestamp.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimedPoint {
+    #[schema(example = "2026-11-24T10:00:00Z")]
+    pub ts: DateTime<Utc>,
+    pub value: f64,
+}
+
+impl SeriesPoint {
+    pub fn value(&self) -> f64 {
+        match self {
+            SeriesPoint::Value(v) => *v,
+            SeriesPoint::Timed(p) => p.value,
+        }
+    }
+}
+
+// Hand-written so that a wrong element says what was expected, rather than serde's
+// "data did not match any variant of untagged enum".
+impl<'de> Deserialize<'de> for SeriesPoint {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PointVisitor;
+        impl<'de> Visitor<'de> for PointVisitor {
+            type Value = SeriesPoint;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or an object {\"ts\": RFC 3339 time, \"value\": number}")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<SeriesPoint, E> {
+                Ok(SeriesPoint::Value(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<SeriesPoint, E> {
+                Ok(SeriesPoint::Value(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<SeriesPoint, E> {
+                Ok(SeriesPoint::Value(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SeriesPoint, A::Error> {
+                TimedPoint::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(SeriesPoint::Timed)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<SeriesPoint, A::Error> {
+                Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+            }
+        }
+        deserializer.deserialize_any(PointVisitor)
+    }
+}
+
+/// A bad value in an input, located by its path.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InputError {
+    /// Where, e.g. `metrics.error_rate[2]`.
+    pub field: String,
+    pub message: String,
+}
+
+/// A checked series: values oldest first, with their timestamps when every point had one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Series {
+    pub values: Vec<f64>,
+    pub times: Option<Vec<DateTime<Utc>>>,
+}
+
+impl Series {
+    /// Checks every value of `metric` and that timestamps, if any, strictly increase.
+    pub fn from_points(
+        path: &str,
+        metric: &str,
+        points: &[SeriesPoint],
+    ) -> Result<Self, InputError> {
+        let at = |i: usize, message: String| InputError {
+            field: format!("{path}[{i}]"),
+            message,
+        };
+        let timed = matches!(points.first(), Some(SeriesPoint::Timed(_)));
+        let mut values = Vec::with_capacity(points.len());
+        let mut times = Vec::with_capacity(if timed { points.len() } else { 0 });
+        for (i, point) in points.iter().enumerate() {
+            metric::check_value(metric, point.value()).map_err(|m| at(i, m))?;
+            match (point, timed) {
+                (SeriesPoint::Timed(p), true) => {
+                    if let Some(prev) = times.last()
+                        && p.ts <= *prev
+                    {
+                        return Err(at(
+                            i,
+                            format!(
+                                "timestamp {} is not after the previous point's {}",
+                                p.ts.to_rfc3339(),
+                                prev.to_rfc3339()
+                            ),
+                        ));
+                    }
+                    times.push(p.ts);
+                }
+                (SeriesPoint::Value(_), false) => {}
+                _ => {
+                    return Err(at(
+                        i,
+                        "a series must be all numbers or all {ts, value} points, not a mix".into(),
+                    ));
+                }
+            }
+            values.push(point.value());
+        }
+        Ok(Series {
+            values,
+            times: timed.then_some(times),
+        })
+    }
+}
+
+/// Checked series of one deployment, by cohort and metric.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Observations {
+    pub canary: BTreeMap<String, Series>,
+    pub baseline_cohort: BTreeMap<String, Series>,
+    pub pre: BTreeMap<String, Series>,
+    pub explicit_conversion_baseline: Option<f64>,
+}
+
+const EMPTY: &[f64] = &[];
+
+fn values<'a>(map: &'a BTreeMap<String, Series>, metric: &str) -> &'a [f64] {
+    map.get(metric).map_or(EMPTY, |s| &s.values)
+}
+
+impl Observations {
+    /// The slices the rules read.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            error_rate: values(&self.canary, metric::ERROR_RATE),
+            latency_p99: values(&self.canary, metric::LATENCY_P99),
+            conversion_rate: values(&self.canary, metric::CONVERSION_RATE),
+            conversion_baseline: ConversionBaseline {
+                explicit: self.explicit_conversion_baseline,
+                baseline_cohort: values(&self.baseline_cohort, metric::CONVERSION_RATE),
+                pre: values(&self.pre, metric::CONVERSION_RATE),
+            },
+        }
+    }
+}
+
+fn check_cohort(
+    prefix: &str,
+    series: BTreeMap<String, Vec<SeriesPoint>>,
+) -> Result<BTreeMap<String, Series>, InputError> {
+    series
+        .into_iter()
+        .map(|(name, points)| {
+            let path = format!("{prefix}.{name}");
+            if !metric::is_valid_metric_name(&name) {
+                return Err(InputError {
+                    field: path,
+                    message: format!("metric name '{name}' must match [a-z][a-z0-9_]{{0,63}}"),
+                });
+            }
+            let s = Series::from_points(&path, &name, &points)?;
+            Ok((name, s))
+        })
+        .collect()
+}
+
+impl EvaluationDocument {
+    /// Parses a document from JSON text; shape errors carry serde's line and column.
+    pub fn from_json(text: &str) -> Result<Self, InputError> {
+        serde_json::from_str(text).map_err(|e| InputError {
+            field: "document".into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Checks every series and value; the policy spec is returned unresolved.
+    pub fn into_observations(self) -> Result<(Option<PolicySpec>, Observations), InputError> {
+        if let Some(b) = self.baseline.conversion_rate {
+            metric::check_value(metric::CONVERSION_RATE, b).map_err(|message| InputError {
+                field: "baseline.conversion_rate".into(),
+                message,
+            })?;
+        }
+        let obs = Observations {
+            canary: check_cohort("metrics", self.metrics)?,
+            baseline_cohort: check_cohort("cohorts.baseline", self.cohorts.baseline)?,
+            pre: check_cohort("cohorts.pre", self.cohorts.pre)?,
+            explicit_conversion_baseline: self.baseline.conversion_rate,
+        };
+        Ok((self.policy, obs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn observe(text: &str) -> Result<Observations, InputError> {
+        EvaluationDocument::from_json(text)?
+            .into_observations()
+            .map(|(_, o)| o)
+    }
+
+    #[test]
+    fn the_documented_example_parses() {
+        let doc = r#"{"policy": "seed",
+            "metrics": {"error_rate": [0.4, 0.7, 6.2],
+                        "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5}],
+                        "conversion_rate": [0.029]},
+            "baseline": {"conversion_rate": 0.031}}"#;
+        let (policy, obs) = EvaluationDocument::from_json(doc)
+            .unwrap()
+            .into_observations()
+            .unwrap();
+        assert!(matches!(policy, Some(PolicySpec::Name(ref n)) if n == "seed"));
+        let inputs = obs.inputs();
+        assert_eq!(inputs.error_rate, [0.4, 0.7, 6.2]);
+        assert_eq!(inputs.latency_p99, [212.5]);
+        assert_eq!(inputs.conversion_baseline.explicit, Some(0.031));
+        assert_eq!(obs.canary["latency_p99"].times.as_ref().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn bad_values_are_named_by_metric_and_index() {
+        for (doc, field, needle) in [
+            (
+                r#"{"metrics": {"error_rate": [1, 2, -3]}}"#,
+                "metrics.error_rate[2]",
+                "negative",
+            ),
+            (
+                r#"{"metrics": {"error_rate": [101]}}"#,
+                "metrics.error_rate[0]",
+                "above 100",
+            ),
+            (
+                r#"{"metrics": {"conversion_rate": [0.5, 1.2]}}"#,
+                "metrics.conversion_rate[1]",
+                "above 1",
+            ),
+            (
+                r#"{"cohorts": {"pre": {"conversion_rate": [2]}}}"#,
+                "cohorts.pre.conversion_rate[0]",
+                "above 1",
+            ),
+            (
+                r#"{"baseline": {"conversion_rate": 3}}"#,
+                "baseline.conversion_rate",
+                "above 1",
+            ),
+            (
+                r#"{"metrics": {"Bad-Name": [1]}}"#,
+                "metrics.Bad-Name",
+                "must match",
+            ),
+        ] {
+            let err = observe(doc).unwrap_err();
+            assert_eq!(err.field, field, "{doc}");
+            assert!(err.message.contains(needle), "{doc}: {err}");
+        }
+    }
+
+    #[test]
+    fn timestamps_must_strictly_increase() {
+        let doc = r#"{"metrics": {"latency_p99": [
+            {"ts": "2026-11-24T10:00:00Z", "value": 1}, {"ts": "2026-11-24T10:01:00Z", "value": 1},
+            {"ts": "2026-11-24T10:01:00Z", "value": 1}]}}"#;
+        let err = observe(doc).unwrap_err();
+        assert_eq!(err.field, "metrics.latency_p99[2]");
+        assert!(err.message.contains("not after"), "{err}");
+    }
+
+    #[test]
+    fn numbers_and_points_cannot_be_mixed() {
+        let doc =
+            r#"{"metrics": {"latency_p99": [1, {"ts": "2026-11-24T10:00:00Z", "value": 1}]}}"#;
+        assert_eq!(observe(doc).unwrap_err().field, "metrics.latency_p99[1]");
+    }
+
+    #[test]
+    fn shape_errors_say_what_was_expected() {
+        for (doc, needle) in [
+            (
+                r#"{"metrics": {"error_rate": ["1"]}}"#,
+                "a number or an object",
+            ),
+            (
+                r#"{"metrics": {"error_rate": [{"ts": "yesterday", "value": 1}]}}"#,
+                "input contains invalid characters",
+            ),
+            (
+                r#"{"metrics": {"error_rate": [{"value": 1}]}}"#,
+                "missing field `ts`",
+            ),
+            (r#"{"metric": {}}"#, "unknown field `metric`"),
+            (
+                r#"{"metrics": {"error_rate": [1e999]}}"#,
+                "number out of range",
+            ),
+            (r#"{"metrics": "#, "EOF"),
+        ] {
+            let err = observe(doc).unwrap_err();
+            assert_eq!(err.field, "document");
+            assert!(err.message.contains(needle), "{doc}: {err}");
+        }
+    }
+
+    #[test]
+    fn policies_resolve_by_name_or_inline() {
+        let by_name = PolicySpec::Name("seed".into())
+            .resolve(Policy::builtin)
+            .unwrap();
+        assert_eq!(by_name, ("seed".to_string(), Policy::seed()));
+        let err = PolicySpec::Name("nope".into())
+            .resolve(Policy::builtin)
+            .unwrap_err();
+        assert!(matches!(err, PolicyError::Unknown(_)));
+        let inline: PolicySpec =
+            serde_json::from_str(r#"{"rules": {"error_rate": {"threshold": 2}}}"#).unwrap();
+        let (name, p) = inline.resolve(Policy::builtin).unwrap();
+        assert_eq!(
+            (name.as_str(), p.rules.error_rate.threshold),
+            ("inline", 2.0)
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! Metric names, their units, and the range each value must lie in.
+//!
+//! Units are part of the contract: error rate in percent (0–100), latency in milliseconds,
+//! conversion rate as a fraction (0–1). Every value that enters rollguard — through the CLI, the
+//! stateless evaluation document, or ingest — is checked here, so nothing downstream ever sees a
+//! NaN, an infinity or a value out of its metric's range.
+
+/// Error rate in percent, 0–100. Read by the `error_rate` rule.
+pub const ERROR_RATE: &str = "error_rate";
+/// p99 latency in milliseconds. Read by the `latency` rule.
+pub const LATENCY_P99: &str = "latency_p99";
+/// Conversion rate as a fraction, 0–1. Read by the `conversion` rule.
+pub const CONVERSION_RATE: &str = "conversion_rate";
+
+/// The metrics the built-in rules read, in rule order.
+pub const KNOWN_METRICS: [&str; 3] = [ERROR_RATE, LATENCY_P99, CONVERSION_RATE];
+
+/// Longest metric name accepted (`[a-z][a-z0-9_]{0,63}`).
+pub const MAX_METRIC_NAME_LEN: usize = 64;
+
+/// Whether `name` is an acceptable metric name: `[a-z][a-z0-9_]{0,63}`. Names other than the
+/// known three are stored for later rules and the dashboard.
+pub fn is_valid_metric_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= MAX_METRIC_NAME_LEN
+        && bytes[0].is_ascii_lowercase()
+        && bytes[1..]
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Checks one value of `metric`; the error says what is wrong with it, in words a caller can act on.
+pub fn check_value(metric: &str, value: f64) -> Result<(), String> {
+    if !value.is_finite() {
+        return Err(format!("value {value} is not a finite number"));
+    }
+    if value < 0.0 {
+        return Err(format!("value {value} is negative"));
+    }
+    match metric {
+        ERROR_RATE if value > 100.0 => Err(format!(
+            "error rate {value} is above 100 (error_rate is a percentage, 0-100)"
+        )),
+        CONVERSION_RATE if value > 1.0 => Err(format!(
+            "conversion rate {value} is above 1 (conversion_rate is a fraction, 0-1)"
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_names_follow_the_documented_pattern() {
+        for ok in ["error_rate", "latency_p99", "a", "rps", "queue_depth_2"] {
+            assert!(is_valid_metric_name(ok), "{ok}");
+        }
+        let too_long = "a".repeat(MAX_METRIC_NAME_LEN + 1);
+        for bad in [
+            "",
+            "Error",
+            "9lives",
+            "_x",
+            "a-b",
+            "a.b",
+            "é",
+            too_long.as_str(),
+        ] {
+            assert!(!is_valid_metric_name(bad), "{bad}");
+        }
+        assert!(is_valid_metric_name(&"a".repeat(MAX_METRIC_NAME_LEN)));
+    }
+
+    #[test]
+    fn ranges_follow_the_units() {
+        assert!(check_value(ERROR_RATE, 100.0).is_ok());
+        assert!(check_value(ERROR_RATE, 0.0).is_ok());
+        assert!(
+            check_value(ERROR_RATE, 100.000001)
+                .unwrap_err()
+                .contains("above 100")
+        );
+        assert!(check_value(CONVERSION_RATE, 1.0).is_ok());
+        assert!(
+            check_value(CONVERSION_RATE, 1.5)
+                .unwrap_err()
+                .contains("above 1")
+        );
+        assert!(check_value(LATENCY_P99, 1e9).is_ok());
+        assert!(check_value("rps", 1e12).is_ok());
+        for metric in KNOWN_METRICS.into_iter().chain(["rps"]) {
+            assert!(check_value(metric, -0.5).unwrap_err().contains("negative"));
+            assert!(
+                check_value(metric, f64::NAN)
+                    .unwrap_err()
+                    .contains("finite")
+            );
+            assert!(
+                check_value(metric, f64::INFINITY)
+                    .unwrap_err()
+                    .contains("finite")
+            );
+        }
+    }
+}

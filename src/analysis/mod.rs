@@ -1,0 +1,14 @@
+//! Pure analysis: series in, verdict out. No I/O, no async, no HTTP or SQL types — the hot path
+//! shared by the CLI, the service and replay.
+
+pub mod document;
+pub mod metric;
+pub mod policy;
+pub mod rules;
+pub mod stats;
+pub mod verdict;
+
+pub use document::{EvaluationDocument, InputError, Observations, PolicySpec, Series, SeriesPoint};
+pub use policy::{Policy, PolicyError};
+pub use rules::{BaselineSource, ConversionBaseline, RuleName, RuleOutcome, RuleStatus};
+pub use verdict::{Decision, Evaluation, Inputs, RuleReport, Verdict, evaluate};

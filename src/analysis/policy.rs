@@ -1,0 +1,261 @@
+//! Policies: which rules run and with which parameters, as data.
+//!
+//! A policy is plain serde data. Partial policies are accepted everywhere a policy is (inline in
+//! an evaluation document, in a file, through the API): they are deep-merged over the `seed`
+//! defaults, then the whole is parsed strictly — an unknown field anywhere is an error, so a typo
+//! like `treshold` can never silently fall back to a default.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// Name of the built-in policy that reproduces the seed document's rules exactly.
+pub const SEED: &str = "seed";
+
+/// The names of the built-in policies, which cannot be overwritten.
+pub const BUILTIN_NAMES: [&str; 1] = [SEED];
+
+/// Rule parameters for one policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub rules: Rules,
+}
+
+/// One entry per rule; a rule with `enabled: false` is not run and not reported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub error_rate: ErrorRateParams,
+    pub latency: LatencyParams,
+    pub conversion: ConversionParams,
+}
+
+/// Sustained error rate: the mean of the last `window` points is above `threshold` (percent).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRateParams {
+    pub enabled: bool,
+    /// Number of most recent points averaged; fewer points is `insufficient_data`.
+    #[schema(minimum = 1)]
+    pub window: usize,
+    /// Percent, 0–100; the rule triggers when the mean is strictly above it.
+    #[schema(minimum = 0, maximum = 100)]
+    pub threshold: f64,
+}
+
+/// Latency spike: the last point is above mean + `sigmas` × population standard deviation of all
+/// points except the last `exclude_recent`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyParams {
+    pub enabled: bool,
+    #[schema(minimum = 0)]
+    pub sigmas: f64,
+    /// Most recent points left out of the mean and standard deviation.
+    pub exclude_recent: usize,
+    /// Fewest points that must remain after excluding the recent ones; fewer is `insufficient_data`.
+    #[schema(minimum = 1)]
+    pub min_baseline_points: usize,
+}
+
+/// Conversion drop: the mean of the last `window` conversion points is below `min_ratio` × baseline.
+/// The baseline is `baseline.conversion_rate` when given, else the mean of the baseline cohort's
+/// conversion points, else the mean of the pre-deployment points.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConversionParams {
+    pub enabled: bool,
+    #[schema(minimum = 1)]
+    pub window: usize,
+    #[schema(exclusive_minimum = 0)]
+    pub min_ratio: f64,
+}
+
+/// Why a policy document was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("unknown policy '{0}' (built in: {builtins})", builtins = BUILTIN_NAMES.join(", "))]
+    Unknown(String),
+    #[error("invalid policy: {0}")]
+    Invalid(String),
+}
+
+impl Policy {
+    /// The seed document's rules with its constants (section 3.1).
+    pub fn seed() -> Self {
+        Policy {
+            rules: Rules {
+                error_rate: ErrorRateParams {
+                    enabled: true,
+                    window: 3,
+                    threshold: 5.0,
+                },
+                latency: LatencyParams {
+                    enabled: true,
+                    sigmas: 2.0,
+                    exclude_recent: 5,
+                    // The seed is silent here (numpy gives NaN and never fires on an empty slice);
+                    // two points are the fewest with a spread at all.
+                    min_baseline_points: 2,
+                },
+                conversion: ConversionParams {
+                    enabled: true,
+                    window: 1,
+                    min_ratio: 0.8,
+                },
+            },
+        }
+    }
+
+    /// A built-in policy by name.
+    pub fn builtin(name: &str) -> Option<Self> {
+        match name {
+            SEED => Some(Self::seed()),
+            _ => None,
+        }
+    }
+
+    /// Parses a full or partial policy object: fields present override the `seed` defaults.
+    pub fn from_partial_json(partial: &Value) -> Result<Self, PolicyError> {
+        if !partial.is_object() {
+            return Err(PolicyError::Invalid(
+                "a policy must be a JSON object".into(),
+            ));
+        }
+        let mut merged = serde_json::to_value(Self::seed()).expect("a policy serialises");
+        merge(&mut merged, partial);
+        let policy: Policy =
+            serde_json::from_value(merged).map_err(|e| PolicyError::Invalid(e.to_string()))?;
+        policy.validate()?;
+        Ok(policy)
+    }
+
+    /// Checks the parameters for values no rule can work with.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        let Rules {
+            error_rate,
+            latency,
+            conversion,
+        } = &self.rules;
+        let invalid = |msg: &str| Err(PolicyError::Invalid(msg.to_string()));
+        if error_rate.window == 0 {
+            return invalid("rules.error_rate.window must be at least 1");
+        }
+        if !(0.0..=100.0).contains(&error_rate.threshold) {
+            return invalid("rules.error_rate.threshold must be a percentage between 0 and 100");
+        }
+        if !(latency.sigmas.is_finite() && latency.sigmas >= 0.0) {
+            return invalid("rules.latency.sigmas must be a finite number >= 0");
+        }
+        if latency.min_baseline_points == 0 {
+            return invalid("rules.latency.min_baseline_points must be at least 1");
+        }
+        if conversion.window == 0 {
+            return invalid("rules.conversion.window must be at least 1");
+        }
+        if !(conversion.min_ratio.is_finite() && conversion.min_ratio > 0.0) {
+            return invalid("rules.conversion.min_ratio must be a finite number > 0");
+        }
+        Ok(())
+    }
+}
+
+/// Deep merge: objects merge key by key, anything else in `patch` replaces what is in `base`.
+fn merge(base: &mut Value, patch: &Value) {
+    match (base, patch) {
+        (Value::Object(base), Value::Object(patch)) => {
+            for (key, value) in patch {
+                match base.get_mut(key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        base.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (slot, value) => *slot = value.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn seed_holds_the_seed_documents_constants() {
+        let seed = Policy::builtin(SEED).unwrap();
+        assert_eq!(seed.rules.error_rate.window, 3);
+        assert_eq!(seed.rules.error_rate.threshold, 5.0);
+        assert_eq!(seed.rules.latency.sigmas, 2.0);
+        assert_eq!(seed.rules.latency.exclude_recent, 5);
+        assert_eq!(seed.rules.conversion.window, 1);
+        assert_eq!(seed.rules.conversion.min_ratio, 0.8);
+        assert!(seed.validate().is_ok());
+    }
+
+    #[test]
+    fn partial_policy_overrides_only_what_it_names() {
+        let p = Policy::from_partial_json(&json!({"rules": {"latency": {"sigmas": 3.0}}})).unwrap();
+        let mut expected = Policy::seed();
+        expected.rules.latency.sigmas = 3.0;
+        assert_eq!(p, expected);
+        assert_eq!(
+            Policy::from_partial_json(&json!({})).unwrap(),
+            Policy::seed()
+        );
+    }
+
+    #[test]
+    fn a_policy_round_trips_through_json() {
+        let mut p = Policy::seed();
+        p.rules.conversion.enabled = false;
+        let back = Policy::from_partial_json(&serde_json::to_value(&p).unwrap()).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_at_every_depth() {
+        for doc in [
+            json!({"rulez": {}}),
+            json!({"rules": {"latnecy": {}}}),
+            json!({"rules": {"error_rate": {"treshold": 2.0}}}),
+        ] {
+            let err = Policy::from_partial_json(&doc).unwrap_err().to_string();
+            assert!(err.contains("unknown field"), "{doc}: {err}");
+        }
+    }
+
+    #[test]
+    fn parameters_out_of_range_are_refused() {
+        for (doc, needle) in [
+            (json!({"rules": {"error_rate": {"window": 0}}}), "window"),
+            (
+                json!({"rules": {"error_rate": {"threshold": 120.0}}}),
+                "threshold",
+            ),
+            (json!({"rules": {"latency": {"sigmas": -1.0}}}), "sigmas"),
+            (
+                json!({"rules": {"latency": {"min_baseline_points": 0}}}),
+                "min_baseline_points",
+            ),
+            (
+                json!({"rules": {"conversion": {"min_ratio": 0.0}}}),
+                "min_ratio",
+            ),
+            (
+                json!({"rules": {"conversion": {"window": -1}}}),
+                "invalid value",
+            ),
+            (
+                json!({"rules": {"latency": {"enabled": "yes"}}}),
+                "invalid type",
+            ),
+            (json!([1, 2]), "JSON object"),
+        ] {
+            let err = Policy::from_partial_json(&doc).unwrap_err().to_string();
+            assert!(err.contains(needle), "{doc}: {err}");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Summary statistics over `&[f64]` that reproduce numpy's float64 results bit for bit.
+//!
+//! The `seed` policy must decide exactly as `reference/seed_rules.py` does, including at ties,
+//! so `mean` and `population_std` follow numpy's own algorithms rather than naive loops:
+//! `np.add.reduce` on a contiguous float64 array uses pairwise summation
+//! (`numpy/_core/src/umath/loops_utils.h.src`, `pairwise_sum`: sequential below 8 elements,
+//! eight interleaved accumulators up to a block of 128, recursive halving above), `np.mean` is
+//! that sum divided by n, and `np.std` (ddof = 0) is `sqrt(sum((x - mean)^2) / n)`
+//! (`numpy/_core/_methods.py`, `_var`). Pairwise summation also bounds the rounding error by
+//! O(ε log n), which is what makes these sums trustworthy on long series.
+
+/// numpy's `PW_BLOCKSIZE`: below this many elements one unrolled block is summed directly.
+const BLOCK: usize = 128;
+/// numpy's unroll factor: eight interleaved accumulators.
+const UNROLL: usize = 8;
+
+/// Sum of `f(x)` over `xs`, in numpy's pairwise order.
+#[inline]
+fn pairwise_sum_by(xs: &[f64], f: &impl Fn(f64) -> f64) -> f64 {
+    let n = xs.len();
+    if n < UNROLL {
+        // numpy starts from 0.0 and adds left to right.
+        let mut res = 0.0;
+        for &x in xs {
+            res += f(x);
+        }
+        res
+    } else if n <= BLOCK {
+        let mut r = [0.0; UNROLL];
+        for (acc, &x) in r.iter_mut().zip(&xs[..UNROLL]) {
+            *acc = f(x);
+        }
+        let whole = n - n % UNROLL;
+        for chunk in xs[UNROLL..whole].chunks_exact(UNROLL) {
+            for (acc, &x) in r.iter_mut().zip(chunk) {
+                *acc += f(x);
+            }
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for &x in &xs[whole..] {
+            res += f(x);
+        }
+        res
+    } else {
+        // Halve, keeping the first half a multiple of the unroll factor, as numpy does.
+        let mut half = n / 2;
+        half -= half % UNROLL;
+        pairwise_sum_by(&xs[..half], f) + pairwise_sum_by(&xs[half..], f)
+    }
+}
+
+/// Sum of `xs` exactly as `np.sum` computes it for a contiguous float64 array.
+pub fn sum(xs: &[f64]) -> f64 {
+    pairwise_sum_by(xs, &|x| x)
+}
+
+/// Arithmetic mean as `np.mean` computes it; `None` for an empty slice (numpy gives NaN).
+pub fn mean(xs: &[f64]) -> Option<f64> {
+    if xs.is_empty() {
+        None
+    } else {
+        Some(sum(xs) / xs.len() as f64)
+    }
+}
+
+/// Mean and population standard deviation (ddof = 0) as `np.mean` and `np.std` compute them;
+/// `None` for an empty slice.
+pub fn mean_and_population_std(xs: &[f64]) -> Option<(f64, f64)> {
+    let m = mean(xs)?;
+    let squares = pairwise_sum_by(xs, &|x| {
+        let d = x - m;
+        d * d
+    });
+    Some((m, (squares / xs.len() as f64).sqrt()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sum with a compensated (Kahan–Babuška–Neumaier) loop: an independent accurate reference.
+    fn neumaier(xs: &[f64]) -> f64 {
+        let (mut s, mut c) = (0.0f64, 0.0f64);
+        for &x in xs {
+            let t = s + x;
+            c += if s.abs() >= x.abs() {
+                (s - t) + x
+            } else {
+                (x - t) + s
+            };
+            s = t;
+        }
+        s + c
+    }
+
+    #[test]
+    fn empty_input_has_no_mean_rather_than_nan() {
+        assert_eq!(mean(&[]), None);
+        assert_eq!(mean_and_population_std(&[]), None);
+    }
+
+    #[test]
+    fn short_sums_run_left_to_right_from_zero() {
+        let xs = [0.1, 0.2, 0.3];
+        assert_eq!(sum(&xs).to_bits(), ((0.0 + 0.1) + 0.2 + 0.3f64).to_bits());
+    }
+
+    #[test]
+    fn unrolled_block_combines_accumulators_in_numpy_order() {
+        // Ten elements: eight accumulators, then the two leftovers added sequentially.
+        let xs: Vec<f64> = (1..=10).map(|i| 1.0 / i as f64).collect();
+        let r: Vec<f64> = xs[..8].to_vec();
+        let expected =
+            ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])) + xs[8] + xs[9];
+        assert_eq!(sum(&xs).to_bits(), expected.to_bits());
+    }
+
+    #[test]
+    fn long_sums_stay_close_to_a_compensated_sum() {
+        // 1e6 values with a large offset: naive summation drifts, pairwise stays within a few ulps.
+        let xs: Vec<f64> = (0..1_000_000u64)
+            .map(|i| 1e9 + ((i * 7919) % 1000) as f64 * 0.001)
+            .collect();
+        let exact = neumaier(&xs);
+        let rel = ((sum(&xs) - exact) / exact).abs();
+        assert!(rel < 1e-14, "relative error {rel}");
+    }
+
+    #[test]
+    fn std_of_a_constant_series_is_exactly_zero() {
+        for n in [1, 2, 7, 8, 9, 127, 128, 129, 1000] {
+            let xs = vec![250.0; n];
+            assert_eq!(mean_and_population_std(&xs), Some((250.0, 0.0)), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn std_matches_textbook_values() {
+        let (m, s) = mean_and_population_std(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).unwrap();
+        assert_eq!((m, s), (5.0, 2.0));
+    }
+}

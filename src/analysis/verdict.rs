@@ -1,0 +1,358 @@
+//! Running a policy over a set of series, and the verdict that comes out.
+//!
+//! [`evaluate`] is the hot path: numbers in, [`Evaluation`] out, no allocation beyond the rule
+//! list and no strings. [`Verdict`] is the reported form, with a one-line human message per rule;
+//! it is what the CLI prints and the API returns.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::policy::Policy;
+use super::rules::{self, BaselineSource, ConversionBaseline, RuleName, RuleOutcome, RuleStatus};
+
+/// The answer to "should this deployment be rolled back?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Every rule ran and passed.
+    Pass,
+    /// At least one rule triggered.
+    Rollback,
+    /// Nothing triggered, but at least one rule lacked data.
+    Inconclusive,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Pass => "pass",
+            Decision::Rollback => "rollback",
+            Decision::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// The series a policy reads, borrowed. Units: error rate in percent, latency in ms,
+/// conversion as a fraction; values already validated (see `metric::check_value`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Inputs<'a> {
+    pub error_rate: &'a [f64],
+    pub latency_p99: &'a [f64],
+    pub conversion_rate: &'a [f64],
+    pub conversion_baseline: ConversionBaseline<'a>,
+}
+
+/// What a policy concluded, with each enabled rule's numbers, in rule order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    pub decision: Decision,
+    pub rules: Vec<RuleOutcome>,
+}
+
+impl Evaluation {
+    /// The first rule that triggered, in rule order.
+    pub fn first_triggered(&self) -> Option<RuleName> {
+        self.rules
+            .iter()
+            .find(|r| r.status == RuleStatus::Triggered)
+            .map(|r| r.rule)
+    }
+}
+
+/// Combines rule statuses into a decision: any trigger rolls back, any gap is inconclusive.
+pub fn combine(statuses: impl IntoIterator<Item = RuleStatus>) -> Decision {
+    let mut decision = Decision::Pass;
+    for status in statuses {
+        match status {
+            RuleStatus::Triggered => return Decision::Rollback,
+            RuleStatus::InsufficientData => decision = Decision::Inconclusive,
+            RuleStatus::Passed => {}
+        }
+    }
+    decision
+}
+
+/// Runs every enabled rule of `policy` over `inputs`.
+pub fn evaluate(policy: &Policy, inputs: &Inputs<'_>) -> Evaluation {
+    let r = &policy.rules;
+    let mut outcomes = Vec::with_capacity(3);
+    if r.error_rate.enabled {
+        outcomes.push(rules::error_rate(&r.error_rate, inputs.error_rate));
+    }
+    if r.latency.enabled {
+        outcomes.push(rules::latency(&r.latency, inputs.latency_p99));
+    }
+    if r.conversion.enabled {
+        outcomes.push(rules::conversion(
+            &r.conversion,
+            inputs.conversion_rate,
+            &inputs.conversion_baseline,
+        ));
+    }
+    Evaluation {
+        decision: combine(outcomes.iter().map(|o| o.status)),
+        rules: outcomes,
+    }
+}
+
+/// The reported verdict: the decision, the policy that made it, and every rule's numbers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Verdict {
+    pub verdict: Decision,
+    /// The policy's name (`inline` for a policy given in the request).
+    pub policy: String,
+    pub rules: Vec<RuleReport>,
+}
+
+/// One rule's result as reported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RuleReport {
+    pub rule: RuleName,
+    pub status: RuleStatus,
+    /// The value compared with the threshold; null when the rule lacked data.
+    pub observed: Option<f64>,
+    pub threshold: Option<f64>,
+    /// Points the rule read.
+    pub points: usize,
+    /// One line for a person, e.g. "mean error rate of last 3 points 6.10% > 5.00%".
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub std_dev: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_source: Option<BaselineSource>,
+}
+
+impl Verdict {
+    pub fn new(policy_name: impl Into<String>, policy: &Policy, evaluation: &Evaluation) -> Self {
+        Verdict {
+            verdict: evaluation.decision,
+            policy: policy_name.into(),
+            rules: evaluation
+                .rules
+                .iter()
+                .map(|o| RuleReport::new(policy, o))
+                .collect(),
+        }
+    }
+}
+
+impl RuleReport {
+    fn new(policy: &Policy, o: &RuleOutcome) -> Self {
+        RuleReport {
+            rule: o.rule,
+            status: o.status,
+            observed: o.observed,
+            threshold: o.threshold,
+            points: o.points,
+            message: message(policy, o),
+            mean: o.mean,
+            std_dev: o.std_dev,
+            baseline: o.baseline,
+            baseline_source: o.baseline_source,
+        }
+    }
+}
+
+fn comparison(status: RuleStatus, above: bool) -> &'static str {
+    match (status == RuleStatus::Triggered, above) {
+        (true, true) => ">",
+        (false, true) => "<=",
+        (true, false) => "<",
+        (false, false) => ">=",
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn message(policy: &Policy, o: &RuleOutcome) -> String {
+    let (Some(observed), Some(threshold)) = (o.observed, o.threshold) else {
+        return insufficient_message(policy, o);
+    };
+    let cmp = |above| comparison(o.status, above);
+    match o.rule {
+        RuleName::ErrorRate => format!(
+            "mean error rate of last {} point{} {observed:.2}% {} {threshold:.2}%",
+            o.points,
+            plural(o.points),
+            cmp(true)
+        ),
+        RuleName::Latency => format!(
+            "last p99 latency {observed:.1} ms {} mean + {}σ = {threshold:.1} ms \
+             (mean {:.1} ms, σ {:.1} ms over {} point{})",
+            cmp(true),
+            policy.rules.latency.sigmas,
+            o.mean.unwrap_or_default(),
+            o.std_dev.unwrap_or_default(),
+            o.points - usize::from(policy.rules.latency.exclude_recent > 0),
+            plural(o.points),
+        ),
+        RuleName::Conversion => format!(
+            "conversion rate {observed:.4} {} {} × baseline {:.4} = {threshold:.4} (baseline from {})",
+            cmp(false),
+            policy.rules.conversion.min_ratio,
+            o.baseline.unwrap_or_default(),
+            source_words(o.baseline_source),
+        ),
+    }
+}
+
+fn source_words(source: Option<BaselineSource>) -> &'static str {
+    match source {
+        Some(BaselineSource::Explicit) => "baseline.conversion_rate",
+        Some(BaselineSource::BaselineCohort) => "the baseline cohort",
+        Some(BaselineSource::Pre) => "pre-deployment points",
+        None => "nowhere",
+    }
+}
+
+fn insufficient_message(policy: &Policy, o: &RuleOutcome) -> String {
+    match o.rule {
+        RuleName::ErrorRate => format!(
+            "{} error_rate point{}, need at least {}",
+            o.points,
+            plural(o.points),
+            o.needed
+        ),
+        RuleName::Latency => format!(
+            "{} latency_p99 point{}, need at least {} ({} baseline after excluding the last {})",
+            o.points,
+            plural(o.points),
+            o.needed.max(1),
+            policy.rules.latency.min_baseline_points,
+            policy.rules.latency.exclude_recent
+        ),
+        RuleName::Conversion if o.points < o.needed => format!(
+            "{} conversion_rate point{}, need at least {}",
+            o.points,
+            plural(o.points),
+            o.needed
+        ),
+        RuleName::Conversion => "no conversion baseline: give baseline.conversion_rate, \
+                                 or baseline or pre cohort conversion_rate points"
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed_inputs<'a>(
+        er: &'a [f64],
+        lat: &'a [f64],
+        conv: &'a [f64],
+        base: Option<f64>,
+    ) -> Inputs<'a> {
+        Inputs {
+            error_rate: er,
+            latency_p99: lat,
+            conversion_rate: conv,
+            conversion_baseline: ConversionBaseline {
+                explicit: base,
+                ..Default::default()
+            },
+        }
+    }
+
+    const CALM_LATENCY: [f64; 8] = [200.0, 210.0, 190.0, 205.0, 195.0, 200.0, 201.0, 199.0];
+
+    #[test]
+    fn all_rules_passing_is_a_pass() {
+        let e = evaluate(
+            &Policy::seed(),
+            &seed_inputs(&[0.4, 0.7, 1.2], &CALM_LATENCY, &[0.03], Some(0.031)),
+        );
+        assert_eq!(e.decision, Decision::Pass);
+        assert_eq!(e.rules.len(), 3);
+        assert_eq!(e.first_triggered(), None);
+    }
+
+    #[test]
+    fn any_trigger_is_a_rollback_even_when_others_lack_data() {
+        let e = evaluate(
+            &Policy::seed(),
+            &seed_inputs(&[0.4, 0.7, 6.2, 6.1, 6.0], &[], &[], None),
+        );
+        assert_eq!(e.decision, Decision::Rollback);
+        assert_eq!(e.first_triggered(), Some(RuleName::ErrorRate));
+    }
+
+    #[test]
+    fn missing_data_without_a_trigger_is_inconclusive() {
+        let e = evaluate(
+            &Policy::seed(),
+            &seed_inputs(&[0.4, 0.7, 1.0], &CALM_LATENCY, &[0.03], None),
+        );
+        assert_eq!(e.decision, Decision::Inconclusive);
+        assert_eq!(e.rules[2].status, RuleStatus::InsufficientData);
+    }
+
+    #[test]
+    fn disabled_rules_are_neither_run_nor_reported() {
+        let mut p = Policy::seed();
+        p.rules.conversion.enabled = false;
+        let e = evaluate(&p, &seed_inputs(&[0.4, 0.7, 1.0], &CALM_LATENCY, &[], None));
+        assert_eq!(e.decision, Decision::Pass);
+        assert_eq!(
+            e.rules.iter().map(|r| r.rule).collect::<Vec<_>>(),
+            [RuleName::ErrorRate, RuleName::Latency]
+        );
+    }
+
+    #[test]
+    fn messages_carry_the_numbers() {
+        let p = Policy::seed();
+        let e = evaluate(
+            &p,
+            &seed_inputs(
+                &[5.9, 6.2, 6.2],
+                &[100.0, 200.0, 1.0, 1.0, 1.0, 1.0, 300.0],
+                &[0.02],
+                Some(0.031),
+            ),
+        );
+        let v = Verdict::new("seed", &p, &e);
+        assert_eq!(
+            v.rules[0].message,
+            "mean error rate of last 3 points 6.10% > 5.00%"
+        );
+        assert_eq!(
+            v.rules[1].message,
+            "last p99 latency 300.0 ms > mean + 2σ = 250.0 ms (mean 150.0 ms, σ 50.0 ms over 2 points)"
+        );
+        assert_eq!(
+            v.rules[2].message,
+            "conversion rate 0.0200 < 0.8 × baseline 0.0310 = 0.0248 (baseline from baseline.conversion_rate)"
+        );
+        let e = evaluate(&p, &seed_inputs(&[1.0], &[1.0; 6], &[0.02], None));
+        let v = Verdict::new("seed", &p, &e);
+        assert_eq!(v.rules[0].message, "1 error_rate point, need at least 3");
+        assert_eq!(
+            v.rules[1].message,
+            "6 latency_p99 points, need at least 7 (2 baseline after excluding the last 5)"
+        );
+        assert!(v.rules[2].message.starts_with("no conversion baseline"));
+    }
+
+    #[test]
+    fn verdict_json_has_the_documented_shape() {
+        let p = Policy::seed();
+        let e = evaluate(&p, &seed_inputs(&[1.0, 1.0, 1.0], &[], &[], None));
+        let json = serde_json::to_value(Verdict::new("seed", &p, &e)).unwrap();
+        assert_eq!(json["verdict"], "inconclusive");
+        assert_eq!(json["policy"], "seed");
+        assert_eq!(json["rules"][0]["rule"], "error_rate");
+        assert_eq!(json["rules"][0]["status"], "passed");
+        assert_eq!(json["rules"][0]["observed"], 1.0);
+        assert_eq!(json["rules"][0]["threshold"], 5.0);
+        assert_eq!(json["rules"][0]["points"], 3);
+        assert_eq!(json["rules"][1]["status"], "insufficient_data");
+        assert!(json["rules"][1]["observed"].is_null());
+    }
+}
