@@ -1,6 +1,12 @@
 //! rollguard: a rollback decision service for progressive delivery.
 //!
-//! `analysis` is the pure rule engine; `cli` holds the command-line front ends.
+//! `analysis` is the pure rule engine; `store` the database behind one trait; `api` the HTTP
+//! service; `cli` the command-line front ends.
 
 pub mod analysis;
+pub mod api;
 pub mod cli;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod store;

@@ -1,10 +1,24 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use rollguard::cli::{Cli, Command, evaluate};
+use rollguard::cli::{Cli, Command, evaluate, serve};
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    let run_async = |fut: std::pin::Pin<Box<dyn Future<Output = anyhow::Result<()>>>>| {
+        let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+        match runtime.block_on(fut) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("rollguard: {e:#}");
+                ExitCode::FAILURE
+            }
+        }
+    };
+    match cli.command {
         Command::Evaluate(args) => evaluate::run(&args),
+        Command::Serve(args) => run_async(Box::pin(serve::serve(args))),
+        Command::Migrate(db) => run_async(Box::pin(serve::migrate(db))),
+        Command::Openapi => serve::print_openapi(),
     }
 }

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub mod evaluate;
+pub mod serve;
+
+use crate::config::{DatabaseArgs, ServeArgs};
 
 /// rollguard: answers "should this canary be rolled back?" with pass, rollback or inconclusive.
 #[derive(Debug, Parser)]
@@ -20,6 +23,12 @@ pub enum Command {
     ///
     /// Exit code: 0 pass, 1 rollback, 3 inconclusive, 2 bad input.
     Evaluate(EvaluateArgs),
+    /// Run the HTTP service (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Print the OpenAPI document.
+    Openapi,
 }
 
 #[derive(Debug, Args)]

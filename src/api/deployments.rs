@@ -1,0 +1,159 @@
+//! `/v1/deployments`: create, update, read and list deployments.
+
+use axum::Json as JsonResponse;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{Json, Path, Query};
+use super::{AppState, page_limit, parse_cursor};
+use crate::error::{ApiError, ErrorBody};
+use crate::model::{Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, check_name};
+
+/// Parses a deployment key from the path.
+pub fn key(raw: &str) -> Result<DeploymentKey, ApiError> {
+    DeploymentKey::parse(raw).map_err(|m| ApiError::bad_request("invalid_key", m))
+}
+
+/// Longest accepted service, environment, version, label key or label value.
+const MAX_FIELD_LEN: usize = 256;
+
+fn check_spec(spec: &DeploymentSpec) -> Result<(), ApiError> {
+    let fields = [
+        ("service", spec.service.as_deref()),
+        ("environment", spec.environment.as_deref()),
+        ("version", spec.version.as_deref()),
+    ];
+    let labels = spec.labels.iter().flat_map(|(k, v)| {
+        [
+            ("labels (key)", Some(k.as_str())),
+            ("labels (value)", Some(v.as_str())),
+        ]
+    });
+    for (name, value) in fields.into_iter().chain(labels) {
+        if let Some(v) = value
+            && (v.len() > MAX_FIELD_LEN || v.chars().any(char::is_control))
+        {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                format!("{name} must be at most {MAX_FIELD_LEN} bytes without control characters"),
+            ));
+        }
+    }
+    if spec.labels.len() > 64 {
+        return Err(ApiError::bad_request("invalid_body", "at most 64 labels"));
+    }
+    if let Some(p) = &spec.policy {
+        check_name("policy", p).map_err(|m| ApiError::bad_request("invalid_body", m))?;
+    }
+    Ok(())
+}
+
+/// Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
+#[utoipa::path(
+    put, path = "/v1/deployments/{key}", tag = "deployments",
+    params(("key" = String, Path, description = "Deployment key, `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$`", example = "checkout.production.v2-3-1")),
+    request_body = DeploymentSpec,
+    responses(
+        (status = 200, description = "Updated", body = Deployment),
+        (status = 201, description = "Created", body = Deployment),
+        (status = 400, description = "Bad key or body", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn put_deployment(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Json(spec): Json<DeploymentSpec>,
+) -> Result<(StatusCode, JsonResponse<Deployment>), ApiError> {
+    let key = key(&raw)?;
+    check_spec(&spec)?;
+    let (deployment, created) = state.store.put_deployment(&key, &spec).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, JsonResponse(deployment)))
+}
+
+/// One deployment, with its point count and latest verdict.
+#[utoipa::path(
+    get, path = "/v1/deployments/{key}", tag = "deployments",
+    params(("key" = String, Path, description = "Deployment key")),
+    responses(
+        (status = 200, body = Deployment),
+        (status = 400, description = "Bad key", body = ErrorBody),
+        (status = 404, description = "No such deployment", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn get_deployment(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<JsonResponse<Deployment>, ApiError> {
+    let key = key(&raw)?;
+    state
+        .store
+        .get_deployment(&key)
+        .await?
+        .map(JsonResponse)
+        .ok_or_else(|| ApiError::not_found(format!("no deployment '{key}'")))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only deployments of this service.
+    pub service: Option<String>,
+    /// Only deployments in this environment.
+    pub environment: Option<String>,
+    /// Page size, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A page of deployments, newest first.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeploymentPage {
+    pub deployments: Vec<Deployment>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Lists deployments, newest first.
+#[utoipa::path(
+    get, path = "/v1/deployments", tag = "deployments",
+    params(ListQuery),
+    responses(
+        (status = 200, body = DeploymentPage),
+        (status = 400, description = "Bad query string", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn list_deployments(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<JsonResponse<DeploymentPage>, ApiError> {
+    let limit = page_limit(q.limit)?;
+    let query = DeploymentQuery {
+        service: q.service,
+        environment: q.environment,
+        limit,
+        before_id: parse_cursor(q.cursor.as_deref())?,
+    };
+    let rows = state.store.list_deployments(&query).await?;
+    let next_cursor = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|(id, _)| id.to_string()))
+        .flatten();
+    Ok(JsonResponse(DeploymentPage {
+        deployments: rows.into_iter().map(|(_, d)| d).collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,172 @@
+//! The HTTP API (v1): one module per resource, each registering its handlers through utoipa so
+//! the served router and `openapi/openapi.json` come from the same code.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::analysis::{Policy, PolicyError};
+use crate::error::ApiError;
+use crate::model::PolicyRecord;
+use crate::store::Store;
+
+pub mod deployments;
+pub mod evaluate;
+pub mod extract;
+pub mod health;
+pub mod points;
+pub mod policies;
+pub mod verdicts;
+
+/// Limits on what one request may carry.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest request body, bytes.
+    pub max_body_bytes: usize,
+    /// Most points in one ingest batch.
+    pub max_batch_points: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 16 * 1024 * 1024,
+            max_batch_points: 50_000,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub limits: Limits,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        AppState {
+            store,
+            limits: Limits::default(),
+        }
+    }
+
+    /// A policy by name: built-in first (they cannot be shadowed), then stored.
+    pub async fn policy(&self, name: &str) -> Result<Option<PolicyRecord>, ApiError> {
+        if let Some(policy) = Policy::builtin(name) {
+            return Ok(Some(policies::builtin_record(name, policy)));
+        }
+        Ok(self.store.get_policy(name).await?)
+    }
+
+    /// Like [`AppState::policy`], but an unknown name is an `unknown_policy` error.
+    pub async fn require_policy(&self, name: &str) -> Result<PolicyRecord, ApiError> {
+        self.policy(name)
+            .await?
+            .ok_or_else(|| PolicyError::Unknown(name.to_string()).into())
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "rollguard",
+        description = "Rollback decisions for progressive delivery: ingest canary metrics, \
+                       ask for a verdict (pass, rollback or inconclusive) with its reasons.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    tags(
+        (name = "deployments", description = "Deployments and their metric points"),
+        (name = "verdicts", description = "Evaluations: stateless, or of stored series with an audit trail"),
+        (name = "policies", description = "Named, versioned rule parameters and environment defaults"),
+        (name = "health", description = "Liveness, readiness and the API document"),
+    )
+)]
+struct ApiDoc;
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(deployments::list_deployments))
+        .routes(routes!(
+            deployments::put_deployment,
+            deployments::get_deployment
+        ))
+        .routes(routes!(points::ingest_points))
+        .routes(routes!(evaluate::evaluate_document))
+        .routes(routes!(verdicts::create_verdict, verdicts::list_verdicts))
+        .routes(routes!(policies::list_policies))
+        .routes(routes!(policies::get_policy, policies::put_policy))
+        .routes(routes!(policies::list_environments))
+        .routes(routes!(
+            policies::get_environment,
+            policies::put_environment
+        ))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+}
+
+/// The OpenAPI document, as committed in `openapi/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = api_router().split_for_parts();
+    doc.paths
+        .paths
+        .insert("/openapi.json".to_string(), health::openapi_path_item());
+    doc
+}
+
+/// The whole service as an axum router.
+pub fn router(state: AppState) -> Router {
+    let limit = state.limits.max_body_bytes;
+    let (router, _) = api_router().split_for_parts();
+    router
+        .route("/openapi.json", axum::routing::get(health::openapi_json))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not accept that method",
+    )
+}
+
+/// Pagination cursors are the last row's id, as an opaque decimal string.
+pub(crate) fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, ApiError> {
+    cursor
+        .map(|c| {
+            c.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_query",
+                    format!("cursor '{c}' is not one this server issued"),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Checks a page size: 1..=500, default 50.
+pub(crate) fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(50),
+        Some(n @ 1..=500) => Ok(n),
+        Some(n) => Err(ApiError::bad_request(
+            "invalid_query",
+            format!("limit {n} must be between 1 and 500"),
+        )),
+    }
+}

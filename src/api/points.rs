@@ -1,0 +1,122 @@
+//! `POST /v1/deployments/{key}/points`: idempotent, all-or-nothing batch ingest.
+
+use axum::Json as JsonResponse;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::deployments::key;
+use super::extract::{Json, Path};
+use crate::analysis::metric;
+use crate::error::{ApiError, ErrorBody};
+use crate::model::{Cohort, Point};
+
+/// A batch of points for one deployment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngestRequest {
+    pub points: Vec<PointInput>,
+}
+
+/// One metric value at one time.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointInput {
+    /// `error_rate` (percent, 0–100), `latency_p99` (ms), `conversion_rate` (fraction, 0–1), or
+    /// any other name matching `[a-z][a-z0-9_]{0,63}` (stored, not yet read by a rule).
+    #[schema(example = "error_rate", pattern = "^[a-z][a-z0-9_]{0,63}$")]
+    pub metric: String,
+    /// RFC 3339 time.
+    #[schema(example = "2026-11-24T10:00:00Z")]
+    pub ts: DateTime<Utc>,
+    /// A finite, non-negative number in the metric's unit.
+    #[schema(example = 1.2, minimum = 0)]
+    pub value: f64,
+    /// Defaults to `canary`.
+    #[serde(default)]
+    pub cohort: Cohort,
+}
+
+/// How many points were stored (committed) by the request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct IngestResponse {
+    pub accepted: usize,
+}
+
+fn bad_point(index: usize, field: &str, message: String) -> ApiError {
+    ApiError::bad_request("invalid_point", format!("points[{index}]: {message}"))
+        .with_details(json!({"index": index, "field": format!("points[{index}].{field}")}))
+}
+
+/// Validates the whole batch before anything is stored; the first bad point is named.
+pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
+    points
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if !metric::is_valid_metric_name(&p.metric) {
+                return Err(bad_point(
+                    i,
+                    "metric",
+                    format!(
+                        "metric name '{}' must match [a-z][a-z0-9_]{{0,63}}",
+                        p.metric.chars().take(80).collect::<String>()
+                    ),
+                ));
+            }
+            metric::check_value(&p.metric, p.value).map_err(|m| bad_point(i, "value", m))?;
+            Ok(Point {
+                metric: p.metric,
+                cohort: p.cohort,
+                ts: p.ts,
+                value: p.value,
+            })
+        })
+        .collect()
+}
+
+/// Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
+/// the same (metric, cohort, ts) replaces its value, so re-sending a batch changes nothing. Any
+/// bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
+#[utoipa::path(
+    post, path = "/v1/deployments/{key}/points", tag = "deployments",
+    params(("key" = String, Path, description = "Deployment key")),
+    request_body(content = IngestRequest, example = json!({"points": [
+        {"metric": "error_rate", "ts": "2026-11-24T10:00:00Z", "value": 1.2, "cohort": "canary"},
+        {"metric": "latency_p99", "ts": "2026-11-24T10:00:00Z", "value": 212.5}]})),
+    responses(
+        (status = 200, body = IngestResponse),
+        (status = 400, description = "Bad key, body or point; nothing was stored", body = ErrorBody),
+        (status = 413, description = "Body or batch too large; nothing was stored", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 503, description = "Database unavailable; nothing was stored", body = ErrorBody),
+    )
+)]
+pub async fn ingest_points(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Json(req): Json<IngestRequest>,
+) -> Result<JsonResponse<IngestResponse>, ApiError> {
+    let key = key(&raw)?;
+    let max = state.limits.max_batch_points;
+    if req.points.len() > max {
+        return Err(ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!(
+                "{} points in one batch; the limit is {max}",
+                req.points.len()
+            ),
+        ));
+    }
+    let points = validate(req.points)?;
+    if !points.is_empty() {
+        state.store.ingest(&key, &points).await?;
+    }
+    Ok(JsonResponse(IngestResponse {
+        accepted: points.len(),
+    }))
+}

@@ -1,0 +1,200 @@
+//! `/v1/policies` (named, versioned rule parameters; built-ins are read-only) and
+//! `/v1/environments` (which policy an environment's deployments get by default).
+
+use axum::Json as JsonResponse;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::extract::{Json, Path};
+use crate::analysis::Policy;
+use crate::analysis::policy::BUILTIN_NAMES;
+use crate::error::{ApiError, ErrorBody};
+use crate::model::{EnvironmentPolicy, PolicyRecord, check_name};
+
+/// The record of a built-in policy (version 0, never stored).
+pub fn builtin_record(name: &str, policy: Policy) -> PolicyRecord {
+    PolicyRecord {
+        name: name.to_string(),
+        version: 0,
+        builtin: true,
+        policy,
+        created_at: None,
+    }
+}
+
+fn name(kind: &str, raw: &str) -> Result<(), ApiError> {
+    check_name(kind, raw).map_err(|m| ApiError::bad_request("invalid_name", m))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PolicyList {
+    /// Built-in policies first, then the latest version of each stored one.
+    pub policies: Vec<PolicyRecord>,
+}
+
+/// Lists built-in and stored policies.
+#[utoipa::path(
+    get, path = "/v1/policies", tag = "policies",
+    responses(
+        (status = 200, body = PolicyList),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn list_policies(
+    State(state): State<AppState>,
+) -> Result<JsonResponse<PolicyList>, ApiError> {
+    let mut policies: Vec<PolicyRecord> = BUILTIN_NAMES
+        .iter()
+        .filter_map(|n| Policy::builtin(n).map(|p| builtin_record(n, p)))
+        .collect();
+    policies.extend(state.store.list_policies().await?);
+    Ok(JsonResponse(PolicyList { policies }))
+}
+
+/// The latest version of a policy.
+#[utoipa::path(
+    get, path = "/v1/policies/{name}", tag = "policies",
+    params(("name" = String, Path, description = "Policy name, `^[a-z0-9][a-z0-9._-]{0,63}$`", example = "seed")),
+    responses(
+        (status = 200, body = PolicyRecord),
+        (status = 400, description = "Bad name", body = ErrorBody),
+        (status = 404, description = "No such policy", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn get_policy(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<JsonResponse<PolicyRecord>, ApiError> {
+    name("policy", &raw)?;
+    state
+        .policy(&raw)
+        .await?
+        .map(JsonResponse)
+        .ok_or_else(|| ApiError::not_found(format!("no policy '{raw}'")))
+}
+
+/// Stores a new version of a policy. The body is a full or partial policy: fields it leaves
+/// out take the `seed` defaults. Built-in policies are read-only.
+#[utoipa::path(
+    put, path = "/v1/policies/{name}", tag = "policies",
+    params(("name" = String, Path, description = "Policy name, `^[a-z0-9][a-z0-9._-]{0,63}$`", example = "strict")),
+    request_body(content = Policy, example = json!({"rules": {"error_rate": {"threshold": 2.0}, "latency": {"sigmas": 3.0}}})),
+    responses(
+        (status = 200, description = "A new version of an existing policy", body = PolicyRecord),
+        (status = 201, description = "Version 1 of a new policy", body = PolicyRecord),
+        (status = 400, description = "Bad name or policy", body = ErrorBody),
+        (status = 409, description = "Built-in policies are read-only", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn put_policy(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Json(body): Json<Value>,
+) -> Result<(StatusCode, JsonResponse<PolicyRecord>), ApiError> {
+    name("policy", &raw)?;
+    if BUILTIN_NAMES.contains(&raw.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "policy_read_only",
+            format!(
+                "'{raw}' is a built-in policy and cannot be changed; store yours under another name"
+            ),
+        ));
+    }
+    let policy = Policy::from_partial_json(&body)?;
+    let record = state.store.put_policy(&raw, &policy).await?;
+    let status = if record.version == 1 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, JsonResponse(record)))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EnvironmentList {
+    pub environments: Vec<EnvironmentPolicy>,
+}
+
+/// Which policy each environment's deployments get when they name none.
+#[utoipa::path(
+    get, path = "/v1/environments", tag = "policies",
+    responses(
+        (status = 200, body = EnvironmentList),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn list_environments(
+    State(state): State<AppState>,
+) -> Result<JsonResponse<EnvironmentList>, ApiError> {
+    let environments = state.store.list_environment_policies().await?;
+    Ok(JsonResponse(EnvironmentList { environments }))
+}
+
+/// An environment's default policy.
+#[utoipa::path(
+    get, path = "/v1/environments/{name}", tag = "policies",
+    params(("name" = String, Path, description = "Environment name", example = "production")),
+    responses(
+        (status = 200, body = EnvironmentPolicy),
+        (status = 400, description = "Bad name", body = ErrorBody),
+        (status = 404, description = "No default set for this environment", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn get_environment(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<JsonResponse<EnvironmentPolicy>, ApiError> {
+    name("environment", &raw)?;
+    state
+        .store
+        .get_environment_policy(&raw)
+        .await?
+        .map(JsonResponse)
+        .ok_or_else(|| ApiError::not_found(format!("no default policy for environment '{raw}'")))
+}
+
+/// The policy to set as an environment's default.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentRequest {
+    /// A built-in or stored policy name.
+    #[schema(example = "strict")]
+    pub policy: String,
+}
+
+/// Sets an environment's default policy; it must name an existing policy.
+#[utoipa::path(
+    put, path = "/v1/environments/{name}", tag = "policies",
+    params(("name" = String, Path, description = "Environment name", example = "production")),
+    request_body = EnvironmentRequest,
+    responses(
+        (status = 200, body = EnvironmentPolicy),
+        (status = 400, description = "Bad name, body or unknown policy", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn put_environment(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Json(req): Json<EnvironmentRequest>,
+) -> Result<JsonResponse<EnvironmentPolicy>, ApiError> {
+    name("environment", &raw)?;
+    name("policy", &req.policy)?;
+    state.require_policy(&req.policy).await?;
+    Ok(JsonResponse(
+        state
+            .store
+            .put_environment_policy(&raw, &req.policy)
+            .await?,
+    ))
+}

@@ -1,0 +1,286 @@
+//! Domain types shared by the store and the API: validated at the boundary, so a value of these
+//! types is always acceptable to store.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::analysis::{Decision, Observations, Policy, Series, Verdict};
+
+/// A deployment's caller-chosen key: `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct DeploymentKey(String);
+
+impl DeploymentKey {
+    pub const MAX_LEN: usize = 200;
+
+    pub fn parse(key: &str) -> Result<Self, String> {
+        let b = key.as_bytes();
+        let ok = !b.is_empty()
+            && b.len() <= Self::MAX_LEN
+            && b[0].is_ascii_alphanumeric()
+            && b[1..]
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || b"._:@-".contains(&c));
+        if ok {
+            Ok(DeploymentKey(key.to_string()))
+        } else {
+            Err(format!(
+                "deployment key '{}' must match ^[A-Za-z0-9][A-Za-z0-9._:@-]{{0,199}}$",
+                key.chars().take(210).collect::<String>()
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DeploymentKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A policy or environment name: `^[a-z0-9][a-z0-9._-]{0,63}$`.
+pub fn check_name(kind: &str, name: &str) -> Result<(), String> {
+    let b = name.as_bytes();
+    let ok = !b.is_empty()
+        && b.len() <= 64
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b[1..]
+            .iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"._-".contains(&c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{kind} name '{name}' must match ^[a-z0-9][a-z0-9._-]{{0,63}}$"
+        ))
+    }
+}
+
+/// Which side of the rollout a point describes.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Cohort {
+    /// The new version under test.
+    #[default]
+    Canary,
+    /// The stable version, side by side with the canary.
+    Baseline,
+    /// Before the deployment started.
+    Pre,
+}
+
+impl Cohort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cohort::Canary => "canary",
+            Cohort::Baseline => "baseline",
+            Cohort::Pre => "pre",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "canary" => Some(Cohort::Canary),
+            "baseline" => Some(Cohort::Baseline),
+            "pre" => Some(Cohort::Pre),
+            _ => None,
+        }
+    }
+}
+
+/// How a deployment ended, when known (for backtests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    RolledBack,
+    Promoted,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::RolledBack => "rolled_back",
+            Outcome::Promoted => "promoted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "rolled_back" => Some(Outcome::RolledBack),
+            "promoted" => Some(Outcome::Promoted),
+            _ => None,
+        }
+    }
+}
+
+/// A validated point ready to store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    pub metric: String,
+    pub cohort: Cohort,
+    pub ts: DateTime<Utc>,
+    pub value: f64,
+}
+
+/// A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentSpec {
+    #[schema(example = "checkout")]
+    pub service: Option<String>,
+    #[schema(example = "production")]
+    pub environment: Option<String>,
+    #[schema(example = "v2.3.1")]
+    pub version: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// The policy this deployment is judged by; when absent, its environment's default.
+    pub policy: Option<String>,
+    pub outcome: Option<Outcome>,
+}
+
+/// A stored deployment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Deployment {
+    pub key: String,
+    #[serde(flatten)]
+    pub spec: DeploymentSpec,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Points stored for this deployment, all metrics and cohorts.
+    pub points: i64,
+    /// The latest stored verdict, if any.
+    pub latest_verdict: Option<Decision>,
+    pub latest_verdict_at: Option<DateTime<Utc>>,
+}
+
+/// A verdict to record in the audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewVerdict {
+    pub as_of: Option<DateTime<Utc>>,
+    pub policy_version: Option<i64>,
+    /// Points read by the evaluation, and the time range they cover.
+    pub points: i64,
+    pub first_ts: Option<DateTime<Utc>>,
+    pub last_ts: Option<DateTime<Utc>>,
+    pub report: Verdict,
+}
+
+/// A verdict from the audit trail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StoredVerdict {
+    /// Its place in the audit trail; null when nothing was recorded (unknown deployment).
+    pub id: Option<i64>,
+    pub deployment: String,
+    pub evaluated_at: DateTime<Utc>,
+    /// Only points up to this time were read, when the request gave `at`.
+    pub as_of: Option<DateTime<Utc>>,
+    /// The stored policy's version; null for built-in and inline policies.
+    pub policy_version: Option<i64>,
+    /// Points read, and the time range they cover.
+    pub points: i64,
+    pub first_ts: Option<DateTime<Utc>>,
+    pub last_ts: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub report: Verdict,
+}
+
+/// One version of a named policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PolicyRecord {
+    pub name: String,
+    /// Starts at 1 and grows with each PUT; 0 for built-in policies.
+    pub version: i64,
+    pub builtin: bool,
+    pub policy: Policy,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// The default policy of an environment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EnvironmentPolicy {
+    pub environment: String,
+    pub policy: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Filters and page for listing deployments, newest first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeploymentQuery {
+    pub service: Option<String>,
+    pub environment: Option<String>,
+    pub limit: i64,
+    /// Return only deployments older than this id (the previous page's cursor).
+    pub before_id: Option<i64>,
+}
+
+/// Groups stored points (ordered by metric, cohort, time) into the series the rules read.
+pub fn observations(points: Vec<Point>) -> Observations {
+    let mut obs = Observations::default();
+    for p in points {
+        let cohort = match p.cohort {
+            Cohort::Canary => &mut obs.canary,
+            Cohort::Baseline => &mut obs.baseline_cohort,
+            Cohort::Pre => &mut obs.pre,
+        };
+        let series = cohort.entry(p.metric).or_insert_with(|| Series {
+            values: Vec::new(),
+            times: Some(Vec::new()),
+        });
+        series.values.push(p.value);
+        if let Some(times) = series.times.as_mut() {
+            times.push(p.ts);
+        }
+    }
+    obs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deployment_keys_follow_the_pattern() {
+        for ok in [
+            "checkout.production.v2-3-1",
+            "a",
+            "A9:b@c_d-e.f",
+            &"k".repeat(200),
+        ] {
+            assert!(DeploymentKey::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", ".x", "-x", "a/b", "a b", "é", &"k".repeat(201)] {
+            assert!(DeploymentKey::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_follow_the_pattern() {
+        assert!(check_name("policy", "strict-prod.v2").is_ok());
+        for bad in ["", "Strict", "-a", "a/b", &"a".repeat(65)] {
+            assert!(check_name("policy", bad).is_err(), "{bad}");
+        }
+    }
+}

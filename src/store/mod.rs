@@ -1,0 +1,162 @@
+//! Storage: one narrow trait, two implementations — Postgres (production) and SQLite (the
+//! embedded default, so `rollguard serve` runs on a fresh machine with no server). Both pass the
+//! same contract tests (`tests/it/store.rs`).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::analysis::Policy;
+use crate::model::{
+    Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy, NewVerdict,
+    Point, PolicyRecord, StoredVerdict,
+};
+
+mod postgres;
+mod sqlite;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// The default store when `DATABASE_URL` is unset: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://rollguard.db";
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached in time (down, restarting, pool exhausted).
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// Anything else the database reported; a bug or corrupted data, never a client mistake.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => StoreError::Unavailable(e),
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")) =>
+            {
+                // Postgres classes 08 (connection exception) and 57P (operator intervention:
+                // admin shutdown, crash shutdown, cannot connect now).
+                StoreError::Unavailable(e)
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the service stores. Writes that touch several rows are one transaction; a call
+/// that returns `Ok` has committed.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `postgres` or `sqlite`.
+    fn backend(&self) -> &'static str;
+    /// Applies pending migrations.
+    async fn migrate(&self) -> StoreResult<()>;
+    /// One round trip to the database.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Creates or replaces a deployment's descriptive fields; `true` when it was created.
+    async fn put_deployment(
+        &self,
+        key: &DeploymentKey,
+        spec: &DeploymentSpec,
+    ) -> StoreResult<(Deployment, bool)>;
+    async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>>;
+    /// Newest first, with each row's id for the next page's cursor.
+    async fn list_deployments(
+        &self,
+        query: &DeploymentQuery,
+    ) -> StoreResult<Vec<(i64, Deployment)>>;
+
+    /// Stores a batch of points atomically, creating the deployment if needed. Points are
+    /// unique by (metric, cohort, ts) within the batch; a stored point with the same
+    /// (metric, cohort, ts) gets the new value.
+    async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()>;
+    /// The deployment's points of `metrics` up to `until`, ordered by metric, cohort and time;
+    /// `None` when the deployment does not exist.
+    async fn series(
+        &self,
+        key: &DeploymentKey,
+        metrics: &[&str],
+        until: Option<DateTime<Utc>>,
+    ) -> StoreResult<Option<Vec<Point>>>;
+
+    /// Appends a verdict to the deployment's audit trail (the deployment must exist).
+    async fn record_verdict(
+        &self,
+        key: &DeploymentKey,
+        verdict: &NewVerdict,
+    ) -> StoreResult<StoredVerdict>;
+    /// Newest first; `before_id` pages.
+    async fn list_verdicts(
+        &self,
+        key: &DeploymentKey,
+        limit: i64,
+        before_id: Option<i64>,
+    ) -> StoreResult<Vec<StoredVerdict>>;
+
+    /// Stores a new version of a named policy.
+    async fn put_policy(&self, name: &str, policy: &Policy) -> StoreResult<PolicyRecord>;
+    /// The latest version of a stored policy.
+    async fn get_policy(&self, name: &str) -> StoreResult<Option<PolicyRecord>>;
+    /// The latest version of every stored policy, by name.
+    async fn list_policies(&self) -> StoreResult<Vec<PolicyRecord>>;
+
+    async fn put_environment_policy(
+        &self,
+        environment: &str,
+        policy: &str,
+    ) -> StoreResult<EnvironmentPolicy>;
+    async fn get_environment_policy(
+        &self,
+        environment: &str,
+    ) -> StoreResult<Option<EnvironmentPolicy>>;
+    async fn list_environment_policies(&self) -> StoreResult<Vec<EnvironmentPolicy>>;
+}
+
+/// Opens the store `url` names (`postgres://…` or `sqlite://…`) without migrating it.
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        anyhow::bail!(
+            "DATABASE_URL must start with postgres:// or sqlite:// (got a different scheme)"
+        )
+    }
+}
+
+/// Keeps the last point for each (metric, cohort, ts) of a batch, in first-seen order, so one
+/// bulk upsert never touches a row twice.
+pub fn dedupe_points(points: &[Point]) -> Vec<&Point> {
+    use std::collections::HashMap;
+    let mut last: HashMap<(&str, crate::model::Cohort, DateTime<Utc>), usize> =
+        HashMap::with_capacity(points.len());
+    for (i, p) in points.iter().enumerate() {
+        last.insert((p.metric.as_str(), p.cohort, p.ts), i);
+    }
+    if last.len() == points.len() {
+        return points.iter().collect();
+    }
+    points
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| last[&(p.metric.as_str(), p.cohort, p.ts)] == *i)
+        .map(|(_, p)| p)
+        .collect()
+}

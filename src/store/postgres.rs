@@ -1,0 +1,421 @@
+//! The Postgres store: the production backend. Bulk ingest is one `insert … select from unnest`
+//! statement per batch (not a row-at-a-time loop); reads are one indexed range scan.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::types::Json;
+use sqlx::{PgPool, Row};
+
+use super::{Store, StoreError, StoreResult, dedupe_points};
+use crate::analysis::{Decision, Policy, Verdict};
+use crate::model::{
+    Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
+    NewVerdict, Outcome, Point, PolicyRecord, StoredVerdict,
+};
+
+/// Postgres-backed [`Store`].
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.version, d.started_at, \
+    d.labels, d.policy, d.outcome, d.created_at, d.updated_at, \
+    (select count(*) from points p where p.deployment_id = d.id) as points, \
+    (select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict, \
+    (select v.evaluated_at from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_at";
+
+const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
+    v.first_ts, v.last_ts, v.report";
+
+impl PgStore {
+    /// Connects lazily: the pool opens connections on demand, so the service starts (and
+    /// `/readyz` reports the outage) while the database is down, and recovers by itself.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            // Fail fast when the database is gone rather than queueing callers indefinitely.
+            .acquire_timeout(Duration::from_secs(3))
+            .connect_lazy_with(options);
+        Ok(PgStore { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn deployment_id(
+        conn: &mut sqlx::PgConnection,
+        key: &DeploymentKey,
+    ) -> StoreResult<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("select id from deployments where key = $1")
+                .bind(key.as_str())
+                .fetch_optional(conn)
+                .await?,
+        )
+    }
+}
+
+fn parse_decision(s: &str) -> StoreResult<Decision> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| StoreError::Corrupt(format!("verdict '{s}'")))
+}
+
+fn deployment_from_row(row: &PgRow) -> StoreResult<(i64, Deployment)> {
+    let outcome: Option<String> = row.try_get("outcome")?;
+    let latest: Option<String> = row.try_get("latest_verdict")?;
+    let labels: Json<BTreeMap<String, String>> = row.try_get("labels")?;
+    Ok((
+        row.try_get("id")?,
+        Deployment {
+            key: row.try_get("key")?,
+            spec: DeploymentSpec {
+                service: row.try_get("service")?,
+                environment: row.try_get("environment")?,
+                version: row.try_get("version")?,
+                started_at: row.try_get("started_at")?,
+                labels: labels.0,
+                policy: row.try_get("policy")?,
+                outcome: outcome.as_deref().and_then(Outcome::parse),
+            },
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            points: row.try_get("points")?,
+            latest_verdict: latest.as_deref().map(parse_decision).transpose()?,
+            latest_verdict_at: row.try_get("latest_verdict_at")?,
+        },
+    ))
+}
+
+fn verdict_from_row(row: &PgRow) -> StoreResult<StoredVerdict> {
+    let report: Json<Verdict> = row.try_get("report")?;
+    Ok(StoredVerdict {
+        id: Some(row.try_get("id")?),
+        deployment: row.try_get("key")?,
+        evaluated_at: row.try_get("evaluated_at")?,
+        as_of: row.try_get("as_of")?,
+        policy_version: row
+            .try_get::<Option<i32>, _>("policy_version")?
+            .map(i64::from),
+        points: row.try_get("points")?,
+        first_ts: row.try_get("first_ts")?,
+        last_ts: row.try_get("last_ts")?,
+        report: report.0,
+    })
+}
+
+fn policy_from_row(row: &PgRow) -> StoreResult<PolicyRecord> {
+    let body: Json<Policy> = row.try_get("body")?;
+    Ok(PolicyRecord {
+        name: row.try_get("name")?,
+        version: i64::from(row.try_get::<i32, _>("version")?),
+        builtin: false,
+        policy: body.0,
+        created_at: Some(row.try_get("created_at")?),
+    })
+}
+
+fn environment_from_row(row: &PgRow) -> StoreResult<EnvironmentPolicy> {
+    Ok(EnvironmentPolicy {
+        environment: row.try_get("environment")?,
+        policy: row.try_get("policy")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("migrations/postgres")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Database(e.into()))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn put_deployment(
+        &self,
+        key: &DeploymentKey,
+        spec: &DeploymentSpec,
+    ) -> StoreResult<(Deployment, bool)> {
+        let mut tx = self.pool.begin().await?;
+        // `xmax = 0` is true only for a freshly inserted row: tells create from update in one trip.
+        let (id, created): (i64, bool) = sqlx::query_as(
+            "insert into deployments (key, service, environment, version, started_at, labels, policy, outcome)
+             values ($1, $2, $3, $4, $5, $6, $7, $8)
+             on conflict (key) do update set
+                 service = excluded.service, environment = excluded.environment,
+                 version = excluded.version, started_at = excluded.started_at,
+                 labels = excluded.labels, policy = excluded.policy, outcome = excluded.outcome,
+                 updated_at = now()
+             returning id, (xmax = 0) as created",
+        )
+        .bind(key.as_str())
+        .bind(&spec.service)
+        .bind(&spec.environment)
+        .bind(&spec.version)
+        .bind(spec.started_at)
+        .bind(Json(&spec.labels))
+        .bind(&spec.policy)
+        .bind(spec.outcome.map(Outcome::as_str))
+        .fetch_one(&mut *tx)
+        .await?;
+        let sql = format!("select {DEPLOYMENT_COLUMNS} from deployments d where d.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((deployment_from_row(&row)?.1, created))
+    }
+
+    async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>> {
+        let sql = format!("select {DEPLOYMENT_COLUMNS} from deployments d where d.key = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| deployment_from_row(&r).map(|(_, d)| d))
+            .transpose()
+    }
+
+    async fn list_deployments(&self, q: &DeploymentQuery) -> StoreResult<Vec<(i64, Deployment)>> {
+        let sql = format!(
+            "select {DEPLOYMENT_COLUMNS} from deployments d
+             where ($1::text is null or d.service = $1)
+               and ($2::text is null or d.environment = $2)
+               and ($3::bigint is null or d.id < $3)
+             order by d.id desc limit $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&q.service)
+            .bind(&q.environment)
+            .bind(q.before_id)
+            .bind(q.limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(deployment_from_row).collect()
+    }
+
+    async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()> {
+        let unique = dedupe_points(points);
+        let mut metrics = Vec::with_capacity(unique.len());
+        let mut cohorts = Vec::with_capacity(unique.len());
+        let mut times = Vec::with_capacity(unique.len());
+        let mut values = Vec::with_capacity(unique.len());
+        for p in unique {
+            metrics.push(p.metric.as_str());
+            cohorts.push(p.cohort.as_str());
+            times.push(p.ts);
+            values.push(p.value);
+        }
+        let mut tx = self.pool.begin().await?;
+        let id = match Self::deployment_id(&mut tx, key).await? {
+            Some(id) => id,
+            None => {
+                // Created on first ingest; a concurrent first ingest may win the race.
+                sqlx::query(
+                    "insert into deployments (key) values ($1) on conflict (key) do nothing",
+                )
+                .bind(key.as_str())
+                .execute(&mut *tx)
+                .await?;
+                Self::deployment_id(&mut tx, key).await?.ok_or_else(|| {
+                    StoreError::Corrupt("deployment vanished during ingest".into())
+                })?
+            }
+        };
+        // One statement for the whole batch; the primary key makes re-sent points replace.
+        sqlx::query(
+            "insert into points (deployment_id, metric, cohort, ts, value)
+             select $1, * from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[])
+             on conflict (deployment_id, metric, cohort, ts) do update set value = excluded.value",
+        )
+        .bind(id)
+        .bind(&metrics)
+        .bind(&cohorts)
+        .bind(&times)
+        .bind(&values)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn series(
+        &self,
+        key: &DeploymentKey,
+        metrics: &[&str],
+        until: Option<DateTime<Utc>>,
+    ) -> StoreResult<Option<Vec<Point>>> {
+        let mut conn = self.pool.acquire().await?;
+        let Some(id) = Self::deployment_id(&mut conn, key).await? else {
+            return Ok(None);
+        };
+        let rows: Vec<(String, String, DateTime<Utc>, f64)> = sqlx::query_as(
+            "select metric, cohort, ts, value from points
+             where deployment_id = $1 and metric = any($2) and ($3::timestamptz is null or ts <= $3)
+             order by metric, cohort, ts",
+        )
+        .bind(id)
+        .bind(metrics)
+        .bind(until)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.into_iter()
+            .map(|(metric, cohort, ts, value)| {
+                let cohort = Cohort::parse(&cohort)
+                    .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
+                Ok(Point {
+                    metric,
+                    cohort,
+                    ts,
+                    value,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
+    }
+
+    async fn record_verdict(
+        &self,
+        key: &DeploymentKey,
+        v: &NewVerdict,
+    ) -> StoreResult<StoredVerdict> {
+        let sql = format!(
+            "with v as (
+                 insert into verdicts (deployment_id, as_of, policy, policy_version, verdict, points, first_ts, last_ts, report)
+                 select d.id, $2, $3, $4, $5, $6, $7, $8, $9 from deployments d where d.key = $1
+                 returning *)
+             select {VERDICT_COLUMNS} from v join deployments d on d.id = v.deployment_id"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key.as_str())
+            .bind(v.as_of)
+            .bind(&v.report.policy)
+            .bind(v.policy_version.map(|x| x as i32))
+            .bind(v.report.verdict.as_str())
+            .bind(v.points)
+            .bind(v.first_ts)
+            .bind(v.last_ts)
+            .bind(Json(&v.report))
+            .fetch_one(&self.pool)
+            .await?;
+        verdict_from_row(&row)
+    }
+
+    async fn list_verdicts(
+        &self,
+        key: &DeploymentKey,
+        limit: i64,
+        before_id: Option<i64>,
+    ) -> StoreResult<Vec<StoredVerdict>> {
+        let sql = format!(
+            "select {VERDICT_COLUMNS} from verdicts v join deployments d on d.id = v.deployment_id
+             where d.key = $1 and ($2::bigint is null or v.id < $2)
+             order by v.id desc limit $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key.as_str())
+            .bind(before_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(verdict_from_row).collect()
+    }
+
+    async fn put_policy(&self, name: &str, policy: &Policy) -> StoreResult<PolicyRecord> {
+        let mut tx = self.pool.begin().await?;
+        // Serialise writers of one name so versions are gapless and never collide.
+        sqlx::query("select pg_advisory_xact_lock(hashtext('rollguard.policy.' || $1))")
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(
+            "insert into policies (name, version, body)
+             select $1, coalesce(max(version), 0) + 1, $2 from policies where name = $1
+             returning name, version, body, created_at",
+        )
+        .bind(name)
+        .bind(Json(policy))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        policy_from_row(&row)
+    }
+
+    async fn get_policy(&self, name: &str) -> StoreResult<Option<PolicyRecord>> {
+        let row = sqlx::query(
+            "select name, version, body, created_at from policies
+             where name = $1 order by version desc limit 1",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(policy_from_row).transpose()
+    }
+
+    async fn list_policies(&self) -> StoreResult<Vec<PolicyRecord>> {
+        let rows = sqlx::query(
+            "select distinct on (name) name, version, body, created_at from policies
+             order by name, version desc",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(policy_from_row).collect()
+    }
+
+    async fn put_environment_policy(
+        &self,
+        environment: &str,
+        policy: &str,
+    ) -> StoreResult<EnvironmentPolicy> {
+        let row = sqlx::query(
+            "insert into environment_policies (environment, policy) values ($1, $2)
+             on conflict (environment) do update set policy = excluded.policy, updated_at = now()
+             returning environment, policy, updated_at",
+        )
+        .bind(environment)
+        .bind(policy)
+        .fetch_one(&self.pool)
+        .await?;
+        environment_from_row(&row)
+    }
+
+    async fn get_environment_policy(
+        &self,
+        environment: &str,
+    ) -> StoreResult<Option<EnvironmentPolicy>> {
+        let row = sqlx::query(
+            "select environment, policy, updated_at from environment_policies where environment = $1",
+        )
+        .bind(environment)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(environment_from_row).transpose()
+    }
+
+    async fn list_environment_policies(&self) -> StoreResult<Vec<EnvironmentPolicy>> {
+        let rows = sqlx::query(
+            "select environment, policy, updated_at from environment_policies order by environment",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(environment_from_row).collect()
+    }
+}

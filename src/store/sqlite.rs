@@ -1,0 +1,457 @@
+//! The SQLite store: the embedded default. Timestamps are integer microseconds (UTC). Writes go
+//! through a one-connection pool, so they queue in the process instead of failing with
+//! SQLITE_BUSY; reads use their own pool and see committed data (WAL mode).
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::types::Json;
+use sqlx::{Row, SqlitePool};
+
+use super::{Store, StoreError, StoreResult, dedupe_points};
+use crate::analysis::{Decision, Policy, Verdict};
+use crate::model::{
+    Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
+    NewVerdict, Outcome, Point, PolicyRecord, StoredVerdict,
+};
+
+/// SQLite-backed [`Store`].
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    reader: SqlitePool,
+    writer: SqlitePool,
+}
+
+const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.version, d.started_at, \
+    d.labels, d.policy, d.outcome, d.created_at, d.updated_at, \
+    (select count(*) from points p where p.deployment_id = d.id) as points, \
+    (select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict, \
+    (select v.evaluated_at from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_at";
+
+const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
+    v.first_ts, v.last_ts, v.report";
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn from_micros(us: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(us)
+        .ok_or_else(|| StoreError::Corrupt(format!("timestamp {us}")))
+}
+
+fn opt_time(row: &SqliteRow, col: &str) -> StoreResult<Option<DateTime<Utc>>> {
+    row.try_get::<Option<i64>, _>(col)?
+        .map(from_micros)
+        .transpose()
+}
+
+fn time(row: &SqliteRow, col: &str) -> StoreResult<DateTime<Utc>> {
+    from_micros(row.try_get(col)?)
+}
+
+fn now() -> i64 {
+    micros(Utc::now())
+}
+
+fn parse_decision(s: &str) -> StoreResult<Decision> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| StoreError::Corrupt(format!("verdict '{s}'")))
+}
+
+fn deployment_from_row(row: &SqliteRow) -> StoreResult<(i64, Deployment)> {
+    let outcome: Option<String> = row.try_get("outcome")?;
+    let latest: Option<String> = row.try_get("latest_verdict")?;
+    let labels: Json<BTreeMap<String, String>> = row.try_get("labels")?;
+    Ok((
+        row.try_get("id")?,
+        Deployment {
+            key: row.try_get("key")?,
+            spec: DeploymentSpec {
+                service: row.try_get("service")?,
+                environment: row.try_get("environment")?,
+                version: row.try_get("version")?,
+                started_at: opt_time(row, "started_at")?,
+                labels: labels.0,
+                policy: row.try_get("policy")?,
+                outcome: outcome.as_deref().and_then(Outcome::parse),
+            },
+            created_at: time(row, "created_at")?,
+            updated_at: time(row, "updated_at")?,
+            points: row.try_get("points")?,
+            latest_verdict: latest.as_deref().map(parse_decision).transpose()?,
+            latest_verdict_at: opt_time(row, "latest_verdict_at")?,
+        },
+    ))
+}
+
+fn verdict_from_row(row: &SqliteRow) -> StoreResult<StoredVerdict> {
+    let report: Json<Verdict> = row.try_get("report")?;
+    Ok(StoredVerdict {
+        id: Some(row.try_get("id")?),
+        deployment: row.try_get("key")?,
+        evaluated_at: time(row, "evaluated_at")?,
+        as_of: opt_time(row, "as_of")?,
+        policy_version: row.try_get("policy_version")?,
+        points: row.try_get("points")?,
+        first_ts: opt_time(row, "first_ts")?,
+        last_ts: opt_time(row, "last_ts")?,
+        report: report.0,
+    })
+}
+
+fn policy_from_row(row: &SqliteRow) -> StoreResult<PolicyRecord> {
+    let body: Json<Policy> = row.try_get("body")?;
+    Ok(PolicyRecord {
+        name: row.try_get("name")?,
+        version: row.try_get("version")?,
+        builtin: false,
+        policy: body.0,
+        created_at: Some(time(row, "created_at")?),
+    })
+}
+
+fn environment_from_row(row: &SqliteRow) -> StoreResult<EnvironmentPolicy> {
+    Ok(EnvironmentPolicy {
+        environment: row.try_get("environment")?,
+        policy: row.try_get("policy")?,
+        updated_at: time(row, "updated_at")?,
+    })
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file `url` names, e.g. `sqlite://rollguard.db`.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit is on disk before it is acknowledged, even across power loss.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(3))
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(SqliteStore { reader, writer })
+    }
+
+    async fn deployment_id(
+        conn: &mut sqlx::SqliteConnection,
+        key: &DeploymentKey,
+    ) -> StoreResult<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("select id from deployments where key = ?1")
+                .bind(key.as_str())
+                .fetch_optional(conn)
+                .await?,
+        )
+    }
+
+    async fn deployment_by(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        id: i64,
+    ) -> StoreResult<Deployment> {
+        let sql = format!("select {DEPLOYMENT_COLUMNS} from deployments d where d.id = ?1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(conn)
+            .await?;
+        Ok(deployment_from_row(&row)?.1)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("migrations/sqlite")
+            .run(&self.writer)
+            .await
+            .map_err(|e| StoreError::Database(e.into()))
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("select 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    async fn put_deployment(
+        &self,
+        key: &DeploymentKey,
+        spec: &DeploymentSpec,
+    ) -> StoreResult<(Deployment, bool)> {
+        let mut tx = self.writer.begin().await?;
+        let existing = Self::deployment_id(&mut tx, key).await?;
+        let t = now();
+        let id: i64 = sqlx::query_scalar(
+            "insert into deployments (key, service, environment, version, started_at, labels, policy, outcome, created_at, updated_at)
+             values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+             on conflict (key) do update set
+                 service = excluded.service, environment = excluded.environment,
+                 version = excluded.version, started_at = excluded.started_at,
+                 labels = excluded.labels, policy = excluded.policy, outcome = excluded.outcome,
+                 updated_at = excluded.updated_at
+             returning id",
+        )
+        .bind(key.as_str())
+        .bind(&spec.service)
+        .bind(&spec.environment)
+        .bind(&spec.version)
+        .bind(spec.started_at.map(micros))
+        .bind(Json(&spec.labels))
+        .bind(&spec.policy)
+        .bind(spec.outcome.map(Outcome::as_str))
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await?;
+        let deployment = self.deployment_by(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok((deployment, existing.is_none()))
+    }
+
+    async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>> {
+        let sql = format!("select {DEPLOYMENT_COLUMNS} from deployments d where d.key = ?1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key.as_str())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| deployment_from_row(&r).map(|(_, d)| d))
+            .transpose()
+    }
+
+    async fn list_deployments(&self, q: &DeploymentQuery) -> StoreResult<Vec<(i64, Deployment)>> {
+        let sql = format!(
+            "select {DEPLOYMENT_COLUMNS} from deployments d
+             where (?1 is null or d.service = ?1)
+               and (?2 is null or d.environment = ?2)
+               and (?3 is null or d.id < ?3)
+             order by d.id desc limit ?4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&q.service)
+            .bind(&q.environment)
+            .bind(q.before_id)
+            .bind(q.limit)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(deployment_from_row).collect()
+    }
+
+    async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        let id = match Self::deployment_id(&mut tx, key).await? {
+            Some(id) => id,
+            None => {
+                let t = now();
+                sqlx::query_scalar(
+                    "insert into deployments (key, created_at, updated_at) values (?1, ?2, ?2) returning id",
+                )
+                .bind(key.as_str())
+                .bind(t)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        // SQLite has no array binds; inside one transaction a prepared statement per row is the
+        // fast path (no per-row commit, statement cached by sqlx).
+        for p in dedupe_points(points) {
+            sqlx::query(
+                "insert into points (deployment_id, metric, cohort, ts, value) values (?1, ?2, ?3, ?4, ?5)
+                 on conflict (deployment_id, metric, cohort, ts) do update set value = excluded.value",
+            )
+            .bind(id)
+            .bind(&p.metric)
+            .bind(p.cohort.as_str())
+            .bind(micros(p.ts))
+            .bind(p.value)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn series(
+        &self,
+        key: &DeploymentKey,
+        metrics: &[&str],
+        until: Option<DateTime<Utc>>,
+    ) -> StoreResult<Option<Vec<Point>>> {
+        let mut conn = self.reader.acquire().await?;
+        let Some(id) = Self::deployment_id(&mut conn, key).await? else {
+            return Ok(None);
+        };
+        let rows: Vec<(String, String, i64, f64)> = sqlx::query_as(
+            "select metric, cohort, ts, value from points
+             where deployment_id = ?1 and metric in (select value from json_each(?2))
+               and (?3 is null or ts <= ?3)
+             order by metric, cohort, ts",
+        )
+        .bind(id)
+        .bind(Json(metrics))
+        .bind(until.map(micros))
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.into_iter()
+            .map(|(metric, cohort, ts, value)| {
+                let cohort = Cohort::parse(&cohort)
+                    .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
+                Ok(Point {
+                    metric,
+                    cohort,
+                    ts: from_micros(ts)?,
+                    value,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
+    }
+
+    async fn record_verdict(
+        &self,
+        key: &DeploymentKey,
+        v: &NewVerdict,
+    ) -> StoreResult<StoredVerdict> {
+        let mut tx = self.writer.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into verdicts (deployment_id, evaluated_at, as_of, policy, policy_version, verdict, points, first_ts, last_ts, report)
+             select d.id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 from deployments d where d.key = ?1
+             returning id",
+        )
+        .bind(key.as_str())
+        .bind(now())
+        .bind(v.as_of.map(micros))
+        .bind(&v.report.policy)
+        .bind(v.policy_version)
+        .bind(v.report.verdict.as_str())
+        .bind(v.points)
+        .bind(v.first_ts.map(micros))
+        .bind(v.last_ts.map(micros))
+        .bind(Json(&v.report))
+        .fetch_one(&mut *tx)
+        .await?;
+        let sql = format!(
+            "select {VERDICT_COLUMNS} from verdicts v join deployments d on d.id = v.deployment_id where v.id = ?1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        verdict_from_row(&row)
+    }
+
+    async fn list_verdicts(
+        &self,
+        key: &DeploymentKey,
+        limit: i64,
+        before_id: Option<i64>,
+    ) -> StoreResult<Vec<StoredVerdict>> {
+        let sql = format!(
+            "select {VERDICT_COLUMNS} from verdicts v join deployments d on d.id = v.deployment_id
+             where d.key = ?1 and (?2 is null or v.id < ?2)
+             order by v.id desc limit ?3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key.as_str())
+            .bind(before_id)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(verdict_from_row).collect()
+    }
+
+    async fn put_policy(&self, name: &str, policy: &Policy) -> StoreResult<PolicyRecord> {
+        // The single writer connection serialises versions.
+        let row = sqlx::query(
+            "insert into policies (name, version, body, created_at)
+             select ?1, coalesce(max(version), 0) + 1, ?2, ?3 from policies where name = ?1
+             returning name, version, body, created_at",
+        )
+        .bind(name)
+        .bind(Json(policy))
+        .bind(now())
+        .fetch_one(&self.writer)
+        .await?;
+        policy_from_row(&row)
+    }
+
+    async fn get_policy(&self, name: &str) -> StoreResult<Option<PolicyRecord>> {
+        let row = sqlx::query(
+            "select name, version, body, created_at from policies
+             where name = ?1 order by version desc limit 1",
+        )
+        .bind(name)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.as_ref().map(policy_from_row).transpose()
+    }
+
+    async fn list_policies(&self) -> StoreResult<Vec<PolicyRecord>> {
+        let rows = sqlx::query(
+            "select name, version, body, created_at from policies p
+             where version = (select max(version) from policies q where q.name = p.name)
+             order by name",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(policy_from_row).collect()
+    }
+
+    async fn put_environment_policy(
+        &self,
+        environment: &str,
+        policy: &str,
+    ) -> StoreResult<EnvironmentPolicy> {
+        let row = sqlx::query(
+            "insert into environment_policies (environment, policy, updated_at) values (?1, ?2, ?3)
+             on conflict (environment) do update set policy = excluded.policy, updated_at = excluded.updated_at
+             returning environment, policy, updated_at",
+        )
+        .bind(environment)
+        .bind(policy)
+        .bind(now())
+        .fetch_one(&self.writer)
+        .await?;
+        environment_from_row(&row)
+    }
+
+    async fn get_environment_policy(
+        &self,
+        environment: &str,
+    ) -> StoreResult<Option<EnvironmentPolicy>> {
+        let row = sqlx::query(
+            "select environment, policy, updated_at from environment_policies where environment = ?1",
+        )
+        .bind(environment)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.as_ref().map(environment_from_row).transpose()
+    }
+
+    async fn list_environment_policies(&self) -> StoreResult<Vec<EnvironmentPolicy>> {
+        let rows = sqlx::query(
+            "select environment, policy, updated_at from environment_policies order by environment",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(environment_from_row).collect()
+    }
+}
