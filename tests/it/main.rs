@@ -1,6 +1,10 @@
-//! One integration-test binary: the CLI as a real process, the differential test against the
-//! numpy reference.
+//! One integration-test binary: the store contract on both backends, the HTTP API over real
+//! HTTP, the CLI and server as real processes, and the differential test against the numpy
+//! reference.
 
+mod api;
 mod cli;
+mod process;
 mod reference;
+mod store;
 mod support;

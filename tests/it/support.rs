@@ -29,3 +29,216 @@ pub fn python_with_numpy() -> PathBuf {
          or set ROLLGUARD_PYTHON"
     );
 }
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rollguard::api::{AppState, router};
+use rollguard::store::{self, Store};
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// Which store a test runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The Postgres server the tests use: `ROLLGUARD_TEST_DATABASE_URL`, else a `postgres://`
+/// `DATABASE_URL`, else the local server on 127.0.0.1:5432. `scripts/test` starts a throwaway
+/// cluster when none is up and exports its URL; without one the Postgres tests fail, loudly.
+pub fn postgres_admin_url() -> String {
+    std::env::var("ROLLGUARD_TEST_DATABASE_URL")
+        .ok()
+        .or_else(|| {
+            std::env::var("DATABASE_URL")
+                .ok()
+                .filter(|u| u.starts_with("postgres"))
+        })
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// Replaces the database name of a Postgres URL.
+pub fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let slash = base
+        .rfind('/')
+        .filter(|&i| i > "postgres://".len())
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{db}", &base[..slash]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// A fresh, empty database for one test; the SQLite file lives as long as this value.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub async fn test_db(backend: Backend) -> TestDb {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("rollguard.db").display());
+            TestDb {
+                url,
+                _dir: Some(dir),
+            }
+        }
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let admin = postgres_admin_url();
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+                panic!(
+                    "the Postgres tests need a server and none answered at {admin}: {e}. \
+                     Run scripts/test (it starts a throwaway cluster) or set ROLLGUARD_TEST_DATABASE_URL"
+                )
+            });
+            let name = format!(
+                "rg_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name}"
+            )))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            TestDb {
+                url: with_database(&admin, &name),
+                _dir: None,
+            }
+        }
+    }
+}
+
+/// A migrated store on a fresh database.
+pub async fn test_store(backend: Backend) -> (Arc<dyn Store>, TestDb) {
+    let db = test_db(backend).await;
+    let store = store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    (store, db)
+}
+
+/// The service on a free loopback port, in this process, over real HTTP.
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    /// Keeps the database (and a SQLite file's directory) alive as long as the server.
+    _db: TestDb,
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut AppState)) -> Self {
+        let (store, db) = test_store(backend).await;
+        let mut state = AppState::new(store);
+        configure(&mut state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
+        TestServer {
+            base,
+            client: reqwest::Client::new(),
+            _db: db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends a request with an optional JSON body; returns the status and the parsed JSON body.
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        let json = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{path}: body is not JSON ({e}): {text}"));
+        (status, json)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.call("GET", path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call("POST", path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call("PUT", path, Some(body)).await
+    }
+}
+
+/// Asserts an error response: status, code, and a fragment of the message.
+#[track_caller]
+pub fn assert_error(resp: &(u16, Value), status: u16, code: &str, fragment: &str) {
+    let (s, body) = resp;
+    assert_eq!(*s, status, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(fragment),
+        "message {message:?} lacks {fragment:?}"
+    );
+}
+
+/// Points at one-minute steps from 2026-11-24T10:00:00Z.
+pub fn minute_points(metric: &str, cohort: &str, values: &[f64]) -> Vec<Value> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            serde_json::json!({
+                "metric": metric, "cohort": cohort, "value": v,
+                "ts": minute(i),
+            })
+        })
+        .collect()
+}
+
+/// RFC 3339 time `i` minutes after 2026-11-24T10:00:00Z.
+pub fn minute(i: usize) -> String {
+    (chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap()
+        + chrono::Duration::minutes(i as i64))
+    .with_timezone(&chrono::Utc)
+    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Generates `#[tokio::test]` wrappers that run each named `async fn(Backend)` on both stores.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::support::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::support::Backend::Postgres).await })*
+        }
+    };
+}
+pub(crate) use on_both_backends;

@@ -1,0 +1,15 @@
+# Build: docker build -t rollguard .
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked --bin rollguard
+
+FROM debian:bookworm-slim
+RUN useradd --system --home /var/lib/rollguard --create-home rollguard
+COPY --from=build /src/target/release/rollguard /usr/local/bin/rollguard
+USER rollguard
+WORKDIR /var/lib/rollguard
+ENV ROLLGUARD_LISTEN=0.0.0.0:8080
+EXPOSE 8080
+ENTRYPOINT ["rollguard"]
+CMD ["serve"]

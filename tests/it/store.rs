@@ -1,0 +1,439 @@
+//! The store contract: every method, on both backends, with the same assertions.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rollguard::analysis::metric::KNOWN_METRICS;
+use rollguard::analysis::{Decision, Policy, Verdict, evaluate};
+use rollguard::model::{
+    Cohort, DeploymentKey, DeploymentQuery, DeploymentSpec, NewVerdict, Outcome, Point,
+};
+
+use crate::support::{Backend, on_both_backends, test_store};
+
+fn key(k: &str) -> DeploymentKey {
+    DeploymentKey::parse(k).unwrap()
+}
+
+fn t0() -> DateTime<Utc> {
+    "2026-11-24T10:00:00Z".parse().unwrap()
+}
+
+fn points(metric: &str, cohort: Cohort, values: &[f64]) -> Vec<Point> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &value)| Point {
+            metric: metric.into(),
+            cohort,
+            ts: t0() + Duration::minutes(i as i64),
+            value,
+        })
+        .collect()
+}
+
+fn verdict_report(decision_input: &[f64]) -> Verdict {
+    let policy = Policy::seed();
+    let inputs = rollguard::analysis::Inputs {
+        error_rate: decision_input,
+        ..Default::default()
+    };
+    Verdict::new("seed", &policy, &evaluate(&policy, &inputs))
+}
+
+async fn put_deployment_creates_then_replaces(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let spec = DeploymentSpec {
+        service: Some("checkout".into()),
+        environment: Some("production".into()),
+        version: Some("v2.3.1".into()),
+        started_at: Some(t0()),
+        labels: BTreeMap::from([("team".into(), "payments".into())]),
+        policy: Some("strict".into()),
+        outcome: None,
+    };
+    let (created, was_new) = store
+        .put_deployment(&key("checkout.prod.1"), &spec)
+        .await
+        .unwrap();
+    assert!(was_new);
+    assert_eq!(created.spec, spec);
+    assert_eq!((created.points, created.latest_verdict), (0, None));
+
+    let replacement = DeploymentSpec {
+        outcome: Some(Outcome::Promoted),
+        labels: BTreeMap::new(),
+        ..spec.clone()
+    };
+    let (updated, was_new) = store
+        .put_deployment(&key("checkout.prod.1"), &replacement)
+        .await
+        .unwrap();
+    assert!(!was_new);
+    assert_eq!(updated.spec, replacement);
+    assert_eq!(updated.created_at, created.created_at);
+    assert!(updated.updated_at >= created.updated_at);
+    let read = store
+        .get_deployment(&key("checkout.prod.1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read, updated);
+    assert!(store.get_deployment(&key("other")).await.unwrap().is_none());
+}
+
+async fn ingest_creates_the_deployment_and_reads_back_in_time_order(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("svc.staging.7");
+    let mut batch = points("latency_p99", Cohort::Canary, &[210.5, 199.25, 0.1 + 0.2]);
+    batch.reverse(); // arrival order must not matter
+    batch.extend(points("conversion_rate", Cohort::Baseline, &[0.031]));
+    batch.extend(points("error_rate", Cohort::Pre, &[0.5]));
+    batch.extend(points("rps", Cohort::Canary, &[1200.0]));
+    store.ingest(&k, &batch).await.unwrap();
+
+    let d = store
+        .get_deployment(&k)
+        .await
+        .unwrap()
+        .expect("created on first ingest");
+    assert_eq!(d.points, 6);
+    assert_eq!(d.spec, DeploymentSpec::default());
+
+    let series = store
+        .series(&k, &KNOWN_METRICS, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let summary: Vec<(&str, Cohort, f64)> = series
+        .iter()
+        .map(|p| (p.metric.as_str(), p.cohort, p.value))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("conversion_rate", Cohort::Baseline, 0.031),
+            ("error_rate", Cohort::Pre, 0.5),
+            ("latency_p99", Cohort::Canary, 210.5),
+            ("latency_p99", Cohort::Canary, 199.25),
+            ("latency_p99", Cohort::Canary, 0.1 + 0.2),
+        ],
+        "ordered by metric, cohort, time; values bit-exact; other metrics filtered out"
+    );
+    assert_eq!(series[2].ts, t0());
+    assert!(
+        store
+            .series(&key("unknown"), &KNOWN_METRICS, None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn reingesting_replaces_values_and_never_double_counts(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("idem");
+    let batch = points("error_rate", Cohort::Canary, &[1.0, 2.0, 3.0]);
+    store.ingest(&k, &batch).await.unwrap();
+    store.ingest(&k, &batch).await.unwrap();
+    assert_eq!(store.get_deployment(&k).await.unwrap().unwrap().points, 3);
+
+    // Same (metric, cohort, ts) with a new value replaces; another cohort is another point.
+    let mut update = points("error_rate", Cohort::Canary, &[9.0]);
+    update.extend(points("error_rate", Cohort::Baseline, &[4.0]));
+    store.ingest(&k, &update).await.unwrap();
+    let series = store
+        .series(&k, &["error_rate"], None)
+        .await
+        .unwrap()
+        .unwrap();
+    let values: Vec<(Cohort, f64)> = series.iter().map(|p| (p.cohort, p.value)).collect();
+    // Ordered by cohort name, then time.
+    assert_eq!(
+        values,
+        [
+            (Cohort::Baseline, 4.0),
+            (Cohort::Canary, 9.0),
+            (Cohort::Canary, 2.0),
+            (Cohort::Canary, 3.0)
+        ]
+    );
+}
+
+async fn duplicates_within_one_batch_keep_the_last_value(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("dups");
+    let mut batch = points("error_rate", Cohort::Canary, &[1.0, 2.0]);
+    batch.push(Point {
+        value: 7.0,
+        ..batch[0].clone()
+    });
+    store.ingest(&k, &batch).await.unwrap();
+    let series = store
+        .series(&k, &["error_rate"], None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        series.iter().map(|p| p.value).collect::<Vec<_>>(),
+        [7.0, 2.0]
+    );
+}
+
+async fn series_as_of_a_time_reads_only_earlier_points(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("asof");
+    store
+        .ingest(
+            &k,
+            &points("error_rate", Cohort::Canary, &[1.0, 2.0, 3.0, 4.0]),
+        )
+        .await
+        .unwrap();
+    let until = t0() + Duration::minutes(2);
+    let series = store
+        .series(&k, &["error_rate"], Some(until))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        series.iter().map(|p| p.value).collect::<Vec<_>>(),
+        [1.0, 2.0, 3.0],
+        "inclusive bound"
+    );
+}
+
+async fn timestamps_keep_microseconds(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("micro");
+    let ts: DateTime<Utc> = "2026-11-24T10:00:00.123456Z".parse().unwrap();
+    let p = Point {
+        metric: "error_rate".into(),
+        cohort: Cohort::Canary,
+        ts,
+        value: 1.0,
+    };
+    store.ingest(&k, &[p]).await.unwrap();
+    let series = store
+        .series(&k, &["error_rate"], None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(series[0].ts, ts);
+}
+
+async fn verdicts_are_an_append_only_trail_newest_first(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("trail");
+    store
+        .ingest(&k, &points("error_rate", Cohort::Canary, &[1.0]))
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (i, series) in [[1.0, 1.0, 1.0], [9.0, 9.0, 9.0], [1.0, 2.0, 3.0]]
+        .iter()
+        .enumerate()
+    {
+        let v = NewVerdict {
+            as_of: (i == 1).then(t0),
+            policy_version: Some(i as i64 + 1),
+            points: 3,
+            first_ts: Some(t0()),
+            last_ts: Some(t0() + Duration::minutes(2)),
+            report: verdict_report(series),
+        };
+        let stored = store.record_verdict(&k, &v).await.unwrap();
+        assert_eq!(
+            (
+                stored.deployment.as_str(),
+                stored.as_of,
+                stored.policy_version
+            ),
+            ("trail", v.as_of, v.policy_version)
+        );
+        assert_eq!(stored.report, v.report);
+        ids.push(stored.id.unwrap());
+    }
+    let all = store.list_verdicts(&k, 10, None).await.unwrap();
+    assert_eq!(
+        all.iter().map(|v| v.id.unwrap()).collect::<Vec<_>>(),
+        [ids[2], ids[1], ids[0]]
+    );
+    assert_eq!(all[1].report.verdict, Decision::Rollback);
+    let page = store.list_verdicts(&k, 2, Some(ids[2])).await.unwrap();
+    assert_eq!(
+        page.iter().map(|v| v.id.unwrap()).collect::<Vec<_>>(),
+        [ids[1], ids[0]]
+    );
+    let d = store.get_deployment(&k).await.unwrap().unwrap();
+    // Only error_rate data: the latest verdict is inconclusive.
+    assert_eq!(d.latest_verdict, Some(Decision::Inconclusive));
+    assert_eq!(d.latest_verdict_at, Some(all[0].evaluated_at));
+}
+
+async fn deployments_list_newest_first_with_filters_and_pages(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    for (k, service, env) in [
+        ("a", "checkout", "prod"),
+        ("b", "search", "prod"),
+        ("c", "checkout", "staging"),
+        ("d", "checkout", "prod"),
+    ] {
+        let spec = DeploymentSpec {
+            service: Some(service.into()),
+            environment: Some(env.into()),
+            ..Default::default()
+        };
+        store.put_deployment(&key(k), &spec).await.unwrap();
+    }
+    let q = |service: Option<&str>, environment: Option<&str>, limit, before_id| DeploymentQuery {
+        service: service.map(Into::into),
+        environment: environment.map(Into::into),
+        limit,
+        before_id,
+    };
+    let keys = |rows: &[(i64, rollguard::model::Deployment)]| {
+        rows.iter().map(|(_, d)| d.key.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(
+            &store
+                .list_deployments(&q(None, None, 10, None))
+                .await
+                .unwrap()
+        ),
+        ["d", "c", "b", "a"]
+    );
+    assert_eq!(
+        keys(
+            &store
+                .list_deployments(&q(Some("checkout"), Some("prod"), 10, None))
+                .await
+                .unwrap()
+        ),
+        ["d", "a"]
+    );
+    let first = store
+        .list_deployments(&q(None, None, 2, None))
+        .await
+        .unwrap();
+    assert_eq!(keys(&first), ["d", "c"]);
+    let second = store
+        .list_deployments(&q(None, None, 2, Some(first[1].0)))
+        .await
+        .unwrap();
+    assert_eq!(keys(&second), ["b", "a"]);
+}
+
+async fn policies_are_versioned_by_name(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    assert!(store.get_policy("strict").await.unwrap().is_none());
+    let mut p = Policy::seed();
+    p.rules.error_rate.threshold = 2.0;
+    let v1 = store.put_policy("strict", &p).await.unwrap();
+    p.rules.error_rate.threshold = 1.0;
+    let v2 = store.put_policy("strict", &p).await.unwrap();
+    store.put_policy("lenient", &Policy::seed()).await.unwrap();
+    assert_eq!((v1.version, v2.version, v2.builtin), (1, 2, false));
+    let latest = store.get_policy("strict").await.unwrap().unwrap();
+    assert_eq!(
+        (latest.version, latest.policy.rules.error_rate.threshold),
+        (2, 1.0)
+    );
+    let all = store.list_policies().await.unwrap();
+    let names: Vec<(String, i64)> = all.iter().map(|r| (r.name.clone(), r.version)).collect();
+    assert_eq!(
+        names,
+        [("lenient".to_string(), 1), ("strict".to_string(), 2)]
+    );
+}
+
+async fn environment_defaults_are_data(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    assert!(
+        store
+            .get_environment_policy("production")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .put_environment_policy("production", "strict")
+        .await
+        .unwrap();
+    store.put_environment_policy("dev", "seed").await.unwrap();
+    let updated = store
+        .put_environment_policy("production", "stricter")
+        .await
+        .unwrap();
+    assert_eq!(updated.policy, "stricter");
+    assert_eq!(
+        store
+            .get_environment_policy("production")
+            .await
+            .unwrap()
+            .unwrap()
+            .policy,
+        "stricter"
+    );
+    let all = store.list_environment_policies().await.unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|e| e.environment.as_str())
+            .collect::<Vec<_>>(),
+        ["dev", "production"]
+    );
+}
+
+async fn concurrent_ingest_to_one_new_deployment_loses_nothing(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("race");
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            let k = k.clone();
+            tokio::spawn(async move {
+                let batch: Vec<Point> = (0..50)
+                    .map(|j| Point {
+                        metric: "error_rate".into(),
+                        cohort: Cohort::Canary,
+                        ts: t0() + Duration::seconds(i * 1000 + j),
+                        value: 1.0,
+                    })
+                    .collect();
+                store.ingest(&k, &batch).await
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(store.get_deployment(&k).await.unwrap().unwrap().points, 400);
+}
+
+async fn ping_and_backend_name(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    store.ping().await.unwrap();
+    let expected = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    assert_eq!(store.backend(), expected);
+    // Migrating twice is a no-op.
+    store.migrate().await.unwrap();
+}
+
+on_both_backends!(
+    put_deployment_creates_then_replaces,
+    ingest_creates_the_deployment_and_reads_back_in_time_order,
+    reingesting_replaces_values_and_never_double_counts,
+    duplicates_within_one_batch_keep_the_last_value,
+    series_as_of_a_time_reads_only_earlier_points,
+    timestamps_keep_microseconds,
+    verdicts_are_an_append_only_trail_newest_first,
+    deployments_list_newest_first_with_filters_and_pages,
+    policies_are_versioned_by_name,
+    environment_defaults_are_data,
+    concurrent_ingest_to_one_new_deployment_loses_nothing,
+    ping_and_backend_name,
+);
