@@ -12,8 +12,14 @@ pub const LATENCY_P99: &str = "latency_p99";
 /// Conversion rate as a fraction, 0–1. Read by the `conversion` rule.
 pub const CONVERSION_RATE: &str = "conversion_rate";
 
+/// Requests per second. Read by canary stepping (the seed's fast step needs RPS > 1000).
+pub const RPS: &str = "rps";
+
 /// The metrics the built-in rules read, in rule order.
 pub const KNOWN_METRICS: [&str; 3] = [ERROR_RATE, LATENCY_P99, CONVERSION_RATE];
+
+/// Every metric a stored evaluation reads: the rules' and canary stepping's.
+pub const JUDGED_METRICS: [&str; 4] = [ERROR_RATE, LATENCY_P99, CONVERSION_RATE, RPS];
 
 /// Longest metric name accepted (`[a-z][a-z0-9_]{0,63}`).
 pub const MAX_METRIC_NAME_LEN: usize = 64;

@@ -6,9 +6,11 @@ pub mod metric;
 pub mod policy;
 pub mod rules;
 pub mod stats;
+pub mod stepping;
 pub mod verdict;
 
 pub use document::{EvaluationDocument, InputError, Observations, PolicySpec, Series, SeriesPoint};
 pub use policy::{Policy, PolicyError};
 pub use rules::{BaselineSource, ConversionBaseline, RuleName, RuleOutcome, RuleStatus};
+pub use stepping::{Recommendation, StepAction, Traffic, recommend};
 pub use verdict::{Decision, Evaluation, Inputs, RuleReport, Verdict, evaluate};

@@ -20,6 +20,18 @@ pub const BUILTIN_NAMES: [&str; 1] = [SEED];
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     pub rules: Rules,
+    /// How hook endpoints that must answer yes or no treat an `inconclusive` verdict.
+    #[serde(default)]
+    pub gate: GateOptions,
+}
+
+/// Options for yes/no hooks (Flagger's `rollout` webhook).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GateOptions {
+    /// Let an `inconclusive` verdict through the gate (HTTP 200). Off by default: a gate opens
+    /// only on `pass`, so a canary with no data yet is held (Flagger counts a failed check).
+    pub pass_inconclusive: bool,
 }
 
 /// One entry per rule; a rule with `enabled: false` is not run and not reported.
@@ -105,6 +117,7 @@ impl Policy {
                     min_ratio: 0.8,
                 },
             },
+            gate: GateOptions::default(),
         }
     }
 

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::policy::Policy;
 use super::rules::{self, BaselineSource, ConversionBaseline, RuleName, RuleOutcome, RuleStatus};
+use super::stepping::Recommendation;
 
 /// The answer to "should this deployment be rolled back?".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -102,6 +103,9 @@ pub struct Verdict {
     /// The policy's name (`inline` for a policy given in the request).
     pub policy: String,
     pub rules: Vec<RuleReport>,
+    /// The next canary step, when the request gave the current weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Recommendation>,
 }
 
 /// One rule's result as reported.
@@ -136,6 +140,7 @@ impl Verdict {
                 .iter()
                 .map(|o| RuleReport::new(policy, o))
                 .collect(),
+            recommendation: None,
         }
     }
 }

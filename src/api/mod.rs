@@ -20,6 +20,7 @@ pub mod deployments;
 pub mod evaluate;
 pub mod extract;
 pub mod health;
+pub mod hooks;
 pub mod points;
 pub mod policies;
 pub mod verdicts;
@@ -85,6 +86,7 @@ impl AppState {
         (name = "deployments", description = "Deployments and their metric points"),
         (name = "verdicts", description = "Evaluations: stateless, or of stored series with an audit trail"),
         (name = "policies", description = "Named, versioned rule parameters and environment defaults"),
+        (name = "hooks", description = "Controller-specific hooks (Flagger webhooks)"),
         (name = "health", description = "Liveness, readiness and the API document"),
     )
 )]
@@ -100,6 +102,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(points::ingest_points))
         .routes(routes!(evaluate::evaluate_document))
         .routes(routes!(verdicts::create_verdict, verdicts::list_verdicts))
+        .routes(routes!(verdicts::peek_verdict))
+        .routes(routes!(hooks::flagger_gate))
+        .routes(routes!(hooks::flagger_rollback))
         .routes(routes!(policies::list_policies))
         .routes(routes!(policies::get_policy, policies::put_policy))
         .routes(routes!(policies::list_environments))

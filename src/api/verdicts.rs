@@ -11,9 +11,9 @@ use super::deployments::key;
 use super::evaluate::resolve_spec;
 use super::extract::{OptionalJson, Path, Query};
 use super::{AppState, page_limit, parse_cursor};
-use crate::analysis::metric::KNOWN_METRICS;
+use crate::analysis::metric::{self, JUDGED_METRICS};
 use crate::analysis::policy::SEED;
-use crate::analysis::{Observations, Policy, PolicySpec, Verdict, evaluate};
+use crate::analysis::{Observations, Policy, PolicySpec, Traffic, Verdict, evaluate, recommend};
 use crate::error::{ApiError, ErrorBody};
 use crate::model::{Deployment, DeploymentKey, NewVerdict, StoredVerdict, observations};
 
@@ -25,6 +25,34 @@ pub struct VerdictRequest {
     pub policy: Option<PolicySpec>,
     /// Evaluate as of this time: only points at or before it are read.
     pub at: Option<DateTime<Utc>>,
+    /// The canary's current traffic weight (percent); when given, the verdict carries the next
+    /// step (see canary stepping in the README).
+    #[schema(minimum = 0, maximum = 100)]
+    pub canary_weight: Option<u32>,
+    /// The weight at which the canary is fully rolled out (percent, default 100).
+    #[schema(minimum = 1, maximum = 100)]
+    pub max_weight: Option<u32>,
+}
+
+impl VerdictRequest {
+    /// The (current, max) weights, checked, when the caller gave a current weight.
+    fn weights(&self) -> Result<Option<(u32, u32)>, ApiError> {
+        let max = self.max_weight.unwrap_or(100);
+        if !(1..=100).contains(&max) {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                format!("max_weight {max} must be between 1 and 100"),
+            ));
+        }
+        match self.canary_weight {
+            None => Ok(None),
+            Some(w) if w <= max => Ok(Some((w, max))),
+            Some(w) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!("canary_weight {w} must be between 0 and max_weight {max}"),
+            )),
+        }
+    }
 }
 
 /// The policy for a deployment: the request's, else the deployment's, else its environment's
@@ -55,12 +83,27 @@ async fn choose_policy(
     .await
 }
 
-/// Evaluates `key`'s stored series; records the verdict when the deployment exists.
+/// Whether a judgement goes into the deployment's audit trail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record {
+    Yes,
+    No,
+}
+
+fn last(obs: &Observations, metric: &str) -> Option<f64> {
+    obs.canary
+        .get(metric)
+        .and_then(|s| s.values.last().copied())
+}
+
+/// Evaluates `key`'s stored series; records the verdict when asked and the deployment exists.
 pub async fn judge(
     state: &AppState,
     key: &DeploymentKey,
     req: &VerdictRequest,
+    record: Record,
 ) -> Result<StoredVerdict, ApiError> {
+    let weights = req.weights()?;
     let deployment = state.store.get_deployment(key).await?;
     let (name, policy, version) =
         choose_policy(state, req.policy.as_ref(), deployment.as_ref()).await?;
@@ -68,7 +111,7 @@ pub async fn judge(
     let points = match deployment {
         Some(_) => state
             .store
-            .series(key, &KNOWN_METRICS, req.at)
+            .series(key, &JUDGED_METRICS, req.at)
             .await?
             .unwrap_or_default(),
         None => Vec::new(),
@@ -78,7 +121,14 @@ pub async fn judge(
     let last_ts = points.iter().map(|p| p.ts).max();
     let obs: Observations = observations(points);
     let evaluation = evaluate(&policy, &obs.inputs());
-    let report = Verdict::new(name, &policy, &evaluation);
+    let mut report = Verdict::new(name, &policy, &evaluation);
+    if let Some((current, max)) = weights {
+        let traffic = Traffic {
+            latency_p99: last(&obs, metric::LATENCY_P99),
+            rps: last(&obs, metric::RPS),
+        };
+        report.recommendation = Some(recommend(evaluation.decision, current, max, traffic));
+    }
     let new = NewVerdict {
         as_of: req.at,
         policy_version: version,
@@ -87,19 +137,19 @@ pub async fn judge(
         last_ts,
         report,
     };
-    if exists {
+    if exists && record == Record::Yes {
         Ok(state.store.record_verdict(key, &new).await?)
     } else {
-        // An unknown deployment is inconclusive, not an error: there is nothing to record it on.
+        // Read-only, or an unknown deployment (inconclusive, not an error): nothing to record.
         Ok(StoredVerdict {
             id: None,
             deployment: key.to_string(),
             evaluated_at: Utc::now(),
             as_of: new.as_of,
             policy_version: new.policy_version,
-            points: 0,
-            first_ts: None,
-            last_ts: None,
+            points: new.points,
+            first_ts: new.first_ts,
+            last_ts: new.last_ts,
             report: new.report,
         })
     }
@@ -126,7 +176,53 @@ pub async fn create_verdict(
     OptionalJson(req): OptionalJson<VerdictRequest>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
     let key = key(&raw)?;
-    judge(&state, &key, &req).await.map(JsonResponse)
+    judge(&state, &key, &req, Record::Yes)
+        .await
+        .map(JsonResponse)
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeekQuery {
+    /// A built-in or stored policy name; default as for POST.
+    pub policy: Option<String>,
+    /// Evaluate as of this RFC 3339 time.
+    pub at: Option<DateTime<Utc>>,
+    /// The canary's current traffic weight (percent), for a step recommendation.
+    #[param(minimum = 0, maximum = 100)]
+    pub canary_weight: Option<u32>,
+    /// The weight at which the canary is fully rolled out (percent, default 100).
+    #[param(minimum = 1, maximum = 100)]
+    pub max_weight: Option<u32>,
+}
+
+/// Read-only variant of `POST …/verdicts` for callers that can only GET (e.g. an Argo Rollouts
+/// web metric left at its default method): the same verdict, not recorded in the audit trail.
+#[utoipa::path(
+    get, path = "/v1/deployments/{key}/verdict", tag = "verdicts",
+    params(("key" = String, Path, description = "Deployment key"), PeekQuery),
+    responses(
+        (status = 200, description = "The verdict, not recorded (id is null)", body = StoredVerdict),
+        (status = 400, description = "Bad key, query or unknown policy", body = ErrorBody),
+        (status = 503, description = "Database unavailable: no verdict", body = ErrorBody),
+    )
+)]
+pub async fn peek_verdict(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Query(q): Query<PeekQuery>,
+) -> Result<JsonResponse<StoredVerdict>, ApiError> {
+    let key = key(&raw)?;
+    let req = VerdictRequest {
+        policy: q.policy.map(PolicySpec::Name),
+        at: q.at,
+        canary_weight: q.canary_weight,
+        max_weight: q.max_weight,
+    };
+    judge(&state, &key, &req, Record::No)
+        .await
+        .map(JsonResponse)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod hooks;
 mod process;
 mod reference;
 mod store;

@@ -149,6 +149,27 @@ impl TestServer {
 
     pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut AppState)) -> Self {
         let (store, db) = test_store(backend).await;
+        Self::serve(store, db, configure).await
+    }
+
+    /// A server whose Postgres store points at a port nothing listens on: the database is down.
+    pub async fn start_with_store_down() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+        let store = store::connect(&url).await.unwrap();
+        let db = TestDb { url, _dir: None };
+        Self::serve(store, db, |_| {}).await
+    }
+
+    async fn serve(
+        store: Arc<dyn Store>,
+        db: TestDb,
+        configure: impl FnOnce(&mut AppState),
+    ) -> Self {
         let mut state = AppState::new(store);
         configure(&mut state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,0 +1,177 @@
+//! Controller-specific hooks. Flagger's webhooks judge success by status code alone (success iff
+//! status <= 202), so these answer 200 or a 4xx that is not 429 (which Flagger would retry);
+//! never 203–299. The body always says why.
+//!
+//! Argo Rollouts needs no hook of its own: its web metric provider calls
+//! `POST /v1/deployments/{key}/verdicts` (or `GET …/verdict`) and reads `$.verdict`.
+
+use std::collections::BTreeMap;
+
+use axum::Json as JsonResponse;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::deployments::key;
+use super::extract::Json;
+use super::verdicts::{Record, VerdictRequest, judge};
+use crate::analysis::{Decision, PolicySpec, RuleStatus};
+use crate::error::{ApiError, ErrorBody};
+use crate::model::{DeploymentKey, StoredVerdict};
+
+/// Flagger's webhook payload (`CanaryWebhookPayload`). Unknown fields are ignored: the payload
+/// belongs to Flagger and may grow.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct FlaggerPayload {
+    /// The Canary's name.
+    #[schema(example = "podinfo")]
+    pub name: String,
+    #[schema(example = "test")]
+    pub namespace: String,
+    #[schema(example = "Progressing")]
+    pub phase: Option<String>,
+    /// Flagger's hash of the canary's tracked configs: the only identity of a run.
+    #[schema(example = "85d557f47b")]
+    pub checksum: Option<String>,
+    /// `spec.analysis.webhooks[].metadata`. rollguard reads `deployment` (the deployment key; wins
+    /// over the namespace/name mapping), `policy` (a policy name), and `canary_weight` /
+    /// `max_weight` (for a step recommendation).
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl FlaggerPayload {
+    /// The deployment key: `metadata.deployment`, else `{namespace}.{name}`.
+    pub fn deployment_key(&self) -> Result<DeploymentKey, ApiError> {
+        match self.metadata.get("deployment") {
+            Some(k) => key(k),
+            None => key(&format!("{}.{}", self.namespace, self.name)),
+        }
+    }
+
+    fn request(&self) -> Result<VerdictRequest, ApiError> {
+        let weight = |field: &str| {
+            self.metadata
+                .get(field)
+                .map(|v| {
+                    v.trim().parse::<u32>().map_err(|_| {
+                        ApiError::bad_request(
+                            "invalid_body",
+                            format!("metadata.{field} '{v}' is not a whole number"),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        Ok(VerdictRequest {
+            policy: self.metadata.get("policy").cloned().map(PolicySpec::Name),
+            at: None,
+            canary_weight: weight("canary_weight")?,
+            max_weight: weight("max_weight")?,
+        })
+    }
+}
+
+/// The triggered rules' messages, or every rule's when none triggered.
+fn reasons(v: &StoredVerdict) -> String {
+    let triggered: Vec<&str> = v
+        .report
+        .rules
+        .iter()
+        .filter(|r| r.status == RuleStatus::Triggered)
+        .map(|r| r.message.as_str())
+        .collect();
+    if triggered.is_empty() {
+        v.report
+            .rules
+            .iter()
+            .map(|r| r.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    } else {
+        triggered.join("; ")
+    }
+}
+
+/// A 412 carrying the verdict: Flagger shows the body in its events.
+fn refused(code: &'static str, what: &str, v: StoredVerdict) -> ApiError {
+    let message = format!("{what}: {}", reasons(&v));
+    ApiError::new(StatusCode::PRECONDITION_FAILED, code, message)
+        .with_details(json!({ "verdict": v }))
+}
+
+async fn judge_payload(
+    state: &AppState,
+    payload: &FlaggerPayload,
+) -> Result<StoredVerdict, ApiError> {
+    let key = payload.deployment_key()?;
+    judge(state, &key, &payload.request()?, Record::Yes).await
+}
+
+/// Flagger `rollout` webhook (a gate run before each analysis iteration): 200 lets the canary
+/// advance when the verdict is `pass` (or `inconclusive` under a policy with
+/// `gate.pass_inconclusive`); 412 holds it with the reasons (Flagger counts a failed check).
+#[utoipa::path(
+    post, path = "/v1/hooks/flagger/gate", tag = "hooks",
+    request_body(content = FlaggerPayload, example = json!({"name": "podinfo", "namespace": "test", "phase": "Progressing",
+        "checksum": "85d557f47b", "metadata": {"deployment": "test.podinfo"}})),
+    responses(
+        (status = 200, description = "Healthy: advance", body = StoredVerdict),
+        (status = 400, description = "Bad payload or unknown policy (a failed check)", body = ErrorBody),
+        (status = 412, description = "Rollback, or inconclusive: a failed check; details.verdict has the verdict", body = ErrorBody),
+        (status = 503, description = "Database unavailable (Flagger retries, then counts a failed check)", body = ErrorBody),
+    )
+)]
+pub async fn flagger_gate(
+    State(state): State<AppState>,
+    Json(payload): Json<FlaggerPayload>,
+) -> Result<JsonResponse<StoredVerdict>, ApiError> {
+    let v = judge_payload(&state, &payload).await?;
+    let pass_inconclusive = inconclusive_passes(&state, &v).await?;
+    match v.report.verdict {
+        Decision::Pass => Ok(JsonResponse(v)),
+        Decision::Inconclusive if pass_inconclusive => Ok(JsonResponse(v)),
+        Decision::Inconclusive => Err(refused("verdict_inconclusive", "inconclusive", v)),
+        Decision::Rollback => Err(refused("verdict_rollback", "rollback", v)),
+    }
+}
+
+/// Whether the policy that judged `v` lets an inconclusive verdict through a gate.
+async fn inconclusive_passes(state: &AppState, v: &StoredVerdict) -> Result<bool, ApiError> {
+    if v.report.verdict != Decision::Inconclusive {
+        return Ok(false);
+    }
+    Ok(state
+        .policy(&v.report.policy)
+        .await?
+        .is_some_and(|p| p.policy.gate.pass_inconclusive))
+}
+
+/// Flagger `rollback` webhook (asked on each loop whether to roll back now): 200 means "roll
+/// back now" and is returned only for a `rollback` verdict; otherwise 412.
+#[utoipa::path(
+    post, path = "/v1/hooks/flagger/rollback", tag = "hooks",
+    request_body = FlaggerPayload,
+    responses(
+        (status = 200, description = "Roll back now", body = StoredVerdict),
+        (status = 400, description = "Bad payload or unknown policy", body = ErrorBody),
+        (status = 412, description = "Do not roll back (pass or inconclusive)", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn flagger_rollback(
+    State(state): State<AppState>,
+    Json(payload): Json<FlaggerPayload>,
+) -> Result<JsonResponse<StoredVerdict>, ApiError> {
+    let v = judge_payload(&state, &payload).await?;
+    match v.report.verdict {
+        Decision::Rollback => Ok(JsonResponse(v)),
+        other => {
+            let what = format!("no rollback ({})", other.as_str());
+            Err(refused("no_rollback", &what, v))
+        }
+    }
+}
