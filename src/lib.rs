@@ -9,4 +9,5 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod replay;
 pub mod store;

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use rollguard::cli::{Cli, Command, evaluate, serve};
+use rollguard::cli::{Cli, Command, evaluate, replay, serve};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Evaluate(args) => evaluate::run(&args),
+        Command::Replay(args) => replay::run(&args),
         Command::Serve(args) => run_async(Box::pin(serve::serve(args))),
         Command::Migrate(db) => run_async(Box::pin(serve::migrate(db))),
         Command::Openapi => serve::print_openapi(),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub mod evaluate;
+pub mod replay;
 pub mod serve;
 
 use crate::config::{DatabaseArgs, ServeArgs};
@@ -23,6 +24,8 @@ pub enum Command {
     ///
     /// Exit code: 0 pass, 1 rollback, 3 inconclusive, 2 bad input.
     Evaluate(EvaluateArgs),
+    /// Replay historical deployments under one or more policies (backtest).
+    Replay(replay::ReplayArgs),
     /// Run the HTTP service (migrates the database first).
     Serve(ServeArgs),
     /// Apply database migrations and exit.

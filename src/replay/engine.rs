@@ -1,0 +1,432 @@
+//! The replay engine: walks one deployment's series step by step, as a controller polling it
+//! would have, and finds the first step at which a policy says `rollback`.
+//!
+//! Per-step cost is O(1) amortised. The error-rate and conversion rules read a fixed window of
+//! recent points (O(window)); the latency rule's baseline (all points but the last
+//! `exclude_recent`) grows by at most one point per step and is kept in a Welford accumulator
+//! that lags the series by `exclude_recent` points.
+//!
+//! Exactness: the verdict at every step equals what [`crate::analysis::evaluate`] returns for
+//! that prefix. Welford's threshold differs from the two-pass (numpy-order) one by far less than
+//! [`TIE_BAND`] × (|mean| + kσ) — `tests` check < 1e-10 on long series with large offsets — so
+//! whenever the last point lies within that band of the threshold, the engine decides with the
+//! exact two-pass rule instead. That happens only at near-ties; a series sitting exactly on its
+//! own threshold at every step (a constant baseline, say) pays O(n) per step.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::analysis::policy::LatencyParams;
+use crate::analysis::rules::{self, ConversionBaseline};
+use crate::analysis::verdict::combine;
+use crate::analysis::{Decision, Inputs, Policy, RuleName, RuleStatus, Series};
+
+/// Relative width of the band around the latency threshold inside which the engine falls back
+/// to the exact two-pass computation.
+pub const TIE_BAND: f64 = 1e-9;
+
+/// When a simulated controller asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Polling {
+    /// At every `n`-th step (1 = every point).
+    EveryPoints(usize),
+    /// Every interval after the first point (needs timestamps): at each poll the prefix is every
+    /// point at or before the poll time.
+    Interval(Duration),
+}
+
+impl Default for Polling {
+    fn default() -> Self {
+        Polling::EveryPoints(1)
+    }
+}
+
+/// The first rollback a policy would have ordered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// 1-based step: the number of points in the prefix (of the longest series, or of the
+    /// timeline of distinct timestamps when every series is timed).
+    pub step: usize,
+    /// The timestamp of that step's last point, when the series carry times.
+    pub at: Option<DateTime<Utc>>,
+    /// The first rule that triggered, in rule order.
+    pub rule: RuleName,
+}
+
+/// One step of a deployment's timeline.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Step {
+    number: usize,
+    ts: Option<DateTime<Utc>>,
+    /// Prefix lengths of the error-rate, latency and conversion series.
+    lens: [usize; 3],
+}
+
+/// The steps of a deployment: distinct timestamps when every non-empty series is timed,
+/// otherwise point indices (step k holds the first k points of each series).
+fn timeline(series: [Option<&Series>; 3]) -> Vec<Step> {
+    let present: Vec<&Series> = series
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|s| !s.values.is_empty())
+        .collect();
+    let timed = !present.is_empty() && present.iter().all(|s| s.times.is_some());
+    if !timed {
+        let len = |s: Option<&Series>| s.map_or(0, |s| s.values.len());
+        let longest = series.iter().map(|s| len(*s)).max().unwrap_or(0);
+        return (1..=longest)
+            .map(|k| Step {
+                number: k,
+                ts: None,
+                lens: series.map(|s| len(s).min(k)),
+            })
+            .collect();
+    }
+    fn times(s: Option<&Series>) -> &[DateTime<Utc>] {
+        s.and_then(|s| s.times.as_deref()).unwrap_or(&[])
+    }
+    let mut all: Vec<DateTime<Utc>> = series
+        .iter()
+        .flat_map(|s| times(*s).iter().copied())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut lens = [0usize; 3];
+    all.into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            for (m, len) in lens.iter_mut().enumerate() {
+                let ts = times(series[m]);
+                while *len < ts.len() && ts[*len] <= t {
+                    *len += 1;
+                }
+            }
+            Step {
+                number: i + 1,
+                ts: Some(t),
+                lens,
+            }
+        })
+        .collect()
+}
+
+/// Why a replay could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("polling by time interval needs timestamped series")]
+    NeedsTimestamps,
+}
+
+/// Which steps a controller polling as `polling` would have asked at.
+fn polled(steps: &[Step], polling: Polling) -> Result<Vec<Step>, ReplayError> {
+    match polling {
+        Polling::EveryPoints(n) => {
+            let n = n.max(1);
+            Ok(steps
+                .iter()
+                .filter(|s| s.number % n == 0)
+                .copied()
+                .collect())
+        }
+        Polling::Interval(every) => {
+            if steps.is_empty() {
+                return Ok(Vec::new());
+            }
+            let t0 = steps[0].ts.ok_or(ReplayError::NeedsTimestamps)?;
+            let every_us = every.num_microseconds().unwrap_or(i64::MAX).max(1);
+            let mut out = Vec::new();
+            for (i, s) in steps.iter().enumerate() {
+                let t = s.ts.expect("timed timeline");
+                // The first poll time at or after this step's point...
+                let since = (t - t0).num_microseconds().unwrap_or(i64::MAX);
+                let j = (since + every_us - 1).div_euclid(every_us).max(1);
+                let poll = t0 + Duration::microseconds(j.saturating_mul(every_us));
+                // ...sees exactly this prefix if it comes before the next point.
+                let next = steps.get(i + 1).and_then(|n| n.ts);
+                if poll >= t && next.is_none_or(|n| poll < n) && (next.is_some() || poll == t) {
+                    out.push(*s);
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Welford's running mean and sum of squared deviations.
+#[derive(Clone, Copy, Debug, Default)]
+struct Welford {
+    n: usize,
+    mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    fn std(&self) -> f64 {
+        (self.m2.max(0.0) / self.n as f64).sqrt()
+    }
+}
+
+/// The latency rule's incremental state for one policy over one deployment.
+struct LatencyState<'a> {
+    params: &'a LatencyParams,
+    series: &'a [f64],
+    acc: Welford,
+}
+
+impl LatencyState<'_> {
+    /// The rule's status for the first `n` points.
+    fn status(&mut self, n: usize) -> RuleStatus {
+        let p = self.params;
+        let base_len = n.saturating_sub(p.exclude_recent);
+        if base_len < p.min_baseline_points || n == 0 {
+            return RuleStatus::InsufficientData;
+        }
+        while self.acc.n < base_len {
+            self.acc.push(self.series[self.acc.n]);
+        }
+        let k_sigma = p.sigmas * self.acc.std();
+        let threshold = self.acc.mean + k_sigma;
+        let last = self.series[n - 1];
+        if (last - threshold).abs() <= TIE_BAND * (self.acc.mean.abs() + k_sigma) {
+            return rules::latency(p, &self.series[..n]).status;
+        }
+        if last > threshold {
+            RuleStatus::Triggered
+        } else {
+            RuleStatus::Passed
+        }
+    }
+}
+
+/// Evaluates `policy` at each polled step of `inputs`, calling `on_step` with each decision and
+/// the first triggered rule; stops early when `on_step` returns `false`.
+fn walk(
+    policy: &Policy,
+    inputs: &Inputs<'_>,
+    steps: &[Step],
+    mut on_step: impl FnMut(&Step, Decision, Option<RuleName>) -> bool,
+) {
+    let r = &policy.rules;
+    // The baseline is context, read whole: resolve it once.
+    let baseline = ConversionBaseline {
+        explicit: inputs.conversion_baseline.resolve().map(|(b, _)| b),
+        ..Default::default()
+    };
+    let mut latency = LatencyState {
+        params: &r.latency,
+        series: inputs.latency_p99,
+        acc: Welford::default(),
+    };
+    for step in steps {
+        let [n_err, n_lat, n_conv] = step.lens;
+        let mut statuses = [RuleStatus::Passed; 3];
+        let mut first = None;
+        let mut note = |i: usize, rule: RuleName, status: RuleStatus| {
+            statuses[i] = status;
+            if status == RuleStatus::Triggered && first.is_none() {
+                first = Some(rule);
+            }
+        };
+        if r.error_rate.enabled {
+            let s = rules::error_rate(&r.error_rate, &inputs.error_rate[..n_err]).status;
+            note(0, RuleName::ErrorRate, s);
+        }
+        if r.latency.enabled {
+            note(1, RuleName::Latency, latency.status(n_lat));
+        }
+        if r.conversion.enabled {
+            let s = rules::conversion(&r.conversion, &inputs.conversion_rate[..n_conv], &baseline)
+                .status;
+            note(2, RuleName::Conversion, s);
+        }
+        if !on_step(step, combine(statuses), first) {
+            return;
+        }
+    }
+}
+
+/// A deployment's judged series and their steps, as the engine walks them.
+#[derive(Clone, Debug)]
+pub struct Timeline<'a> {
+    inputs: Inputs<'a>,
+    steps: Vec<Step>,
+}
+
+impl<'a> Timeline<'a> {
+    pub fn new(obs: &'a crate::analysis::Observations) -> Self {
+        use crate::analysis::metric::{CONVERSION_RATE, ERROR_RATE, LATENCY_P99};
+        Timeline {
+            inputs: obs.inputs(),
+            steps: timeline([ERROR_RATE, LATENCY_P99, CONVERSION_RATE].map(|m| obs.canary.get(m))),
+        }
+    }
+
+    /// The number of steps in the whole series.
+    pub fn steps(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// The timestamp of step `n` (1-based), when the series carry times.
+    pub fn time_of(&self, n: usize) -> Option<DateTime<Utc>> {
+        self.steps.get(n.checked_sub(1)?).and_then(|s| s.ts)
+    }
+
+    /// The first rollback of each policy when polled as `polling`.
+    pub fn first_rollbacks(
+        &self,
+        policies: &[&Policy],
+        polling: Polling,
+    ) -> Result<Vec<Option<Hit>>, ReplayError> {
+        let steps = polled(&self.steps, polling)?;
+        Ok(policies
+            .iter()
+            .map(|p| first_rollback_on(p, &self.inputs, &steps))
+            .collect())
+    }
+
+    /// The decision at every polled step, with the step's prefix lengths (error rate, latency,
+    /// conversion): for tests and tools that compare against full evaluation.
+    pub fn decisions(
+        &self,
+        policy: &Policy,
+        polling: Polling,
+    ) -> Result<Vec<(usize, [usize; 3], Decision)>, ReplayError> {
+        let steps = polled(&self.steps, polling)?;
+        let mut out = Vec::with_capacity(steps.len());
+        walk(policy, &self.inputs, &steps, |s, d, _| {
+            out.push((s.number, s.lens, d));
+            true
+        });
+        Ok(out)
+    }
+}
+
+fn first_rollback_on(policy: &Policy, inputs: &Inputs<'_>, steps: &[Step]) -> Option<Hit> {
+    let mut hit = None;
+    walk(policy, inputs, steps, |s, d, rule| {
+        if d == Decision::Rollback {
+            hit = Some(Hit {
+                step: s.number,
+                at: s.ts,
+                rule: rule.expect("a rollback has a triggered rule"),
+            });
+            return false;
+        }
+        true
+    });
+    hit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::stats;
+
+    /// xorshift64*: deterministic noise without a dependency.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    #[test]
+    fn welford_agrees_with_two_pass_on_long_series_with_large_offsets() {
+        // The documented tolerance: |threshold_welford - threshold_two_pass| < 1e-10 × (|mean| + kσ),
+        // a hundredth of TIE_BAND.
+        for (offset, spread) in [(1e9, 1.0), (1e6, 1e-3), (250.0, 40.0), (0.0, 1e-6)] {
+            let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+            let xs: Vec<f64> = (0..1_000_000)
+                .map(|_| offset + spread * rng.next())
+                .collect();
+            let mut acc = Welford::default();
+            let mut worst = 0.0f64;
+            for (i, &x) in xs.iter().enumerate() {
+                acc.push(x);
+                let n = i + 1;
+                if n % 99_991 == 0 || n == xs.len() {
+                    let (m, s) = stats::mean_and_population_std(&xs[..n]).unwrap();
+                    let exact = m + 2.0 * s;
+                    let approx = acc.mean + 2.0 * acc.std();
+                    worst = worst.max((approx - exact).abs() / (m.abs() + 2.0 * s));
+                }
+            }
+            assert!(
+                worst < TIE_BAND / 100.0,
+                "offset {offset}: relative error {worst:e}"
+            );
+        }
+    }
+
+    #[test]
+    fn index_timeline_aligns_series_at_their_start() {
+        let s = |n: usize| Series {
+            values: vec![1.0; n],
+            times: None,
+        };
+        let (a, b) = (s(3), s(1));
+        let steps = timeline([Some(&a), Some(&b), None]);
+        assert_eq!(
+            steps.iter().map(|s| s.lens).collect::<Vec<_>>(),
+            [[1, 1, 0], [2, 1, 0], [3, 1, 0]]
+        );
+    }
+
+    #[test]
+    fn time_timeline_merges_distinct_timestamps() {
+        let t = |m: i64| {
+            "2026-11-24T10:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(m)
+        };
+        let a = Series {
+            values: vec![1.0; 3],
+            times: Some(vec![t(0), t(1), t(2)]),
+        };
+        let b = Series {
+            values: vec![1.0; 2],
+            times: Some(vec![t(1), t(3)]),
+        };
+        let steps = timeline([Some(&a), Some(&b), None]);
+        assert_eq!(
+            steps.iter().map(|s| s.lens).collect::<Vec<_>>(),
+            [[1, 0, 0], [2, 1, 0], [3, 1, 0], [3, 2, 0]]
+        );
+        assert_eq!(steps[3].ts, Some(t(3)));
+        // Polling every 2 minutes from the first point: polls at t2 and t4 see steps 3 and 4... t4 is
+        // after the last point, so only t2 (step 3) is asked.
+        let polls = polled(&steps, Polling::Interval(Duration::minutes(2))).unwrap();
+        assert_eq!(polls.iter().map(|s| s.number).collect::<Vec<_>>(), [3]);
+        let polls = polled(&steps, Polling::Interval(Duration::seconds(90))).unwrap();
+        assert_eq!(polls.iter().map(|s| s.number).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(
+            polled(&steps, Polling::EveryPoints(2))
+                .unwrap()
+                .iter()
+                .map(|s| s.number)
+                .collect::<Vec<_>>(),
+            [2, 4]
+        );
+    }
+
+    #[test]
+    fn interval_polling_without_timestamps_is_an_error() {
+        let a = Series {
+            values: vec![1.0; 3],
+            times: None,
+        };
+        let steps = timeline([Some(&a), None, None]);
+        assert_eq!(
+            polled(&steps, Polling::Interval(Duration::minutes(1))),
+            Err(ReplayError::NeedsTimestamps)
+        );
+    }
+}

@@ -1,0 +1,333 @@
+//! Replay inputs, read one deployment at a time.
+//!
+//! - **NDJSON**: one deployment per line, an evaluation document plus `key` and optional
+//!   `outcome` (`rolled_back` | `promoted` | null), `started_at` and `onset_step`:
+//!   `{"key": "checkout.prod.42", "outcome": "promoted", "metrics": {"error_rate": [...]},
+//!   "baseline": {"conversion_rate": 0.031}}`. Labelled corpora add `onset_step` (the 1-based
+//!   step a regression began) and `regression` (a free-form description, carried, not read).
+//!   A `policy` field is ignored (replay takes its policies from the command line). Blank
+//!   lines are skipped.
+//! - **CSV**: a header `deployment,metric,cohort,ts,value`, rows grouped by deployment (each
+//!   deployment's rows contiguous; within it any order). Times are RFC 3339; a repeated
+//!   (metric, cohort, ts) keeps the last value, as ingest does. CSV carries no outcomes.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::BufRead;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::{ReplayDeployment, ReplayError};
+use crate::analysis::document::{BaselineValues, CohortSeries};
+use crate::analysis::{EvaluationDocument, Observations, PolicySpec, Series, SeriesPoint, metric};
+use crate::model::{Cohort, DeploymentKey, Outcome};
+
+/// A bad input, located by line.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("line {line}: {message}")]
+    Bad { line: u64, message: String },
+    #[error("reading input: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
+}
+
+fn bad(line: u64, message: impl Into<String>) -> InputError {
+    InputError::Bad {
+        line,
+        message: message.into(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NdjsonLine {
+    key: String,
+    #[serde(default)]
+    outcome: Option<Outcome>,
+    #[serde(default)]
+    started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    onset_step: Option<usize>,
+    #[serde(default)]
+    #[allow(dead_code)] // accepted so evaluation documents replay unchanged
+    policy: Option<PolicySpec>,
+    /// A labelled corpus's description of the injected regression: carried, not read.
+    #[serde(default)]
+    #[allow(dead_code)]
+    regression: Option<serde_json::Value>,
+    #[serde(default)]
+    metrics: BTreeMap<String, Vec<SeriesPoint>>,
+    #[serde(default)]
+    baseline: BaselineValues,
+    #[serde(default)]
+    cohorts: CohortSeries,
+}
+
+fn parse_line(line_no: u64, text: &str) -> Result<ReplayDeployment, InputError> {
+    let line: NdjsonLine = serde_json::from_str(text).map_err(|e| bad(line_no, e.to_string()))?;
+    DeploymentKey::parse(&line.key).map_err(|m| bad(line_no, m))?;
+    if line.onset_step == Some(0) {
+        return Err(bad(line_no, "onset_step is 1-based"));
+    }
+    let doc = EvaluationDocument {
+        policy: None,
+        metrics: line.metrics,
+        baseline: line.baseline,
+        cohorts: line.cohorts,
+    };
+    let (_, obs) = doc
+        .into_observations()
+        .map_err(|e| bad(line_no, format!("{} ({})", e, line.key)))?;
+    Ok(ReplayDeployment {
+        key: line.key,
+        outcome: line.outcome,
+        started_at: line.started_at,
+        onset_step: line.onset_step,
+        obs,
+    })
+}
+
+/// Deployments from NDJSON, one per line.
+pub fn ndjson(reader: impl BufRead) -> impl Iterator<Item = Result<ReplayDeployment, InputError>> {
+    reader.lines().enumerate().filter_map(|(i, line)| {
+        let line_no = i as u64 + 1;
+        match line {
+            Err(e) => Some(Err(InputError::Io(e))),
+            Ok(text) if text.trim().is_empty() => None,
+            Ok(text) => Some(parse_line(line_no, &text)),
+        }
+    })
+}
+
+#[derive(Deserialize)]
+struct CsvRow {
+    deployment: String,
+    metric: String,
+    cohort: String,
+    ts: DateTime<Utc>,
+    value: f64,
+}
+
+/// A CSV deployment's points by (cohort, metric), in file order.
+type CsvPoints = BTreeMap<(Cohort, String), Vec<(DateTime<Utc>, f64)>>;
+
+/// Collects one deployment's CSV rows into checked series.
+struct CsvGroup {
+    key: String,
+    points: CsvPoints,
+}
+
+impl CsvGroup {
+    fn finish(self) -> ReplayDeployment {
+        let mut obs = Observations::default();
+        for ((cohort, metric), mut points) in self.points {
+            // Stable sort then keep the last of equal timestamps: re-sent values replace.
+            points.sort_by_key(|p| p.0);
+            let mut dedup: Vec<(DateTime<Utc>, f64)> = Vec::with_capacity(points.len());
+            for p in points {
+                match dedup.last_mut() {
+                    Some(last) if last.0 == p.0 => *last = p,
+                    _ => dedup.push(p),
+                }
+            }
+            let series = Series {
+                values: dedup.iter().map(|p| p.1).collect(),
+                times: Some(dedup.iter().map(|p| p.0).collect()),
+            };
+            let map = match cohort {
+                Cohort::Canary => &mut obs.canary,
+                Cohort::Baseline => &mut obs.baseline_cohort,
+                Cohort::Pre => &mut obs.pre,
+            };
+            map.insert(metric, series);
+        }
+        ReplayDeployment {
+            key: self.key,
+            obs,
+            ..Default::default()
+        }
+    }
+}
+
+/// Deployments from CSV (`deployment,metric,cohort,ts,value`), grouped by deployment.
+pub fn csv(
+    reader: impl std::io::Read,
+) -> impl Iterator<Item = Result<ReplayDeployment, InputError>> {
+    let mut rows = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(reader)
+        .into_deserialize::<CsvRow>();
+    let mut current: Option<CsvGroup> = None;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        loop {
+            let Some(row) = rows.next() else {
+                done = true;
+                return current.take().map(|g| Ok(g.finish()));
+            };
+            let line = rows.reader().position().line();
+            let row: CsvRow = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    done = true;
+                    return Some(Err(bad(line, e.to_string())));
+                }
+            };
+            if let Err(e) = check_row(&row) {
+                done = true;
+                return Some(Err(bad(line, e)));
+            }
+            if current.as_ref().is_some_and(|g| g.key == row.deployment) {
+                let g = current.as_mut().expect("checked");
+                let cohort = Cohort::parse(&row.cohort).expect("checked");
+                g.points
+                    .entry((cohort, row.metric))
+                    .or_default()
+                    .push((row.ts, row.value));
+                continue;
+            }
+            if !seen.insert(row.deployment.clone()) {
+                done = true;
+                return Some(Err(bad(
+                    line,
+                    format!(
+                        "deployment '{}' appears again after other deployments: group each deployment's rows together",
+                        row.deployment
+                    ),
+                )));
+            }
+            let cohort = Cohort::parse(&row.cohort).expect("checked");
+            let next = CsvGroup {
+                key: row.deployment,
+                points: BTreeMap::from([((cohort, row.metric), vec![(row.ts, row.value)])]),
+            };
+            if let Some(finished) = current.replace(next) {
+                return Some(Ok(finished.finish()));
+            }
+        }
+    })
+}
+
+fn check_row(row: &CsvRow) -> Result<(), String> {
+    DeploymentKey::parse(&row.deployment)?;
+    if !metric::is_valid_metric_name(&row.metric) {
+        return Err(format!(
+            "metric name '{}' must match [a-z][a-z0-9_]{{0,63}}",
+            row.metric
+        ));
+    }
+    if Cohort::parse(&row.cohort).is_none() {
+        return Err(format!(
+            "cohort '{}' must be canary, baseline or pre",
+            row.cohort
+        ));
+    }
+    metric::check_value(&row.metric, row.value).map_err(|m| format!("{}: {m}", row.metric))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ndjson_lines_become_deployments() {
+        let text = r#"{"key": "a.1", "outcome": "promoted", "metrics": {"error_rate": [1, 2, 3]}, "baseline": {"conversion_rate": 0.03}}
+
+{"key": "b.2", "outcome": null, "onset_step": 4, "started_at": "2026-11-24T10:00:00Z", "metrics": {}}"#;
+        let ds: Vec<ReplayDeployment> = ndjson(text.as_bytes()).collect::<Result<_, _>>().unwrap();
+        assert_eq!(ds.len(), 2);
+        assert_eq!(
+            (ds[0].key.as_str(), ds[0].outcome),
+            ("a.1", Some(Outcome::Promoted))
+        );
+        assert_eq!(ds[0].obs.inputs().error_rate, [1.0, 2.0, 3.0]);
+        assert_eq!(ds[0].obs.explicit_conversion_baseline, Some(0.03));
+        assert_eq!(ds[1].onset_step, Some(4));
+    }
+
+    #[test]
+    fn ndjson_errors_name_the_line() {
+        for (text, needle) in [
+            (
+                "{\"key\": \"a\"}\n{\"key\": \"b\", \"metrics\": {\"error_rate\": [-1]}}",
+                "line 2: metrics.error_rate[0]: value -1 is negative (b)",
+            ),
+            ("{\"key\": \"a b\"}", "line 1: deployment key 'a b'"),
+            (
+                "{\"key\": \"a\", \"outcome\": \"maybe\"}",
+                "line 1: unknown variant `maybe`",
+            ),
+            (
+                "{\"key\": \"a\", \"onset\": 3}",
+                "line 1: unknown field `onset`",
+            ),
+            (
+                "{\"key\": \"a\", \"onset_step\": 0}",
+                "line 1: onset_step is 1-based",
+            ),
+        ] {
+            let err = ndjson(text.as_bytes())
+                .find_map(Result::err)
+                .unwrap()
+                .to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+
+    #[test]
+    fn csv_rows_group_by_deployment_and_sort_by_time() {
+        let text = "deployment,metric,cohort,ts,value
+a,error_rate,canary,2026-11-24T10:01:00Z,2
+a,error_rate,canary,2026-11-24T10:00:00Z,1
+a,error_rate,canary,2026-11-24T10:01:00Z,3
+a,conversion_rate,baseline,2026-11-24T10:00:00Z,0.03
+b,latency_p99,canary,2026-11-24T10:00:00Z,200
+";
+        let ds: Vec<ReplayDeployment> = csv(text.as_bytes()).collect::<Result<_, _>>().unwrap();
+        assert_eq!(
+            ds.iter().map(|d| d.key.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(
+            ds[0].obs.canary["error_rate"].values,
+            [1.0, 3.0],
+            "sorted, last value wins"
+        );
+        assert_eq!(ds[0].obs.baseline_cohort["conversion_rate"].values, [0.03]);
+        assert_eq!(ds[1].obs.inputs().latency_p99, [200.0]);
+    }
+
+    #[test]
+    fn csv_errors_name_the_line() {
+        for (text, needle) in [
+            (
+                "deployment,metric,cohort,ts,value\na,error_rate,canary,2026-11-24T10:00:00Z,101\n",
+                "line 2: error_rate: error rate 101",
+            ),
+            (
+                "deployment,metric,cohort,ts,value\na,error_rate,control,2026-11-24T10:00:00Z,1\n",
+                "line 2: cohort 'control'",
+            ),
+            (
+                "deployment,metric,cohort,ts,value\na,error_rate,canary,noon,1\n",
+                "line 2",
+            ),
+            (
+                "deployment,metric,cohort,ts,value\na,x,canary,2026-11-24T10:00:00Z,1\nb,x,canary,2026-11-24T10:00:00Z,1\na,x,canary,2026-11-24T10:01:00Z,1\n",
+                "line 4: deployment 'a' appears again",
+            ),
+        ] {
+            let err = csv(text.as_bytes())
+                .find_map(Result::err)
+                .unwrap()
+                .to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+}
