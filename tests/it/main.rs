@@ -7,5 +7,6 @@ mod cli;
 mod hooks;
 mod process;
 mod reference;
+mod replay;
 mod store;
 mod support;
