@@ -1,0 +1,72 @@
+//! Replay throughput (issue 5): 10,000 deployments × 1,440 per-minute points, one core.
+//!
+//! * `replay/full_walk`: a policy whose thresholds are never reached, so every one of the
+//!   14.4 million steps is evaluated (the per-step cost: Welford update, three rule checks).
+//! * `replay/seed_first_rollback`: the seed policy, stopping at each deployment's first
+//!   rollback, as `rollguard replay` does.
+//!
+//! Throughput is in steps (elements); `benches/replay_compare.sh` sets the full walk against the
+//! numpy reference replaying prefixes.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Normal};
+use rollguard::analysis::{Observations, Policy, Series};
+use rollguard::replay::{Polling, Timeline};
+
+const DEPLOYMENTS: usize = 10_000;
+const POINTS: usize = 1_440;
+
+fn corpus() -> Vec<Observations> {
+    let mut rng = StdRng::seed_from_u64(0x7e91a7);
+    let noise = Normal::new(0.0f64, 1.0).unwrap();
+    (0..DEPLOYMENTS)
+        .map(|_| {
+            let level = rng.random_range(150.0..400.0);
+            let mut obs = Observations::default();
+            let mut series = |name: &str, f: &mut dyn FnMut(&mut StdRng) -> f64, rng: &mut StdRng| {
+                let values = (0..POINTS).map(|_| f(rng)).collect();
+                obs.canary.insert(name.into(), Series { values, times: None });
+            };
+            series("error_rate", &mut |r| (0.5 + 0.2 * noise.sample(r)).max(0.0), &mut rng);
+            series("latency_p99", &mut |r| level + 0.05 * level * noise.sample(r), &mut rng);
+            series("conversion_rate", &mut |r| (0.031 * (1.0 + 0.05 * noise.sample(r))).clamp(0.0, 1.0), &mut rng);
+            obs.explicit_conversion_baseline = Some(0.031);
+            obs
+        })
+        .collect()
+}
+
+fn never_fires() -> Policy {
+    let mut p = Policy::seed();
+    p.rules.error_rate.threshold = 100.0;
+    p.rules.latency.sigmas = 1e6;
+    p.rules.conversion.min_ratio = 1e-9;
+    p
+}
+
+fn bench(c: &mut Criterion) {
+    let data = corpus();
+    let mut group = c.benchmark_group("replay");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements((DEPLOYMENTS * POINTS) as u64));
+    for (name, policy) in [("full_walk", never_fires()), ("seed_first_rollback", Policy::seed())] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut fired = 0usize;
+                for obs in &data {
+                    let hits = Timeline::new(obs).first_rollbacks(&[&policy], Polling::EveryPoints(1)).unwrap();
+                    fired += usize::from(hits[0].is_some());
+                }
+                black_box(fired)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
