@@ -10,6 +10,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::analysis::{Policy, PolicyError};
 use crate::error::ApiError;
@@ -125,12 +126,20 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// The interactive API reference at `/docs/`, reading `/openapi.json`. Its assets are compiled
+/// into the binary (the `vendored` feature) and the online validator is off, so the page makes
+/// no request beyond this server.
+fn docs() -> SwaggerUi {
+    SwaggerUi::new("/docs").config(Config::new(["/openapi.json"]).validator_url("none"))
+}
+
 /// The whole service as an axum router.
 pub fn router(state: AppState) -> Router {
     let limit = state.limits.max_body_bytes;
     let (router, _) = api_router().split_for_parts();
     router
         .route("/openapi.json", axum::routing::get(health::openapi_json))
+        .merge(docs())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -1,0 +1,109 @@
+//! The interactive API reference at `/docs/`: served from the binary, reading `/openapi.json`,
+//! and loading nothing from anywhere but this server.
+
+use crate::support::{Backend, TestServer};
+
+/// Fetches `path` and returns the status, the content type and the body.
+async fn fetch(s: &TestServer, path: &str) -> (u16, String, String) {
+    let resp = s.client.get(s.url(path)).send().await.unwrap();
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, content_type, resp.text().await.unwrap())
+}
+
+/// The values of every `src="…"` and `href="…"` attribute in an HTML page.
+fn linked(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["src=\"", "href=\""] {
+        for (start, _) in html.match_indices(attr) {
+            let rest = &html[start + attr.len()..];
+            out.push(rest[..rest.find('"').unwrap()].to_string());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn docs_page_and_its_assets_are_served_from_the_binary() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let (status, content_type, html) = fetch(&s, "/docs/").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("//cdn"),
+        "the page names an external URL: {html}"
+    );
+
+    let links = linked(&html);
+    assert!(
+        links.iter().any(|l| l.ends_with(".js")) && links.iter().any(|l| l.ends_with(".css")),
+        "{links:?}"
+    );
+    for link in &links {
+        assert!(
+            !link.contains("//") && !link.contains(':'),
+            "{link} is not a path on this server"
+        );
+        let path = format!("/docs/{}", link.trim_start_matches("./"));
+        let (status, content_type, body) = fetch(&s, &path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.is_empty(), "{path} is empty");
+        if path.ends_with(".js") {
+            assert!(
+                content_type.contains("javascript"),
+                "{path}: {content_type}"
+            );
+        }
+        if path.ends_with(".css") {
+            assert!(
+                content_type.starts_with("text/css"),
+                "{path}: {content_type}"
+            );
+            assert!(
+                !body.contains("@import") && !body.contains("url(http") && !body.contains("url(//"),
+                "{path} pulls in an external resource"
+            );
+        }
+    }
+
+    // The whole UI is embedded: the bundle is the real thing, not a loader for a CDN copy.
+    let (_, _, bundle) = fetch(&s, "/docs/swagger-ui-bundle.js").await;
+    assert!(bundle.len() > 500_000, "bundle is {} bytes", bundle.len());
+    for cdn in ["unpkg.com", "jsdelivr", "cdnjs", "fonts.googleapis"] {
+        assert!(!bundle.contains(cdn), "the bundle mentions {cdn}");
+    }
+}
+
+#[tokio::test]
+async fn docs_read_the_served_document_and_skip_the_online_validator() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let (status, content_type, init) = fetch(&s, "/docs/swagger-initializer.js").await;
+    assert_eq!(status, 200);
+    assert!(content_type.contains("javascript"), "{content_type}");
+    assert!(init.contains(r#""url": "/openapi.json""#), "{init}");
+    assert!(init.contains(r#""validatorUrl": "none""#), "{init}");
+    assert!(
+        !init.contains("http://") && !init.contains("https://"),
+        "the initializer names an external URL: {init}"
+    );
+    let (status, _, _) = fetch(&s, "/openapi.json").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn docs_without_the_slash_redirects() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = client.get(s.url("/docs")).send().await.unwrap();
+    assert!(resp.status().is_redirection(), "{}", resp.status());
+    assert_eq!(resp.headers()["location"], "/docs/");
+}
