@@ -1,12 +1,13 @@
 //! rollguard: a rollback decision service for progressive delivery.
 //!
 //! `analysis` is the pure rule engine; `store` the database behind one trait; `api` the HTTP
-//! service; `cli` the command-line front ends.
+//! service; `dashboard` its HTML pages; `cli` the command-line front ends.
 
 pub mod analysis;
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod error;
 pub mod model;
 pub mod replay;

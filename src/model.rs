@@ -174,6 +174,9 @@ pub struct Deployment {
     /// The latest stored verdict, if any.
     pub latest_verdict: Option<Decision>,
     pub latest_verdict_at: Option<DateTime<Utc>>,
+    /// The policy that judged the latest stored verdict (`inline` for a policy given in the
+    /// request).
+    pub latest_verdict_policy: Option<String>,
 }
 
 /// A verdict to record in the audit trail.
@@ -231,6 +234,8 @@ pub struct EnvironmentPolicy {
 pub struct DeploymentQuery {
     pub service: Option<String>,
     pub environment: Option<String>,
+    /// Only deployments whose latest stored verdict is this one.
+    pub verdict: Option<Decision>,
     pub limit: i64,
     /// Return only deployments older than this id (the previous page's cursor).
     pub before_id: Option<i64>,

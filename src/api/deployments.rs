@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{Json, Path, Query};
 use super::{AppState, page_limit, parse_cursor};
+use crate::analysis::Decision;
 use crate::error::{ApiError, ErrorBody};
 use crate::model::{Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, check_name};
 
@@ -112,6 +113,9 @@ pub struct ListQuery {
     pub service: Option<String>,
     /// Only deployments in this environment.
     pub environment: Option<String>,
+    /// Only deployments whose latest recorded verdict is this one (never-judged deployments
+    /// have none, so they match no value).
+    pub verdict: Option<Decision>,
     /// Page size, 1–500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
@@ -145,6 +149,7 @@ pub async fn list_deployments(
     let query = DeploymentQuery {
         service: q.service,
         environment: q.environment,
+        verdict: q.verdict,
         limit,
         before_id: parse_cursor(q.cursor.as_deref())?,
     };

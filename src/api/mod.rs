@@ -24,6 +24,7 @@ pub mod health;
 pub mod hooks;
 pub mod points;
 pub mod policies;
+pub mod series;
 pub mod verdicts;
 
 /// Limits on what one request may carry.
@@ -101,6 +102,7 @@ fn api_router() -> OpenApiRouter<AppState> {
             deployments::get_deployment
         ))
         .routes(routes!(points::ingest_points))
+        .routes(routes!(series::read_points))
         .routes(routes!(evaluate::evaluate_document))
         .routes(routes!(verdicts::create_verdict, verdicts::list_verdicts))
         .routes(routes!(verdicts::peek_verdict))
@@ -140,6 +142,7 @@ pub fn router(state: AppState) -> Router {
     router
         .route("/openapi.json", axum::routing::get(health::openapi_json))
         .merge(docs())
+        .merge(crate::dashboard::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit))

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 
 use crate::analysis::Policy;
 use crate::model::{
-    Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy, NewVerdict,
-    Point, PolicyRecord, StoredVerdict,
+    Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
+    NewVerdict, Point, PolicyRecord, StoredVerdict,
 };
 
 mod postgres;
@@ -93,6 +93,18 @@ pub trait Store: Send + Sync + 'static {
         key: &DeploymentKey,
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
+    ) -> StoreResult<Option<Vec<Point>>>;
+
+    /// The deployment's stored points for reading back (the dashboard's charts): of one metric
+    /// and one cohort when given, else all. Each (metric, cohort) series keeps its most recent
+    /// `per_series` points, plus one older point when there are more, so the caller can tell a
+    /// cut series. Ordered by metric, cohort and time; `None` when the deployment does not exist.
+    async fn read_points(
+        &self,
+        key: &DeploymentKey,
+        metric: Option<&str>,
+        cohort: Option<Cohort>,
+        per_series: i64,
     ) -> StoreResult<Option<Vec<Point>>>;
 
     /// Appends a verdict to the deployment's audit trail (the deployment must exist).

@@ -32,7 +32,12 @@ const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.versi
     d.labels, d.policy, d.outcome, d.created_at, d.updated_at, \
     (select count(*) from points p where p.deployment_id = d.id) as points, \
     (select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict, \
-    (select v.evaluated_at from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_at";
+    (select v.evaluated_at from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_at, \
+    (select v.policy from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_policy";
+
+/// The latest verdict of the deployment `d`, for filtering.
+const LATEST_VERDICT: &str =
+    "(select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1)";
 
 const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
     v.first_ts, v.last_ts, v.report";
@@ -87,6 +92,7 @@ fn deployment_from_row(row: &SqliteRow) -> StoreResult<(i64, Deployment)> {
             points: row.try_get("points")?,
             latest_verdict: latest.as_deref().map(parse_decision).transpose()?,
             latest_verdict_at: opt_time(row, "latest_verdict_at")?,
+            latest_verdict_policy: row.try_get("latest_verdict_policy")?,
         },
     ))
 }
@@ -242,6 +248,7 @@ impl Store for SqliteStore {
              where (?1 is null or d.service = ?1)
                and (?2 is null or d.environment = ?2)
                and (?3 is null or d.id < ?3)
+               and (?5 is null or {LATEST_VERDICT} = ?5)
              order by d.id desc limit ?4"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -249,6 +256,7 @@ impl Store for SqliteStore {
             .bind(&q.environment)
             .bind(q.before_id)
             .bind(q.limit)
+            .bind(q.verdict.map(Decision::as_str))
             .fetch_all(&self.reader)
             .await?;
         rows.iter().map(deployment_from_row).collect()
@@ -307,6 +315,48 @@ impl Store for SqliteStore {
         .bind(id)
         .bind(Json(metrics))
         .bind(until.map(micros))
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.into_iter()
+            .map(|(metric, cohort, ts, value)| {
+                let cohort = Cohort::parse(&cohort)
+                    .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
+                Ok(Point {
+                    metric,
+                    cohort,
+                    ts: from_micros(ts)?,
+                    value,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
+    }
+
+    async fn read_points(
+        &self,
+        key: &DeploymentKey,
+        metric: Option<&str>,
+        cohort: Option<Cohort>,
+        per_series: i64,
+    ) -> StoreResult<Option<Vec<Point>>> {
+        let mut conn = self.reader.acquire().await?;
+        let Some(id) = Self::deployment_id(&mut conn, key).await? else {
+            return Ok(None);
+        };
+        let rows: Vec<(String, String, i64, f64)> = sqlx::query_as(
+            "select metric, cohort, ts, value from (
+                 select metric, cohort, ts, value,
+                        row_number() over (partition by metric, cohort order by ts desc) as n
+                 from points
+                 where deployment_id = ?1 and (?2 is null or metric = ?2)
+                   and (?3 is null or cohort = ?3))
+             where n <= ?4 + 1
+             order by metric, cohort, ts",
+        )
+        .bind(id)
+        .bind(metric)
+        .bind(cohort.map(Cohort::as_str))
+        .bind(per_series)
         .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()

@@ -253,6 +253,184 @@ async fn deployments_are_created_updated_and_listed(backend: Backend) {
     assert!(staging["next_cursor"].is_null());
 }
 
+async fn deployments_filter_by_latest_verdict(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.post("/v1/deployments/bad.1/points", failing_batch())
+        .await;
+    s.post("/v1/deployments/bad.1/verdicts", json!({})).await;
+    s.post(
+        "/v1/deployments/calm.2/points",
+        json!({"points": minute_points("error_rate", "canary", &[0.1, 0.2, 0.3])}),
+    )
+    .await;
+    s.post("/v1/deployments/calm.2/verdicts", json!({})).await;
+    s.put("/v1/deployments/new.3", json!({"service": "x"}))
+        .await;
+    let keys = |p: &Value| {
+        p["deployments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["key"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let (status, page) = s.get("/v1/deployments?verdict=rollback").await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(keys(&page), ["bad.1"]);
+    assert_eq!(page["deployments"][0]["latest_verdict"], "rollback");
+    assert_eq!(page["deployments"][0]["latest_verdict_policy"], "seed");
+    let (_, page) = s.get("/v1/deployments?verdict=inconclusive").await;
+    assert_eq!(keys(&page), ["calm.2"]);
+    let (_, page) = s.get("/v1/deployments?verdict=pass").await;
+    assert_eq!(keys(&page), Vec::<String>::new());
+    let (_, all) = s.get("/v1/deployments").await;
+    assert_eq!(keys(&all), ["new.3", "calm.2", "bad.1"]);
+    assert!(all["deployments"][0]["latest_verdict_policy"].is_null());
+    assert_error(
+        &s.get("/v1/deployments?verdict=maybe").await,
+        400,
+        "invalid_query",
+        "maybe",
+    );
+}
+
+async fn points_read_back_as_series(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.post("/v1/deployments/chart.1/points", failing_batch())
+        .await;
+    let (status, body) = s.get("/v1/deployments/chart.1/points").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["deployment"], "chart.1");
+    let shape: Vec<(String, String, usize, bool)> = body["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["metric"].as_str().unwrap().to_string(),
+                s["cohort"].as_str().unwrap().to_string(),
+                s["points"].as_array().unwrap().len(),
+                s["truncated"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let expect = |m: &str, c: &str, n, t| (m.to_string(), c.to_string(), n, t);
+    assert_eq!(
+        shape,
+        [
+            expect("conversion_rate", "canary", 1, false),
+            expect("conversion_rate", "baseline", 2, false),
+            expect("error_rate", "canary", 5, false),
+            expect("latency_p99", "canary", 8, false),
+        ]
+    );
+    assert_eq!(
+        body["series"][2]["points"][4],
+        json!({"ts": minute(4), "value": 6.2})
+    );
+
+    let (_, one) = s
+        .get("/v1/deployments/chart.1/points?metric=conversion_rate&cohort=baseline")
+        .await;
+    assert_eq!(
+        one["series"],
+        json!([{"metric": "conversion_rate", "cohort": "baseline", "truncated": false,
+                "points": [{"ts": minute(0), "value": 0.030}, {"ts": minute(1), "value": 0.032}]}])
+    );
+    let (_, cut) = s
+        .get("/v1/deployments/chart.1/points?metric=error_rate&limit=2")
+        .await;
+    assert_eq!(
+        cut["series"],
+        json!([{"metric": "error_rate", "cohort": "canary", "truncated": true,
+                "points": [{"ts": minute(3), "value": 6.2}, {"ts": minute(4), "value": 6.2}]}])
+    );
+    let (status, none) = s.get("/v1/deployments/chart.1/points?metric=rps").await;
+    assert_eq!((status, none["series"].clone()), (200, json!([])));
+
+    assert_error(
+        &s.get("/v1/deployments/nothing.here/points").await,
+        404,
+        "not_found",
+        "nothing.here",
+    );
+    assert_error(
+        &s.get("/v1/deployments/chart.1/points?metric=Bad-Name")
+            .await,
+        400,
+        "invalid_query",
+        "Bad-Name",
+    );
+    assert_error(
+        &s.get("/v1/deployments/chart.1/points?limit=0").await,
+        400,
+        "invalid_query",
+        "limit 0",
+    );
+    assert_error(
+        &s.get("/v1/deployments/chart.1/points?cohort=everyone")
+            .await,
+        400,
+        "invalid_query",
+        "everyone",
+    );
+}
+
+async fn dashboard_pages_and_assets_are_served(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    for path in [
+        "/",
+        "/deployments/checkout.prod.1",
+        "/replays",
+        "/replays/7",
+    ] {
+        let resp = s.client.get(s.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let headers = resp.headers().clone();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'")
+        );
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("/assets/app.js") && html.contains("/docs/"));
+    }
+    for (path, kind) in [
+        ("/assets/app.js", "text/javascript"),
+        ("/assets/app.css", "text/css"),
+        ("/assets/uPlot.iife.min.js", "text/javascript"),
+        ("/assets/uPlot.min.css", "text/css"),
+        ("/assets/favicon.svg", "image/svg+xml"),
+    ] {
+        let resp = s.client.get(s.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(kind)
+        );
+        let etag = resp.headers()["etag"].clone();
+        let again = s
+            .client
+            .get(s.url(path))
+            .header("if-none-match", etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path} revalidates");
+    }
+    assert_error(&s.get("/assets/nope.js").await, 404, "not_found", "nope.js");
+}
+
 async fn bad_requests_get_json_errors_and_never_5xx(backend: Backend) {
     let s = TestServer::start(backend).await;
     assert_error(
@@ -639,6 +817,9 @@ on_both_backends!(
     a_ten_thousand_point_batch_is_stored_whole,
     batch_over_the_limit_is_413,
     deployments_are_created_updated_and_listed,
+    deployments_filter_by_latest_verdict,
+    points_read_back_as_series,
+    dashboard_pages_and_assets_are_served,
     bad_requests_get_json_errors_and_never_5xx,
     stateless_evaluate_matches_the_cli_document,
     verdict_as_of_a_time_reads_only_earlier_points,

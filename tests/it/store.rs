@@ -291,6 +291,7 @@ async fn deployments_list_newest_first_with_filters_and_pages(backend: Backend) 
         environment: environment.map(Into::into),
         limit,
         before_id,
+        ..Default::default()
     };
     let keys = |rows: &[(i64, rollguard::model::Deployment)]| {
         rows.iter().map(|(_, d)| d.key.clone()).collect::<Vec<_>>()
@@ -323,6 +324,167 @@ async fn deployments_list_newest_first_with_filters_and_pages(backend: Backend) 
         .await
         .unwrap();
     assert_eq!(keys(&second), ["b", "a"]);
+}
+
+async fn deployments_filter_by_latest_verdict_and_name_its_policy(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let record = |series: &'static [f64], policy: &'static str| NewVerdict {
+        as_of: None,
+        policy_version: None,
+        points: series.len() as i64,
+        first_ts: Some(t0()),
+        last_ts: Some(t0()),
+        report: Verdict {
+            policy: policy.into(),
+            ..verdict_report(series)
+        },
+    };
+    // error_rate alone: a high window rolls back, a low one is inconclusive (no latency data).
+    let high: &'static [f64] = &[9.0, 9.0, 9.0];
+    let low: &'static [f64] = &[1.0, 1.0, 1.0];
+    for (k, service, verdicts) in [
+        (
+            "a",
+            "checkout",
+            vec![record(high, "seed"), record(low, "strict")],
+        ),
+        (
+            "b",
+            "checkout",
+            vec![record(low, "seed"), record(high, "strict")],
+        ),
+        ("c", "search", vec![record(high, "seed")]),
+        ("d", "checkout", vec![]),
+    ] {
+        let spec = DeploymentSpec {
+            service: Some(service.into()),
+            ..Default::default()
+        };
+        store.put_deployment(&key(k), &spec).await.unwrap();
+        for v in &verdicts {
+            store.record_verdict(&key(k), v).await.unwrap();
+        }
+    }
+    let list = |service: Option<&str>, verdict: Option<Decision>, limit, before_id| {
+        let store = store.clone();
+        let q = DeploymentQuery {
+            service: service.map(Into::into),
+            environment: None,
+            verdict,
+            limit,
+            before_id,
+        };
+        async move { store.list_deployments(&q).await.unwrap() }
+    };
+    let keys = |rows: &[(i64, rollguard::model::Deployment)]| {
+        rows.iter().map(|(_, d)| d.key.clone()).collect::<Vec<_>>()
+    };
+    let rollbacks = list(None, Some(Decision::Rollback), 10, None).await;
+    assert_eq!(
+        keys(&rollbacks),
+        ["c", "b"],
+        "only the latest verdict counts"
+    );
+    assert_eq!(
+        rollbacks
+            .iter()
+            .map(|(_, d)| d.latest_verdict_policy.as_deref())
+            .collect::<Vec<_>>(),
+        [Some("seed"), Some("strict")]
+    );
+    assert_eq!(
+        keys(&list(None, Some(Decision::Inconclusive), 10, None).await),
+        ["a"]
+    );
+    assert!(list(None, Some(Decision::Pass), 10, None).await.is_empty());
+    assert_eq!(
+        keys(&list(Some("checkout"), Some(Decision::Rollback), 10, None).await),
+        ["b"],
+        "combines with the other filters"
+    );
+    // Pages of a filtered list hold only matching rows.
+    let first = list(None, Some(Decision::Rollback), 1, None).await;
+    assert_eq!(keys(&first), ["c"]);
+    let second = list(None, Some(Decision::Rollback), 1, Some(first[0].0)).await;
+    assert_eq!(keys(&second), ["b"]);
+    // A never-judged deployment has no latest verdict and no policy for it.
+    let d = store.get_deployment(&key("d")).await.unwrap().unwrap();
+    assert_eq!((d.latest_verdict, d.latest_verdict_policy), (None, None));
+    let a = store.get_deployment(&key("a")).await.unwrap().unwrap();
+    assert_eq!(a.latest_verdict_policy.as_deref(), Some("strict"));
+}
+
+async fn points_read_back_by_metric_and_cohort_newest_kept(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("chart");
+    let mut batch = points("error_rate", Cohort::Canary, &[1.0, 2.0, 3.0, 4.0]);
+    batch.extend(points("error_rate", Cohort::Baseline, &[0.5, 0.6]));
+    batch.extend(points("custom_metric", Cohort::Pre, &[7.0]));
+    batch.reverse();
+    store.ingest(&k, &batch).await.unwrap();
+
+    let all = store
+        .read_points(&k, None, None, 100)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|p| (p.metric.as_str(), p.cohort))
+            .collect::<Vec<_>>(),
+        [
+            ("custom_metric", Cohort::Pre),
+            ("error_rate", Cohort::Baseline),
+            ("error_rate", Cohort::Baseline),
+            ("error_rate", Cohort::Canary),
+            ("error_rate", Cohort::Canary),
+            ("error_rate", Cohort::Canary),
+            ("error_rate", Cohort::Canary),
+        ],
+        "every metric, stored or judged, by metric then cohort"
+    );
+    assert!(
+        all.windows(2)
+            .filter(|w| (&w[0].metric, w[0].cohort) == (&w[1].metric, w[1].cohort))
+            .all(|w| w[0].ts < w[1].ts),
+        "oldest first within a series"
+    );
+    let values = |ps: &[Point], c: Cohort| {
+        ps.iter()
+            .filter(|p| p.cohort == c)
+            .map(|p| p.value)
+            .collect::<Vec<_>>()
+    };
+    let canary = store
+        .read_points(&k, Some("error_rate"), Some(Cohort::Canary), 100)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(canary.len(), 4);
+    assert_eq!(values(&canary, Cohort::Canary), [1.0, 2.0, 3.0, 4.0]);
+    // per_series 2: the newest two of each series, plus one older point where more exist.
+    let cut = store
+        .read_points(&k, Some("error_rate"), None, 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(values(&cut, Cohort::Canary), [2.0, 3.0, 4.0]);
+    assert_eq!(values(&cut, Cohort::Baseline), [0.5, 0.6]);
+    assert!(
+        store
+            .read_points(&k, Some("latency_p99"), None, 10)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .read_points(&key("unknown"), None, None, 10)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn policies_are_versioned_by_name(backend: Backend) {
@@ -432,6 +594,8 @@ on_both_backends!(
     timestamps_keep_microseconds,
     verdicts_are_an_append_only_trail_newest_first,
     deployments_list_newest_first_with_filters_and_pages,
+    deployments_filter_by_latest_verdict_and_name_its_policy,
+    points_read_back_by_metric_and_cohort_newest_kept,
     policies_are_versioned_by_name,
     environment_defaults_are_data,
     concurrent_ingest_to_one_new_deployment_loses_nothing,

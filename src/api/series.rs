@@ -1,0 +1,181 @@
+//! `GET /v1/deployments/{key}/points`: a deployment's stored series read back, one entry per
+//! (metric, cohort), for charts (the dashboard) and for checking what was ingested.
+
+use axum::Json as JsonResponse;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::deployments::key;
+use super::extract::{Path, Query};
+use crate::analysis::metric;
+use crate::error::{ApiError, ErrorBody};
+use crate::model::{Cohort, Point};
+
+/// Most points returned per series when the request gives no `limit`.
+pub const DEFAULT_PER_SERIES: i64 = 10_000;
+/// Largest accepted `limit`.
+pub const MAX_PER_SERIES: i64 = 100_000;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PointsQuery {
+    /// Only this metric, e.g. `error_rate`; default every stored metric.
+    #[param(pattern = "^[a-z][a-z0-9_]{0,63}$", example = "error_rate")]
+    pub metric: Option<String>,
+    /// Only this cohort; default every cohort.
+    pub cohort: Option<Cohort>,
+    /// Most recent points kept per series, 1–100000 (default 10000); older ones are cut and the
+    /// series is marked `truncated`.
+    #[param(minimum = 1, maximum = 100000)]
+    pub limit: Option<i64>,
+}
+
+/// One stored point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SeriesPoint {
+    pub ts: DateTime<Utc>,
+    pub value: f64,
+}
+
+/// One (metric, cohort) series, oldest point first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StoredSeries {
+    #[schema(example = "error_rate")]
+    pub metric: String,
+    pub cohort: Cohort,
+    pub points: Vec<SeriesPoint>,
+    /// Older points exist beyond `limit` and were left out.
+    pub truncated: bool,
+}
+
+/// A deployment's stored series, by metric then cohort (canary, baseline, pre).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SeriesList {
+    pub deployment: String,
+    pub series: Vec<StoredSeries>,
+}
+
+/// Groups points (ordered by metric, cohort, time, each series carrying at most one point more
+/// than `limit`) into series, cutting the oldest extra point.
+fn group(points: Vec<Point>, limit: i64) -> Vec<StoredSeries> {
+    let mut out: Vec<StoredSeries> = Vec::new();
+    for p in points {
+        let same = out
+            .last()
+            .is_some_and(|s| s.metric == p.metric && s.cohort == p.cohort);
+        if !same {
+            out.push(StoredSeries {
+                metric: p.metric.clone(),
+                cohort: p.cohort,
+                points: Vec::new(),
+                truncated: false,
+            });
+        }
+        let series = out.last_mut().expect("pushed above");
+        series.points.push(SeriesPoint {
+            ts: p.ts,
+            value: p.value,
+        });
+    }
+    for s in &mut out {
+        if s.points.len() as i64 > limit {
+            s.points.remove(0);
+            s.truncated = true;
+        }
+    }
+    out.sort_by(|a, b| (&a.metric, a.cohort).cmp(&(&b.metric, b.cohort)));
+    out
+}
+
+/// The deployment's stored points, one series per (metric, cohort), oldest first. Each series
+/// keeps its most recent `limit` points.
+#[utoipa::path(
+    get, path = "/v1/deployments/{key}/points", tag = "deployments",
+    params(("key" = String, Path, description = "Deployment key"), PointsQuery),
+    responses(
+        (status = 200, description = "The deployment's series (empty when it has no points)", body = SeriesList),
+        (status = 400, description = "Bad key or query", body = ErrorBody),
+        (status = 404, description = "No such deployment", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn read_points(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Query(q): Query<PointsQuery>,
+) -> Result<JsonResponse<SeriesList>, ApiError> {
+    let key = key(&raw)?;
+    if let Some(m) = &q.metric
+        && !metric::is_valid_metric_name(m)
+    {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!(
+                "metric name '{}' must match [a-z][a-z0-9_]{{0,63}}",
+                m.chars().take(80).collect::<String>()
+            ),
+        ));
+    }
+    let limit = match q.limit {
+        None => DEFAULT_PER_SERIES,
+        Some(n @ 1..=MAX_PER_SERIES) => n,
+        Some(n) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("limit {n} must be between 1 and {MAX_PER_SERIES}"),
+            ));
+        }
+    };
+    let points = state
+        .store
+        .read_points(&key, q.metric.as_deref(), q.cohort, limit)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no deployment '{key}'")))?;
+    Ok(JsonResponse(SeriesList {
+        deployment: key.to_string(),
+        series: group(points, limit),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(metric: &str, cohort: Cohort, minute: i64, value: f64) -> Point {
+        Point {
+            metric: metric.into(),
+            cohort,
+            ts: DateTime::from_timestamp(minute * 60, 0).unwrap(),
+            value,
+        }
+    }
+
+    #[test]
+    fn groups_by_metric_and_cohort_and_cuts_the_extra_oldest_point() {
+        let points = vec![
+            p("error_rate", Cohort::Baseline, 0, 1.0),
+            p("error_rate", Cohort::Canary, 0, 1.0),
+            p("error_rate", Cohort::Canary, 1, 2.0),
+            p("error_rate", Cohort::Canary, 2, 3.0),
+            p("latency_p99", Cohort::Canary, 0, 200.0),
+        ];
+        let series = group(points, 2);
+        let shape: Vec<_> = series
+            .iter()
+            .map(|s| (s.metric.as_str(), s.cohort, s.points.len(), s.truncated))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("error_rate", Cohort::Canary, 2, true),
+                ("error_rate", Cohort::Baseline, 1, false),
+                ("latency_p99", Cohort::Canary, 1, false),
+            ]
+        );
+        assert_eq!(series[0].points[0].value, 2.0);
+    }
+}
