@@ -50,6 +50,7 @@ async function seed() {
 
   await call('PUT', `/v1/deployments/${HEALTHY}`, {
     service: 'checkout', environment: 'production', version: 'v2.4.0', started_at: at(0), labels: { team: 'payments' },
+    policy: 'seed', // the assertions below quote the seed policy's numbers and messages
   });
   await call('POST', `/v1/deployments/${HEALTHY}/points`, {
     points: [
@@ -64,7 +65,7 @@ async function seed() {
   await call('POST', `/v1/deployments/${HEALTHY}/verdicts`, { at: at(8) });
   await call('POST', `/v1/deployments/${HEALTHY}/verdicts`, {});
 
-  await call('PUT', `/v1/deployments/${FAILING}`, { service: 'search', environment: 'production', version: 'v7.0.1' });
+  await call('PUT', `/v1/deployments/${FAILING}`, { service: 'search', environment: 'production', version: 'v7.0.1', policy: 'seed' });
   await call('POST', `/v1/deployments/${FAILING}/points`, {
     points: [
       ...series('error_rate', [0.5, 0.6, 0.4, 0.7, 0.5, 0.6, 0.8, 1.2, 3.5, 5.9, 6.4, 7.1]),
