@@ -27,13 +27,32 @@ fn corpus() -> Vec<Observations> {
         .map(|_| {
             let level = rng.random_range(150.0..400.0);
             let mut obs = Observations::default();
-            let mut series = |name: &str, f: &mut dyn FnMut(&mut StdRng) -> f64, rng: &mut StdRng| {
-                let values = (0..POINTS).map(|_| f(rng)).collect();
-                obs.canary.insert(name.into(), Series { values, times: None });
-            };
-            series("error_rate", &mut |r| (0.5 + 0.2 * noise.sample(r)).max(0.0), &mut rng);
-            series("latency_p99", &mut |r| level + 0.05 * level * noise.sample(r), &mut rng);
-            series("conversion_rate", &mut |r| (0.031 * (1.0 + 0.05 * noise.sample(r))).clamp(0.0, 1.0), &mut rng);
+            let mut series =
+                |name: &str, f: &mut dyn FnMut(&mut StdRng) -> f64, rng: &mut StdRng| {
+                    let values = (0..POINTS).map(|_| f(rng)).collect();
+                    obs.canary.insert(
+                        name.into(),
+                        Series {
+                            values,
+                            times: None,
+                        },
+                    );
+                };
+            series(
+                "error_rate",
+                &mut |r| (0.5 + 0.2 * noise.sample(r)).max(0.0),
+                &mut rng,
+            );
+            series(
+                "latency_p99",
+                &mut |r| level + 0.05 * level * noise.sample(r),
+                &mut rng,
+            );
+            series(
+                "conversion_rate",
+                &mut |r| (0.031 * (1.0 + 0.05 * noise.sample(r))).clamp(0.0, 1.0),
+                &mut rng,
+            );
             obs.explicit_conversion_baseline = Some(0.031);
             obs
         })
@@ -53,12 +72,17 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("replay");
     group.sample_size(10);
     group.throughput(Throughput::Elements((DEPLOYMENTS * POINTS) as u64));
-    for (name, policy) in [("full_walk", never_fires()), ("seed_first_rollback", Policy::seed())] {
+    for (name, policy) in [
+        ("full_walk", never_fires()),
+        ("seed_first_rollback", Policy::seed()),
+    ] {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let mut fired = 0usize;
                 for obs in &data {
-                    let hits = Timeline::new(obs).first_rollbacks(&[&policy], Polling::EveryPoints(1)).unwrap();
+                    let hits = Timeline::new(obs)
+                        .first_rollbacks(&[&policy], Polling::EveryPoints(1))
+                        .unwrap();
                     fired += usize::from(hits[0].is_some());
                 }
                 black_box(fired)

@@ -12,8 +12,34 @@ use utoipa::ToSchema;
 /// Name of the built-in policy that reproduces the seed document's rules exactly.
 pub const SEED: &str = "seed";
 
+/// Name of the built-in policy that keeps the seed's intent but guards each rule against the
+/// false rollbacks of repeated evaluation; the default for deployments.
+pub const GUARDED: &str = "guarded";
+
 /// The names of the built-in policies, which cannot be overwritten.
-pub const BUILTIN_NAMES: [&str; 1] = [SEED];
+pub const BUILTIN_NAMES: [&str; 2] = [SEED, GUARDED];
+
+/// "At least `required` of the last `of` points beyond the limit": a rule fires on a sustained
+/// change, not on one unlucky point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Persistence {
+    #[schema(minimum = 1)]
+    pub required: usize,
+    #[schema(minimum = 1)]
+    pub of: usize,
+}
+
+impl Persistence {
+    fn validate(self, rule: &str) -> Result<(), PolicyError> {
+        if self.required == 0 || self.required > self.of {
+            return Err(PolicyError::Invalid(format!(
+                "rules.{rule}.persistence needs 1 <= required <= of"
+            )));
+        }
+        Ok(())
+    }
+}
 
 /// Rule parameters for one policy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -54,6 +80,10 @@ pub struct ErrorRateParams {
     /// Percent, 0–100; the rule triggers when the mean is strictly above it.
     #[schema(minimum = 0, maximum = 100)]
     pub threshold: f64,
+    /// Also require this many of the last points individually above the threshold; null (the
+    /// seed) looks at the mean only.
+    #[serde(default)]
+    pub persistence: Option<Persistence>,
 }
 
 /// Latency spike: the last point is above mean + `sigmas` × population standard deviation of all
@@ -69,6 +99,16 @@ pub struct LatencyParams {
     /// Fewest points that must remain after excluding the recent ones; fewer is `insufficient_data`.
     #[schema(minimum = 1)]
     pub min_baseline_points: usize,
+    /// Fire when this many of the last points are above the limit; null (the seed) tests the
+    /// last point only.
+    #[serde(default)]
+    pub persistence: Option<Persistence>,
+    /// Winsorize the baseline: in time order, each point past the first `min_baseline_points`
+    /// is clipped to mean ± `clip_sigmas`·σ of the points before it (Welford's running mean and
+    /// σ), so a single spike cannot inflate the spread. Null (the seed): plain mean and σ.
+    #[serde(default)]
+    #[schema(exclusive_minimum = 0)]
+    pub clip_sigmas: Option<f64>,
 }
 
 /// Conversion drop: the mean of the last `window` conversion points is below `min_ratio` × baseline.
@@ -82,6 +122,10 @@ pub struct ConversionParams {
     pub window: usize,
     #[schema(exclusive_minimum = 0)]
     pub min_ratio: f64,
+    /// Also require this many of the last points individually below `min_ratio` × baseline;
+    /// null (the seed) looks at the mean only.
+    #[serde(default)]
+    pub persistence: Option<Persistence>,
 }
 
 /// Why a policy document was refused.
@@ -102,6 +146,7 @@ impl Policy {
                     enabled: true,
                     window: 3,
                     threshold: 5.0,
+                    persistence: None,
                 },
                 latency: LatencyParams {
                     enabled: true,
@@ -110,21 +155,47 @@ impl Policy {
                     // The seed is silent here (numpy gives NaN and never fires on an empty slice);
                     // two points are the fewest with a spread at all.
                     min_baseline_points: 2,
+                    persistence: None,
+                    clip_sigmas: None,
                 },
                 conversion: ConversionParams {
                     enabled: true,
                     window: 1,
                     min_ratio: 0.8,
+                    persistence: None,
                 },
             },
             gate: GateOptions::default(),
         }
     }
 
+    /// The seed's three rules, guarded against false rollbacks under repeated evaluation
+    /// (figures in `docs/decision-quality.md`):
+    /// - error rate: the mean of the last 3 points above 5 % **and** each of them above 5 %, so
+    ///   one- or two-point bursts never fire;
+    /// - latency: 4 of the last 5 points above mean + 2σ of a baseline that excludes the last 12
+    ///   points (those under test, and the start of a regression) and has at least 12 points;
+    ///   the baseline is winsorized at 3σ, so single spikes cannot inflate the spread;
+    /// - conversion: the mean of the last 3 points below 0.8 × baseline **and** 2 of them each
+    ///   below it, so a one-point dip never fires.
+    pub fn guarded() -> Self {
+        let mut p = Self::seed();
+        let r = &mut p.rules;
+        r.error_rate.persistence = Some(Persistence { required: 3, of: 3 });
+        r.latency.exclude_recent = 12;
+        r.latency.min_baseline_points = 12;
+        r.latency.clip_sigmas = Some(3.0);
+        r.latency.persistence = Some(Persistence { required: 4, of: 5 });
+        r.conversion.window = 3;
+        r.conversion.persistence = Some(Persistence { required: 2, of: 3 });
+        p
+    }
+
     /// A built-in policy by name.
     pub fn builtin(name: &str) -> Option<Self> {
         match name {
             SEED => Some(Self::seed()),
+            GUARDED => Some(Self::guarded()),
             _ => None,
         }
     }
@@ -163,6 +234,21 @@ impl Policy {
         }
         if latency.min_baseline_points == 0 {
             return invalid("rules.latency.min_baseline_points must be at least 1");
+        }
+        if let Some(p) = error_rate.persistence {
+            p.validate("error_rate")?;
+        }
+        if let Some(p) = latency.persistence {
+            p.validate("latency")?;
+        }
+        if let Some(p) = conversion.persistence {
+            p.validate("conversion")?;
+        }
+        if latency
+            .clip_sigmas
+            .is_some_and(|c| !(c.is_finite() && c > 0.0))
+        {
+            return invalid("rules.latency.clip_sigmas must be a finite number > 0");
         }
         if conversion.window == 0 {
             return invalid("rules.conversion.window must be at least 1");

@@ -72,6 +72,8 @@ pub struct RuleOutcome {
     /// Conversion only: the baseline conversion rate and where it came from.
     pub baseline: Option<f64>,
     pub baseline_source: Option<BaselineSource>,
+    /// With a persistence guard: how many of the last `of` points were beyond the limit.
+    pub beyond: Option<usize>,
 }
 
 impl RuleOutcome {
@@ -87,6 +89,7 @@ impl RuleOutcome {
             std_dev: None,
             baseline: None,
             baseline_source: None,
+            beyond: None,
         }
     }
 
@@ -102,18 +105,34 @@ impl RuleOutcome {
     }
 }
 
-/// Rule 1: the mean of the last `window` error-rate points is above `threshold` percent.
+/// How many of the last `of` points of `xs` are beyond `limit` (above, or below when `below`).
+pub fn count_beyond(xs: &[f64], of: usize, limit: f64, below: bool) -> usize {
+    xs[xs.len().saturating_sub(of)..]
+        .iter()
+        .filter(|&&x| if below { x < limit } else { x > limit })
+        .count()
+}
+
+/// Rule 1: the mean of the last `window` error-rate points is above `threshold` percent (and,
+/// with a persistence guard, at least `required` of the last `of` points are each above it).
 pub fn error_rate(params: &ErrorRateParams, error_rate: &[f64]) -> RuleOutcome {
     let mut out = RuleOutcome::new(RuleName::ErrorRate);
-    out.needed = params.window;
-    if error_rate.len() < params.window {
+    let guard_len = params.persistence.map_or(0, |p| p.of);
+    out.needed = params.window.max(guard_len);
+    if error_rate.len() < out.needed {
         out.points = error_rate.len();
         return out;
     }
     let recent = &error_rate[error_rate.len() - params.window..];
-    out.points = recent.len();
+    out.points = out.needed;
     let mean = stats::mean(recent).expect("window >= 1");
-    out.compared(mean, params.threshold, mean > params.threshold)
+    let mut fired = mean > params.threshold;
+    if let Some(p) = params.persistence {
+        let beyond = count_beyond(error_rate, p.of, params.threshold, false);
+        out.beyond = Some(beyond);
+        fired &= beyond >= p.required;
+    }
+    out.compared(mean, params.threshold, fired)
 }
 
 /// Rule 2: the last latency point is above mean + `sigmas` × σ of all points but the last
@@ -127,13 +146,33 @@ pub fn latency(params: &LatencyParams, latency: &[f64]) -> RuleOutcome {
         out.points = latency.len();
         return out;
     }
-    let (mean, std) = stats::mean_and_population_std(&latency[..base_len]).expect("non-empty");
+    let baseline = &latency[..base_len];
+    let (mean, std) = match params.clip_sigmas {
+        // Winsorized: defined by the sequential recurrence (replay runs the same one).
+        Some(c) => {
+            let (warm, rest) = baseline.split_at(params.min_baseline_points);
+            let mut acc = stats::Welford::winsorized_start(warm, c);
+            for &x in rest {
+                acc.push_winsorized(x, c, 0);
+            }
+            (acc.mean, acc.std())
+        }
+        None => stats::mean_and_population_std(baseline).expect("non-empty"),
+    };
     let last = latency[latency.len() - 1];
     let threshold = mean + params.sigmas * std;
     out.points = base_len + usize::from(params.exclude_recent > 0);
     out.mean = Some(mean);
     out.std_dev = Some(std);
-    out.compared(last, threshold, last > threshold)
+    let fired = match params.persistence {
+        None => last > threshold,
+        Some(p) => {
+            let beyond = count_beyond(latency, p.of, threshold, false);
+            out.beyond = Some(beyond);
+            beyond >= p.required
+        }
+    };
+    out.compared(last, threshold, fired)
 }
 
 /// Where the conversion rule finds its baseline.
@@ -167,24 +206,30 @@ pub fn conversion(
     baseline: &ConversionBaseline<'_>,
 ) -> RuleOutcome {
     let mut out = RuleOutcome::new(RuleName::Conversion);
-    out.needed = params.window;
+    out.needed = params.window.max(params.persistence.map_or(0, |p| p.of));
     let resolved = baseline.resolve();
     if let Some((value, source)) = resolved {
         out.baseline = Some(value);
         out.baseline_source = Some(source);
     }
-    if conversion.len() < params.window {
+    if conversion.len() < out.needed {
         out.points = conversion.len();
         return out;
     }
     let recent = &conversion[conversion.len() - params.window..];
-    out.points = recent.len();
+    out.points = out.needed;
     let Some((base, _)) = resolved else {
         return out;
     };
     let current = stats::mean(recent).expect("window >= 1");
     let threshold = params.min_ratio * base;
-    out.compared(current, threshold, current < threshold)
+    let mut fired = current < threshold;
+    if let Some(p) = params.persistence {
+        let beyond = count_beyond(conversion, p.of, threshold, true);
+        out.beyond = Some(beyond);
+        fired &= beyond >= p.required;
+    }
+    out.compared(current, threshold, fired)
 }
 
 #[cfg(test)]

@@ -74,6 +74,76 @@ pub fn mean_and_population_std(xs: &[f64]) -> Option<(f64, f64)> {
     Some((m, (squares / xs.len() as f64).sqrt()))
 }
 
+/// The median (mean of the middle two for an even count); 0 for an empty slice.
+pub fn median(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
+}
+
+/// Welford's running mean and sum of squared deviations (Welford 1962; Knuth, TAOCP vol. 2,
+/// 4.2.2): one point at a time, O(1) each, numerically stable.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Welford {
+    pub n: usize,
+    pub mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// Pushes `x` clipped to mean ± `c`·σ of the points before it, once `warmup` points are in
+    /// and σ > 0 (winsorizing in time order): one spike cannot inflate the spread.
+    pub fn push_winsorized(&mut self, x: f64, c: f64, warmup: usize) {
+        let s = self.std();
+        if self.n >= warmup && s > 0.0 {
+            self.push(x.clamp(self.mean - c * s, self.mean + c * s));
+        } else {
+            self.push(x);
+        }
+    }
+
+    /// An accumulator started from a warm-up set, each point clipped to median ± `c`·σ̂ where
+    /// σ̂ = 1.4826 × MAD (the median absolute deviation, scaled to σ for Gaussian data): a
+    /// spike among the first points cannot set the spread either. Continue with
+    /// [`Welford::push_winsorized`] (warm-up 0).
+    pub fn winsorized_start(warm: &[f64], c: f64) -> Self {
+        let med = median(warm);
+        let mad = median(&warm.iter().map(|x| (x - med).abs()).collect::<Vec<_>>()) * 1.4826;
+        let mut w = Welford::default();
+        for &x in warm {
+            w.push(if mad > 0.0 {
+                x.clamp(med - c * mad, med + c * mad)
+            } else {
+                x
+            });
+        }
+        w
+    }
+
+    /// Population standard deviation; 0 for no points.
+    pub fn std(&self) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
+        (self.m2.max(0.0) / self.n as f64).sqrt()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +202,24 @@ mod tests {
             let xs = vec![250.0; n];
             assert_eq!(mean_and_population_std(&xs), Some((250.0, 0.0)), "n = {n}");
         }
+    }
+
+    #[test]
+    fn winsorizing_caps_a_spike_at_c_sigma_of_the_points_before_it() {
+        let mut w = Welford::default();
+        for x in [10.0, 12.0, 10.0, 12.0] {
+            w.push_winsorized(x, 3.0, 4);
+        }
+        // mean 11, σ 1: a spike of 1000 enters as 11 + 3 = 14.
+        let mut clipped = w;
+        clipped.push_winsorized(1000.0, 3.0, 4);
+        let mut expected = w;
+        expected.push(14.0);
+        assert_eq!(clipped, expected);
+        // Before the warm-up, points enter as they are.
+        let mut early = Welford::default();
+        early.push_winsorized(1000.0, 3.0, 4);
+        assert_eq!(early.mean, 1000.0);
     }
 
     #[test]

@@ -181,29 +181,82 @@ fn message(policy: &Policy, o: &RuleOutcome) -> String {
     };
     let cmp = |above| comparison(o.status, above);
     match o.rule {
-        RuleName::ErrorRate => format!(
-            "mean error rate of last {} point{} {observed:.2}% {} {threshold:.2}%",
-            o.points,
-            plural(o.points),
-            cmp(true)
-        ),
-        RuleName::Latency => format!(
-            "last p99 latency {observed:.1} ms {} mean + {}σ = {threshold:.1} ms \
-             (mean {:.1} ms, σ {:.1} ms over {} point{})",
-            cmp(true),
-            policy.rules.latency.sigmas,
-            o.mean.unwrap_or_default(),
-            o.std_dev.unwrap_or_default(),
-            o.points - usize::from(policy.rules.latency.exclude_recent > 0),
-            plural(o.points),
-        ),
-        RuleName::Conversion => format!(
-            "conversion rate {observed:.4} {} {} × baseline {:.4} = {threshold:.4} (baseline from {})",
-            cmp(false),
-            policy.rules.conversion.min_ratio,
-            o.baseline.unwrap_or_default(),
-            source_words(o.baseline_source),
-        ),
+        RuleName::ErrorRate => {
+            let window = policy.rules.error_rate.window;
+            let mean_cmp = if observed > threshold { ">" } else { "<=" };
+            let mut m = format!(
+                "mean error rate of last {window} point{} {observed:.2}% {} {threshold:.2}%",
+                plural(window),
+                if o.beyond.is_some() {
+                    mean_cmp
+                } else {
+                    cmp(true)
+                }
+            );
+            if let (Some(beyond), Some(p)) = (o.beyond, policy.rules.error_rate.persistence) {
+                m.push_str(&format!(
+                    "; {beyond} of last {} point{} above (needs {})",
+                    p.of,
+                    plural(p.of),
+                    p.required
+                ));
+            }
+            m
+        }
+        RuleName::Latency => {
+            let l = &policy.rules.latency;
+            let base = o.points - usize::from(l.exclude_recent > 0);
+            let stats = format!(
+                "mean {:.1} ms, σ {:.1} ms over {base} point{}",
+                o.mean.unwrap_or_default(),
+                o.std_dev.unwrap_or_default(),
+                plural(base),
+            );
+            match (o.beyond, l.persistence) {
+                (Some(beyond), Some(p)) => format!(
+                    "{beyond} of last {} p99 latency point{} > mean + {}σ = {threshold:.1} ms, needs {} \
+                     (last {observed:.1} ms; {stats})",
+                    p.of,
+                    plural(p.of),
+                    l.sigmas,
+                    p.required
+                ),
+                _ => format!(
+                    "last p99 latency {observed:.1} ms {} mean + {}σ = {threshold:.1} ms ({stats})",
+                    cmp(true),
+                    l.sigmas,
+                ),
+            }
+        }
+        RuleName::Conversion => {
+            let c = &policy.rules.conversion;
+            let what = if c.window == 1 {
+                "conversion rate".to_string()
+            } else {
+                format!("mean conversion rate of last {} points", c.window)
+            };
+            let below = if observed < threshold { "<" } else { ">=" };
+            let mut m = format!(
+                "{what} {observed:.4} {} {} × baseline {:.4} = {threshold:.4} (baseline from {})",
+                if o.beyond.is_some() {
+                    below
+                } else {
+                    cmp(false)
+                },
+                c.min_ratio,
+                o.baseline.unwrap_or_default(),
+                source_words(o.baseline_source),
+            );
+            if let (Some(beyond), Some(p)) = (o.beyond, c.persistence) {
+                m.push_str(&format!(
+                    "; {beyond} of last {} point{} below (needs {})",
+                    p.of,
+                    plural(p.of),
+                    p.required
+                ));
+            }
+            m
+        }
     }
 }
 

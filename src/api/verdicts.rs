@@ -12,7 +12,7 @@ use super::evaluate::resolve_spec;
 use super::extract::{OptionalJson, Path, Query};
 use super::{AppState, page_limit, parse_cursor};
 use crate::analysis::metric::{self, JUDGED_METRICS};
-use crate::analysis::policy::SEED;
+use crate::analysis::policy::GUARDED;
 use crate::analysis::{Observations, Policy, PolicySpec, Traffic, Verdict, evaluate, recommend};
 use crate::error::{ApiError, ErrorBody};
 use crate::model::{Deployment, DeploymentKey, NewVerdict, StoredVerdict, observations};
@@ -56,7 +56,7 @@ impl VerdictRequest {
 }
 
 /// The policy for a deployment: the request's, else the deployment's, else its environment's
-/// default, else `seed`.
+/// default, else `guarded`.
 async fn choose_policy(
     state: &AppState,
     requested: Option<&PolicySpec>,
@@ -78,7 +78,7 @@ async fn choose_policy(
     }
     resolve_spec(
         state,
-        &PolicySpec::Name(name.unwrap_or_else(|| SEED.into())),
+        &PolicySpec::Name(name.unwrap_or_else(|| GUARDED.into())),
     )
     .await
 }

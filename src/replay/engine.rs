@@ -17,6 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::analysis::policy::LatencyParams;
 use crate::analysis::rules::{self, ConversionBaseline};
+use crate::analysis::stats::Welford;
 use crate::analysis::verdict::combine;
 use crate::analysis::{Decision, Inputs, Policy, RuleName, RuleStatus, Series};
 
@@ -152,27 +153,6 @@ fn polled(steps: &[Step], polling: Polling) -> Result<Vec<Step>, ReplayError> {
     }
 }
 
-/// Welford's running mean and sum of squared deviations.
-#[derive(Clone, Copy, Debug, Default)]
-struct Welford {
-    n: usize,
-    mean: f64,
-    m2: f64,
-}
-
-impl Welford {
-    fn push(&mut self, x: f64) {
-        self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
-    }
-
-    fn std(&self) -> f64 {
-        (self.m2.max(0.0) / self.n as f64).sqrt()
-    }
-}
-
 /// The latency rule's incremental state for one policy over one deployment.
 struct LatencyState<'a> {
     params: &'a LatencyParams,
@@ -188,16 +168,27 @@ impl LatencyState<'_> {
         if base_len < p.min_baseline_points || n == 0 {
             return RuleStatus::InsufficientData;
         }
+        if let (Some(c), 0) = (p.clip_sigmas, self.acc.n) {
+            // The rule itself is defined by this sequential recurrence: bit-identical here.
+            self.acc = Welford::winsorized_start(&self.series[..p.min_baseline_points], c);
+        }
         while self.acc.n < base_len {
-            self.acc.push(self.series[self.acc.n]);
+            let x = self.series[self.acc.n];
+            match p.clip_sigmas {
+                Some(c) => self.acc.push_winsorized(x, c, 0),
+                None => self.acc.push(x),
+            }
         }
         let k_sigma = p.sigmas * self.acc.std();
         let threshold = self.acc.mean + k_sigma;
-        let last = self.series[n - 1];
-        if (last - threshold).abs() <= TIE_BAND * (self.acc.mean.abs() + k_sigma) {
+        let band = TIE_BAND * (self.acc.mean.abs() + k_sigma);
+        // The points compared with the threshold: the last one, or the persistence window.
+        let (of, required) = p.persistence.map_or((1, 1), |g| (g.of, g.required));
+        let tested = &self.series[n.saturating_sub(of)..n];
+        if tested.iter().any(|&x| (x - threshold).abs() <= band) {
             return rules::latency(p, &self.series[..n]).status;
         }
-        if last > threshold {
+        if tested.iter().filter(|&&x| x > threshold).count() >= required {
             RuleStatus::Triggered
         } else {
             RuleStatus::Passed

@@ -155,10 +155,11 @@ impl CsvGroup {
 pub fn csv(
     reader: impl std::io::Read,
 ) -> impl Iterator<Item = Result<ReplayDeployment, InputError>> {
-    let mut rows = csv::ReaderBuilder::new()
+    let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(reader)
-        .into_deserialize::<CsvRow>();
+        .from_reader(reader);
+    let mut record = csv::StringRecord::new();
+    let mut headers: Option<csv::StringRecord> = None;
     let mut current: Option<CsvGroup> = None;
     let mut seen: HashSet<String> = HashSet::new();
     let mut done = false;
@@ -167,14 +168,26 @@ pub fn csv(
             return None;
         }
         loop {
-            let Some(row) = rows.next() else {
-                done = true;
-                return current.take().map(|g| Ok(g.finish()));
-            };
-            let line = rows.reader().position().line();
-            let row: CsvRow = match row {
-                Ok(r) => r,
-                Err(e) => {
+            if headers.is_none() {
+                match rdr.headers() {
+                    Ok(h) => headers = Some(h.clone()),
+                    Err(e) => {
+                        done = true;
+                        return Some(Err(bad(1, e.to_string())));
+                    }
+                }
+            }
+            let header = headers.as_ref().expect("read above");
+            let read = rdr.read_record(&mut record);
+            let line = record.position().map_or(0, |p| p.line());
+            let row: CsvRow = match read.map(|more| more.then(|| record.deserialize(Some(header))))
+            {
+                Ok(None) => {
+                    done = true;
+                    return current.take().map(|g| Ok(g.finish()));
+                }
+                Ok(Some(Ok(r))) => r,
+                Ok(Some(Err(e))) | Err(e) => {
                     done = true;
                     return Some(Err(bad(line, e.to_string())));
                 }

@@ -77,14 +77,19 @@ fn flagger_payload(namespace: &str, name: &str) -> Value {
     json!({"name": name, "namespace": namespace, "phase": "Progressing", "checksum": "85d557f47b", "metadata": {}})
 }
 
+/// Enough calm data for every rule of the default (guarded) policy to pass: 30 latency points
+/// (it needs 12 baseline + 12 recent), 3 conversion points.
 fn healthy() -> Value {
+    let calm: Vec<f64> = (0..30)
+        .map(|i| 200.0 + [0.0, 10.0, -10.0, 5.0, -5.0][i % 5])
+        .collect();
     let mut points = minute_points("error_rate", "canary", &[0.4, 0.7, 0.5, 0.6]);
+    points.extend(minute_points("latency_p99", "canary", &calm));
     points.extend(minute_points(
-        "latency_p99",
+        "conversion_rate",
         "canary",
-        &[200.0, 210.0, 190.0, 205.0, 195.0, 200.0, 201.0, 199.0],
+        &[0.031, 0.030, 0.031],
     ));
-    points.extend(minute_points("conversion_rate", "canary", &[0.031]));
     points.extend(minute_points("conversion_rate", "baseline", &[0.030]));
     points.extend(minute_points("rps", "canary", &[1500.0]));
     json!({"points": points})

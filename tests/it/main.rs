@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod guarded;
 mod docs;
 mod hooks;
 mod process;

@@ -29,12 +29,15 @@ fn latency(rng: &mut StdRng, n: usize) -> Vec<f64> {
         _ => (50.0, 5.0),
     };
     let noise = Normal::new(0.0f64, 1.0).unwrap();
-    let mut xs: Vec<f64> = (0..n).map(|_| (offset + sd * noise.sample(rng)).max(0.0)).collect();
+    let mut xs: Vec<f64> = (0..n)
+        .map(|_| (offset + sd * noise.sample(rng)).max(0.0))
+        .collect();
     for k in 7..n {
         if rng.random_bool(0.15) {
             let (m, s) = stats::mean_and_population_std(&xs[..k - 5]).unwrap();
             let limit = m + 2.0 * s;
-            xs[k - 1] = [limit, limit.next_up(), limit.next_down()][rng.random_range(0..3)].max(0.0);
+            xs[k - 1] =
+                [limit, limit.next_up(), limit.next_down()][rng.random_range(0..3)].max(0.0);
         }
     }
     xs
@@ -57,17 +60,27 @@ fn deployment(rng: &mut StdRng, timed: bool) -> Observations {
         Series { values, times }
     };
     let n_err = rng.random_range(0..=n);
-    let errors: Vec<f64> = (0..n_err).map(|_| [4.0, 5.0, 6.0, rng.random_range(0.0..12.0)][rng.random_range(0..4)]).collect();
+    let errors: Vec<f64> = (0..n_err)
+        .map(|_| [4.0, 5.0, 6.0, rng.random_range(0.0..12.0)][rng.random_range(0..4)])
+        .collect();
     let n_conv = rng.random_range(0..=n);
     let conversion: Vec<f64> = (0..n_conv).map(|_| rng.random_range(0.01..0.05)).collect();
     let mut obs = Observations::default();
     obs.canary.insert("error_rate".into(), series(errors, rng));
-    obs.canary.insert("latency_p99".into(), series(latency(rng, n), rng));
-    obs.canary.insert("conversion_rate".into(), series(conversion, rng));
+    obs.canary
+        .insert("latency_p99".into(), series(latency(rng, n), rng));
+    obs.canary
+        .insert("conversion_rate".into(), series(conversion, rng));
     if rng.random_bool(0.5) {
         obs.explicit_conversion_baseline = Some(rng.random_range(0.02..0.04));
     } else {
-        obs.pre.insert("conversion_rate".into(), Series { values: vec![0.03, 0.032], times: None });
+        obs.pre.insert(
+            "conversion_rate".into(),
+            Series {
+                values: vec![0.03, 0.032],
+                times: None,
+            },
+        );
     }
     obs
 }
@@ -100,7 +113,9 @@ fn every_replayed_step_equals_full_evaluation_of_its_prefix() {
         let timeline = Timeline::new(&obs);
         let full = obs.inputs();
         for policy in policies() {
-            let steps = timeline.decisions(&policy, Polling::EveryPoints(1)).unwrap();
+            let steps = timeline
+                .decisions(&policy, Polling::EveryPoints(1))
+                .unwrap();
             assert_eq!(steps.len(), timeline.steps());
             for (step, [n_err, n_lat, n_conv], decision) in steps {
                 let prefix = Inputs {
@@ -110,7 +125,12 @@ fn every_replayed_step_equals_full_evaluation_of_its_prefix() {
                     conversion_baseline: full.conversion_baseline,
                 };
                 let expected = evaluate(&policy, &prefix).decision;
-                assert_eq!(decision, expected, "case {case}, step {step}, lens {:?}", [n_err, n_lat, n_conv]);
+                assert_eq!(
+                    decision,
+                    expected,
+                    "case {case}, step {step}, lens {:?}",
+                    [n_err, n_lat, n_conv]
+                );
                 *seen.entry(format!("{expected:?}")).or_insert(0) += 1;
                 checked += 1;
             }
@@ -128,11 +148,30 @@ fn the_first_rollback_is_the_first_step_that_decides_rollback() {
         let timeline = Timeline::new(&obs);
         for polling in [Polling::EveryPoints(1), Polling::EveryPoints(4)] {
             let policy = Policy::seed();
-            let first = timeline.decisions(&policy, polling).unwrap().into_iter().find(|s| s.2 == Decision::Rollback).map(|s| s.0);
-            let hit = timeline.first_rollbacks(&[&policy], polling).unwrap().remove(0);
-            assert_eq!(hit.as_ref().map(|h| h.step), first, "case {case}, {polling:?}");
+            let first = timeline
+                .decisions(&policy, polling)
+                .unwrap()
+                .into_iter()
+                .find(|s| s.2 == Decision::Rollback)
+                .map(|s| s.0);
+            let hit = timeline
+                .first_rollbacks(&[&policy], polling)
+                .unwrap()
+                .remove(0);
+            assert_eq!(
+                hit.as_ref().map(|h| h.step),
+                first,
+                "case {case}, {polling:?}"
+            );
             if let Some(h) = hit {
-                assert_eq!(h.step % match polling { Polling::EveryPoints(n) => n, _ => 1 }, 0);
+                assert_eq!(
+                    h.step
+                        % match polling {
+                            Polling::EveryPoints(n) => n,
+                            _ => 1,
+                        },
+                    0
+                );
             }
         }
     }
@@ -142,69 +181,153 @@ fn the_first_rollback_is_the_first_step_that_decides_rollback() {
 fn conversion_baseline_in_replay_is_resolved_like_evaluate() {
     // The pre cohort's mean is the baseline when nothing better is given.
     let mut obs = Observations::default();
-    obs.canary.insert("conversion_rate".into(), Series { values: vec![0.03, 0.02], times: None });
-    obs.pre.insert("conversion_rate".into(), Series { values: vec![0.03, 0.03], times: None });
-    let d = Timeline::new(&obs).decisions(&Policy::seed(), Polling::EveryPoints(1)).unwrap();
-    let base = ConversionBaseline { pre: &[0.03, 0.03], ..Default::default() };
+    obs.canary.insert(
+        "conversion_rate".into(),
+        Series {
+            values: vec![0.03, 0.02],
+            times: None,
+        },
+    );
+    obs.pre.insert(
+        "conversion_rate".into(),
+        Series {
+            values: vec![0.03, 0.03],
+            times: None,
+        },
+    );
+    let d = Timeline::new(&obs)
+        .decisions(&Policy::seed(), Polling::EveryPoints(1))
+        .unwrap();
+    let base = ConversionBaseline {
+        pre: &[0.03, 0.03],
+        ..Default::default()
+    };
     assert_eq!(base.resolve().unwrap().0, 0.03);
-    assert_eq!(d.iter().map(|s| s.2).collect::<Vec<_>>(), [Decision::Inconclusive, Decision::Rollback]);
+    assert_eq!(
+        d.iter().map(|s| s.2).collect::<Vec<_>>(),
+        [Decision::Inconclusive, Decision::Rollback]
+    );
 }
 
 fn replay(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rollguard")).arg("replay").args(args).envs(env.iter().copied()).current_dir(root()).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(env!("CARGO_BIN_EXE_rollguard"))
+        .arg("replay")
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
 fn replay_compares_policies_on_the_example_corpus() {
-    std::fs::write(root().join("target/lenient-policy.json"), r#"{"rules": {"latency": {"sigmas": 4.0}, "conversion": {"min_ratio": 0.6}}}"#).unwrap();
-    let (code, stdout, stderr) = replay(&["examples/replay/corpus.ndjson", "--policy", "seed", "--policy", "target/lenient-policy.json", "--json"], &[]);
+    std::fs::write(
+        root().join("target/lenient-policy.json"),
+        r#"{"rules": {"latency": {"sigmas": 4.0}, "conversion": {"min_ratio": 0.6}}}"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) = replay(
+        &[
+            "examples/replay/corpus.ndjson",
+            "--policy",
+            "seed",
+            "--policy",
+            "target/lenient-policy.json",
+            "--json",
+        ],
+        &[],
+    );
     assert_eq!(code, 0, "{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(report["policies"], serde_json::json!(["seed", "lenient-policy"]));
+    assert_eq!(
+        report["policies"],
+        serde_json::json!(["seed", "lenient-policy"])
+    );
     let deployments = report["deployments"].as_array().unwrap();
     assert_eq!(deployments.len(), 200);
     let first = &deployments[0];
     assert!(first["key"].is_string() && first["outcome"].is_string());
     for p in ["seed", "lenient-policy"] {
         let r = &first["results"][p];
-        assert!(r.as_object().unwrap().contains_key("first_rollback_step") && r.as_object().unwrap().contains_key("rule"));
+        assert!(
+            r.as_object().unwrap().contains_key("first_rollback_step")
+                && r.as_object().unwrap().contains_key("rule")
+        );
         let s = &report["summary"][p];
         let c = &s["confusion"];
-        let total = ["tp", "fp", "tn", "fn"].iter().map(|k| c[k].as_u64().unwrap()).sum::<u64>();
+        let total = ["tp", "fp", "tn", "fn"]
+            .iter()
+            .map(|k| c[k].as_u64().unwrap())
+            .sum::<u64>();
         assert_eq!(total, 200, "every deployment in the corpus has an outcome");
     }
     // The seed rolls back nearly every healthy deployment; the lenient policy far fewer.
-    let fr = |p: &str| report["summary"][p]["false_rollback_rate"].as_f64().unwrap();
+    let fr = |p: &str| {
+        report["summary"][p]["false_rollback_rate"]
+            .as_f64()
+            .unwrap()
+    };
     assert!(fr("seed") > 0.8, "seed false-rollback rate {}", fr("seed"));
     assert!(fr("lenient-policy") < fr("seed"));
 
     let (code, table, _) = replay(&["examples/replay/corpus.ndjson"], &[]);
     assert_eq!(code, 0);
-    assert!(table.starts_with("policy") && table.contains("false-rb") && table.contains("more deployments: use --json"), "{table}");
+    assert!(
+        table.starts_with("policy")
+            && table.contains("false-rb")
+            && table.contains("more deployments: use --json"),
+        "{table}"
+    );
 }
 
 #[test]
 fn replay_polls_every_n_points_or_every_interval() {
     let (_, every1, _) = replay(&["examples/replay/deployments.csv", "--json"], &[]);
-    let (_, every4, _) = replay(&["examples/replay/deployments.csv", "--every", "4", "--json"], &[]);
-    let (_, by_time, _) = replay(&["examples/replay/deployments.csv", "--interval", "5m", "--json"], &[]);
-    let step = |out: &str, i: usize| serde_json::from_str::<Value>(out).unwrap()["deployments"][i]["results"]["seed"]["first_rollback_step"].clone();
+    let (_, every4, _) = replay(
+        &["examples/replay/deployments.csv", "--every", "4", "--json"],
+        &[],
+    );
+    let (_, by_time, _) = replay(
+        &[
+            "examples/replay/deployments.csv",
+            "--interval",
+            "5m",
+            "--json",
+        ],
+        &[],
+    );
+    let step = |out: &str, i: usize| {
+        serde_json::from_str::<Value>(out).unwrap()["deployments"][i]["results"]["seed"]["first_rollback_step"].clone()
+    };
     // checkout.prod.102: error rate jumps at minute 8; the seed fires when the 3-point mean passes 5%.
     assert_eq!(step(&every1, 1), 10);
     assert_eq!(step(&every4, 1), 12, "polled at steps 4, 8, 12");
     assert_eq!(step(&by_time, 1), 11, "polled at 10:05 and 10:10 (step 11)");
-    let at = serde_json::from_str::<Value>(&by_time).unwrap()["deployments"][1]["results"]["seed"]["first_rollback_at"].clone();
+    let at = serde_json::from_str::<Value>(&by_time).unwrap()["deployments"][1]["results"]["seed"]
+        ["first_rollback_at"]
+        .clone();
     assert_eq!(at, "2026-11-24T10:10:00Z");
 }
 
 #[test]
 fn replay_reports_bad_input_with_its_line() {
-    std::fs::write(root().join("target/bad.ndjson"), "{\"key\": \"ok\"}\n{\"key\": \"x\", \"metrics\": {\"error_rate\": [200]}}\n").unwrap();
+    std::fs::write(
+        root().join("target/bad.ndjson"),
+        "{\"key\": \"ok\"}\n{\"key\": \"x\", \"metrics\": {\"error_rate\": [200]}}\n",
+    )
+    .unwrap();
     let (code, stdout, stderr) = replay(&["target/bad.ndjson"], &[]);
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
-    assert!(stderr.contains("line 2: metrics.error_rate[0]: error rate 200 is above 100"), "{stderr}");
+    assert!(
+        stderr.contains("line 2: metrics.error_rate[0]: error rate 200 is above 100"),
+        "{stderr}"
+    );
     let (code, _, stderr) = replay(&["examples/replay/corpus.ndjson", "--interval", "5m"], &[]);
     assert_eq!(code, 2, "untimed series cannot be polled by time");
     assert!(stderr.contains("needs timestamped series"), "{stderr}");
@@ -217,20 +340,48 @@ fn replay_reports_bad_input_with_its_line() {
 async fn replay_from_the_store_reads_outcomes_and_filters() {
     use rollguard::model::{Cohort, DeploymentKey, DeploymentSpec, Outcome, Point};
     let (store, db) = crate::support::test_store(crate::support::Backend::Sqlite).await;
-    for (key, env, outcome, bad) in [("a.1", "production", Outcome::RolledBack, true), ("a.2", "production", Outcome::Promoted, false), ("a.3", "staging", Outcome::Promoted, true)] {
+    for (key, env, outcome, bad) in [
+        ("a.1", "production", Outcome::RolledBack, true),
+        ("a.2", "production", Outcome::Promoted, false),
+        ("a.3", "staging", Outcome::Promoted, true),
+    ] {
         let k = DeploymentKey::parse(key).unwrap();
-        let spec = DeploymentSpec { environment: Some(env.into()), outcome: Some(outcome), started_at: Some(t(0)), ..Default::default() };
+        let spec = DeploymentSpec {
+            environment: Some(env.into()),
+            outcome: Some(outcome),
+            started_at: Some(t(0)),
+            ..Default::default()
+        };
         store.put_deployment(&k, &spec).await.unwrap();
         let points: Vec<Point> = (0..10)
-            .map(|i| Point { metric: "error_rate".into(), cohort: Cohort::Canary, ts: t(i), value: if bad && i >= 5 { 9.0 } else { 1.0 } })
+            .map(|i| Point {
+                metric: "error_rate".into(),
+                cohort: Cohort::Canary,
+                ts: t(i),
+                value: if bad && i >= 5 { 9.0 } else { 1.0 },
+            })
             .collect();
         store.ingest(&k, &points).await.unwrap();
     }
-    let (code, stdout, stderr) = replay(&["--from-store", "--environment", "production", "--json"], &[("DATABASE_URL", &db.url)]);
+    let (code, stdout, stderr) = replay(
+        &["--from-store", "--environment", "production", "--json"],
+        &[("DATABASE_URL", &db.url)],
+    );
     assert_eq!(code, 0, "{stderr}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
-    let keys: Vec<&str> = report["deployments"].as_array().unwrap().iter().map(|d| d["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> = report["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["key"].as_str().unwrap())
+        .collect();
     assert_eq!(keys, ["a.2", "a.1"], "newest first, staging filtered out");
-    assert_eq!(report["deployments"][1]["results"]["seed"]["first_rollback_step"], 7);
-    assert_eq!(report["summary"]["seed"]["confusion"], serde_json::json!({"tp": 1, "fp": 0, "tn": 1, "fn": 0}));
+    assert_eq!(
+        report["deployments"][1]["results"]["seed"]["first_rollback_step"],
+        7
+    );
+    assert_eq!(
+        report["summary"]["seed"]["confusion"],
+        serde_json::json!({"tp": 1, "fp": 0, "tn": 1, "fn": 0})
+    );
 }
