@@ -24,6 +24,7 @@ pub mod health;
 pub mod hooks;
 pub mod points;
 pub mod policies;
+pub mod replays;
 pub mod series;
 pub mod verdicts;
 
@@ -88,6 +89,7 @@ impl AppState {
         (name = "deployments", description = "Deployments and their metric points"),
         (name = "verdicts", description = "Evaluations: stateless, or of stored series with an audit trail"),
         (name = "policies", description = "Named, versioned rule parameters and environment defaults"),
+        (name = "replays", description = "Backtests: what policies would have done on past deployments"),
         (name = "hooks", description = "Controller-specific hooks (Flagger webhooks)"),
         (name = "health", description = "Liveness, readiness and the API document"),
     )
@@ -108,6 +110,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(verdicts::peek_verdict))
         .routes(routes!(hooks::flagger_gate))
         .routes(routes!(hooks::flagger_rollback))
+        .routes(routes!(replays::start_replay, replays::list_replays))
+        .routes(routes!(replays::get_replay))
         .routes(routes!(policies::list_policies))
         .routes(routes!(policies::get_policy, policies::put_policy))
         .routes(routes!(policies::list_environments))

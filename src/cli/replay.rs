@@ -14,9 +14,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::evaluate::{EXIT_BAD_INPUT, load_policy};
 use crate::analysis::Policy;
 use crate::config::DatabaseArgs;
-use crate::model::{DeploymentQuery, observations};
 use crate::replay::input::{self, InputError};
-use crate::replay::{Polling, ReplayDeployment, ReplayReport, replay_all};
+use crate::replay::source::{StoreFilter, StoreSource};
+use crate::replay::{Polling, ReplayDeployment, ReplayReport, replay_all, replay_one, report_from};
 use crate::store;
 
 #[derive(Debug, Args)]
@@ -166,47 +166,22 @@ fn from_store(
         let store = store::connect(&args.database.url)
             .await
             .context("opening the database")?;
-        let bar = progress_bar(None);
-        let mut query = DeploymentQuery {
+        let filter = StoreFilter {
             service: args.service.clone(),
             environment: args.environment.clone(),
-            limit: 500,
-            ..Default::default()
+            since: args.since,
+            until: args.until,
         };
-        // Page through the list; only the current deployment's series is held in memory while
-        // replaying, results accumulate.
-        let mut results = Vec::new();
-        loop {
-            let page = store.list_deployments(&query).await?;
-            let Some((last_id, _)) = page.last() else {
-                break;
-            };
-            query.before_id = Some(*last_id);
-            for (_, d) in page {
-                let started = d.spec.started_at.unwrap_or(d.created_at);
-                if args.since.is_some_and(|s| started < s)
-                    || args.until.is_some_and(|u| started >= u)
-                {
-                    continue;
-                }
-                let key = crate::model::DeploymentKey::parse(&d.key).map_err(anyhow::Error::msg)?;
-                let points = store
-                    .series(&key, &crate::analysis::metric::JUDGED_METRICS, None)
-                    .await?
-                    .unwrap_or_default();
-                let dep = ReplayDeployment {
-                    key: d.key,
-                    outcome: d.spec.outcome,
-                    started_at: d.spec.started_at,
-                    onset_step: None,
-                    obs: observations(points),
-                };
-                results.push(crate::replay::replay_one(&dep, policies, polling)?);
-                bar.set_position(results.len() as u64);
-            }
+        let mut source = StoreSource::list(store, &filter).await?;
+        let bar = progress_bar(Some(source.total() as u64));
+        // Only the current deployment's series is held in memory; results accumulate.
+        let mut results = Vec::with_capacity(source.total());
+        while let Some(deployment) = source.next().await {
+            results.push(replay_one(&deployment?, policies, polling)?);
+            bar.set_position(results.len() as u64);
         }
         bar.finish_and_clear();
-        Ok(crate::replay::report_from(policies, results))
+        Ok(report_from(policies, results))
     })
 }
 

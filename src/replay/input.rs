@@ -67,9 +67,19 @@ struct NdjsonLine {
 
 fn parse_line(line_no: u64, text: &str) -> Result<ReplayDeployment, InputError> {
     let line: NdjsonLine = serde_json::from_str(text).map_err(|e| bad(line_no, e.to_string()))?;
-    DeploymentKey::parse(&line.key).map_err(|m| bad(line_no, m))?;
+    checked(line).map_err(|m| bad(line_no, m))
+}
+
+/// One deployment in the NDJSON line shape, given as a JSON value (e.g. inside an HTTP request).
+pub fn deployment_from_value(value: serde_json::Value) -> Result<ReplayDeployment, String> {
+    let line: NdjsonLine = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    checked(line)
+}
+
+fn checked(line: NdjsonLine) -> Result<ReplayDeployment, String> {
+    DeploymentKey::parse(&line.key)?;
     if line.onset_step == Some(0) {
-        return Err(bad(line_no, "onset_step is 1-based"));
+        return Err("onset_step is 1-based".into());
     }
     let doc = EvaluationDocument {
         policy: None,
@@ -79,7 +89,7 @@ fn parse_line(line_no: u64, text: &str) -> Result<ReplayDeployment, InputError> 
     };
     let (_, obs) = doc
         .into_observations()
-        .map_err(|e| bad(line_no, format!("{} ({})", e, line.key)))?;
+        .map_err(|e| format!("{} ({})", e, line.key))?;
     Ok(ReplayDeployment {
         key: line.key,
         outcome: line.outcome,

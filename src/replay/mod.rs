@@ -14,6 +14,7 @@ use crate::model::Outcome;
 
 mod engine;
 pub mod input;
+pub mod source;
 
 pub use engine::{Hit, Polling, ReplayError, TIE_BAND, Timeline};
 
@@ -115,6 +116,58 @@ pub struct ReplayReport {
     pub summary: BTreeMap<String, PolicySummary>,
     /// Polled steps evaluated (an upper bound: each policy stops at its first rollback).
     pub steps: u64,
+}
+
+/// Where a replay run started over HTTP stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplayStatus {
+    Running,
+    Done,
+    Failed,
+}
+
+impl ReplayStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplayStatus::Running => "running",
+            ReplayStatus::Done => "done",
+            ReplayStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "running" => Some(ReplayStatus::Running),
+            "done" => Some(ReplayStatus::Done),
+            "failed" => Some(ReplayStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// Deployments replayed so far, of how many (known once the input is listed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReplayProgress {
+    pub done: i64,
+    pub total: Option<i64>,
+}
+
+/// A replay run started over HTTP, as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReplayRecord {
+    pub id: i64,
+    pub status: ReplayStatus,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Policy names, in the order given.
+    pub policies: Vec<String>,
+    pub progress: ReplayProgress,
+    /// Why the run failed.
+    pub error: Option<String>,
+    /// The report, once done (left out of lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ReplayReport>,
 }
 
 /// Replays one deployment under every policy.

@@ -12,6 +12,7 @@ use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Point, PolicyRecord, StoredVerdict,
 };
+use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport};
 
 mod postgres;
 mod sqlite;
@@ -138,6 +139,18 @@ pub trait Store: Send + Sync + 'static {
         environment: &str,
     ) -> StoreResult<Option<EnvironmentPolicy>>;
     async fn list_environment_policies(&self) -> StoreResult<Vec<EnvironmentPolicy>>;
+
+    /// Records a new replay run, `running`, with its policy names.
+    async fn create_replay(&self, policies: &[String]) -> StoreResult<ReplayRecord>;
+    /// Records how far a running replay got.
+    async fn update_replay_progress(&self, id: i64, progress: ReplayProgress) -> StoreResult<()>;
+    /// Ends a replay: `done` with its report, or `failed` with the reason.
+    async fn finish_replay(&self, id: i64, outcome: Result<&ReplayReport, &str>)
+    -> StoreResult<()>;
+    /// One replay, with its result when done.
+    async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>>;
+    /// The newest replays, without their results.
+    async fn list_replays(&self, limit: i64) -> StoreResult<Vec<ReplayRecord>>;
 }
 
 /// Opens the store `url` names (`postgres://…` or `sqlite://…`) without migrating it.

@@ -17,6 +17,7 @@ use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Outcome, Point, PolicyRecord, StoredVerdict,
 };
+use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 
 /// Postgres-backed [`Store`].
 #[derive(Clone, Debug)]
@@ -468,4 +469,93 @@ impl Store for PgStore {
         .await?;
         rows.iter().map(environment_from_row).collect()
     }
+
+    async fn create_replay(&self, policies: &[String]) -> StoreResult<ReplayRecord> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into replays (status, policies) values ('running', $1) returning {REPLAY_COLUMNS}"
+        )))
+        .bind(Json(policies))
+        .fetch_one(&self.pool)
+        .await?;
+        replay_from_row(&row, false)
+    }
+
+    async fn update_replay_progress(&self, id: i64, progress: ReplayProgress) -> StoreResult<()> {
+        sqlx::query("update replays set progress_done = $2, progress_total = $3 where id = $1")
+            .bind(id)
+            .bind(progress.done)
+            .bind(progress.total)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn finish_replay(
+        &self,
+        id: i64,
+        outcome: Result<&ReplayReport, &str>,
+    ) -> StoreResult<()> {
+        let (status, result, error) = match outcome {
+            Ok(report) => (ReplayStatus::Done, Some(Json(report)), None),
+            Err(e) => (ReplayStatus::Failed, None, Some(e)),
+        };
+        sqlx::query(
+            "update replays set status = $2, result = $3, error = $4, finished_at = now() where id = $1",
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .bind(result)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {REPLAY_COLUMNS}, result from replays where id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| replay_from_row(&r, true)).transpose()
+    }
+
+    async fn list_replays(&self, limit: i64) -> StoreResult<Vec<ReplayRecord>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {REPLAY_COLUMNS} from replays order by id desc limit $1"
+        )))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| replay_from_row(r, false)).collect()
+    }
+}
+
+const REPLAY_COLUMNS: &str =
+    "id, status, created_at, finished_at, policies, progress_done, progress_total, error";
+
+fn replay_from_row(row: &PgRow, with_result: bool) -> StoreResult<ReplayRecord> {
+    let status: String = row.try_get("status")?;
+    let policies: Json<Vec<String>> = row.try_get("policies")?;
+    let result = if with_result {
+        row.try_get::<Option<Json<ReplayReport>>, _>("result")?
+            .map(|j| j.0)
+    } else {
+        None
+    };
+    Ok(ReplayRecord {
+        id: row.try_get("id")?,
+        status: ReplayStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("replay status '{status}'")))?,
+        created_at: row.try_get("created_at")?,
+        finished_at: row.try_get("finished_at")?,
+        policies: policies.0,
+        progress: ReplayProgress {
+            done: row.try_get("progress_done")?,
+            total: row.try_get("progress_total")?,
+        },
+        error: row.try_get("error")?,
+        result,
+    })
 }

@@ -385,3 +385,202 @@ async fn replay_from_the_store_reads_outcomes_and_filters() {
         serde_json::json!({"tp": 1, "fp": 0, "tn": 1, "fn": 0})
     );
 }
+
+mod http {
+    //! `POST /v1/replays` in the background, `GET /v1/replays/{id}` for progress and result.
+
+    use serde_json::{Value, json};
+
+    use crate::support::{
+        Backend, TestServer, assert_error, minute_points, on_both_backends, root,
+    };
+
+    /// Polls a replay until it is no longer running (bounded: 10 s).
+    async fn finished(s: &TestServer, id: &Value) -> Value {
+        for _ in 0..500 {
+            let (status, r) = s.get(&format!("/v1/replays/{id}")).await;
+            assert_eq!(status, 200, "{r}");
+            if r["status"] != "running" {
+                return r;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("replay {id} still running after 10 s");
+    }
+
+    async fn replays_inline_deployments_in_the_background(backend: Backend) {
+        let s = TestServer::start(backend).await;
+        let corpus = std::fs::read_to_string(root().join("examples/replay/corpus.ndjson")).unwrap();
+        let deployments: Vec<Value> = corpus
+            .lines()
+            .take(150)
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let (status, started) = s
+            .post("/v1/replays", json!({"deployments": deployments}))
+            .await;
+        assert_eq!(status, 202, "{started}");
+        assert_eq!(
+            started["policies"],
+            json!(["seed", "guarded"]),
+            "default: both built-ins"
+        );
+        let done = finished(&s, &started["id"]).await;
+        assert_eq!(done["status"], "done", "{done}");
+        assert_eq!(done["progress"], json!({"done": 150, "total": 150}));
+        let result = &done["result"];
+        assert_eq!(result["deployments"].as_array().unwrap().len(), 150);
+        let (seed, guarded) = (&result["summary"]["seed"], &result["summary"]["guarded"]);
+        assert!(
+            seed["false_rollback_rate"].as_f64().unwrap()
+                > guarded["false_rollback_rate"].as_f64().unwrap()
+        );
+        // The same report as the CLI gives for the same input.
+        let (_, listed) = s.get("/v1/replays").await;
+        assert_eq!(listed["replays"][0]["id"], started["id"]);
+        assert!(
+            listed["replays"][0].get("result").is_none(),
+            "lists leave results out"
+        );
+    }
+
+    async fn replays_the_store_with_a_filter(backend: Backend) {
+        let s = TestServer::start(backend).await;
+        for (key, env, outcome, errors) in [
+            (
+                "a.1",
+                "production",
+                "rolled_back",
+                [1.0, 1.0, 9.0, 9.0, 9.0],
+            ),
+            ("a.2", "production", "promoted", [1.0; 5]),
+            ("a.3", "staging", "promoted", [9.0; 5]),
+        ] {
+            s.put(
+                &format!("/v1/deployments/{key}"),
+                json!({"environment": env, "outcome": outcome}),
+            )
+            .await;
+            s.post(
+                &format!("/v1/deployments/{key}/points"),
+                json!({"points": minute_points("error_rate", "canary", &errors)}),
+            )
+            .await;
+        }
+        let body = json!({"from_store": {"environment": "production"}, "policies": ["seed", {"rules": {"error_rate": {"threshold": 0.5}}}], "every": 1});
+        let (status, started) = s.post("/v1/replays", body).await;
+        assert_eq!(status, 202, "{started}");
+        let done = finished(&s, &started["id"]).await;
+        assert_eq!(done["status"], "done", "{done}");
+        let r = &done["result"];
+        assert_eq!(r["policies"], json!(["seed", "inline-2"]));
+        let keys: Vec<&str> = r["deployments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["a.2", "a.1"]);
+        assert_eq!(
+            r["deployments"][1]["results"]["seed"]["first_rollback_step"],
+            4
+        );
+        assert_eq!(
+            r["summary"]["seed"]["confusion"],
+            json!({"tp": 1, "fp": 0, "tn": 1, "fn": 0})
+        );
+        assert_eq!(
+            r["summary"]["inline-2"]["confusion"]["fp"], 1,
+            "a 0.5% threshold fires on a.2"
+        );
+    }
+
+    async fn bad_replay_requests_are_400_and_start_nothing(backend: Backend) {
+        let s = TestServer::start(backend).await;
+        let good = json!({"key": "ok", "metrics": {"error_rate": [1, 2, 3]}});
+        let bad = json!({"key": "bad", "metrics": {"error_rate": [1, -2]}});
+        let resp = s
+            .post("/v1/replays", json!({"deployments": [good, bad]}))
+            .await;
+        assert_error(
+            &resp,
+            400,
+            "invalid_body",
+            "deployments[1]: metrics.error_rate[1]: value -2 is negative",
+        );
+        assert_error(
+            &s.post("/v1/replays", json!({"deployments": [], "from_store": {}}))
+                .await,
+            400,
+            "invalid_body",
+            "exactly one",
+        );
+        assert_error(
+            &s.post("/v1/replays", json!({})).await,
+            400,
+            "invalid_body",
+            "exactly one",
+        );
+        assert_error(
+            &s.post(
+                "/v1/replays",
+                json!({"deployments": [], "policies": ["nope"]}),
+            )
+            .await,
+            400,
+            "unknown_policy",
+            "nope",
+        );
+        assert_error(
+            &s.post("/v1/replays", json!({"deployments": [], "every": 0}))
+                .await,
+            400,
+            "invalid_body",
+            "at least 1",
+        );
+        assert_error(
+            &s.post(
+                "/v1/replays",
+                json!({"deployments": [], "policies": ["seed", "seed"]}),
+            )
+            .await,
+            400,
+            "invalid_body",
+            "twice",
+        );
+        let (_, listed) = s.get("/v1/replays").await;
+        assert_eq!(listed["replays"], json!([]), "nothing was started");
+        assert_error(&s.get("/v1/replays/999").await, 404, "not_found", "999");
+        assert_error(&s.get("/v1/replays/x").await, 400, "invalid_path", "");
+    }
+
+    async fn a_replay_that_cannot_run_is_recorded_as_failed(backend: Backend) {
+        let s = TestServer::start(backend).await;
+        // Untimed series cannot be polled by time: the run fails, and says why.
+        let d = json!({"key": "k", "metrics": {"error_rate": [1, 2, 3]}});
+        let (status, started) = s
+            .post(
+                "/v1/replays",
+                json!({"deployments": [d], "interval_seconds": 60}),
+            )
+            .await;
+        assert_eq!(status, 202);
+        let done = finished(&s, &started["id"]).await;
+        assert_eq!(done["status"], "failed");
+        assert!(
+            done["error"]
+                .as_str()
+                .unwrap()
+                .contains("needs timestamped series"),
+            "{done}"
+        );
+        assert!(done["finished_at"].is_string());
+    }
+
+    on_both_backends!(
+        replays_inline_deployments_in_the_background,
+        replays_the_store_with_a_filter,
+        bad_replay_requests_are_400_and_start_nothing,
+        a_replay_that_cannot_run_is_recorded_as_failed,
+    );
+}
