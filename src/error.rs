@@ -23,18 +23,31 @@ pub struct ApiError {
 
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid_point",
+    "message": "points[3]: value -1 is negative",
+    "details": {"index": 3, "field": "points[3].value"}}}))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+/// What went wrong: a stable code for programs, a sentence for people, and context.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code, e.g. `invalid_point`, `not_found`, `store_unavailable`.
+    /// Stable machine-readable code. 400: `invalid_body`, `invalid_json`, `invalid_point`,
+    /// `invalid_input`, `invalid_query`, `invalid_path`, `invalid_key`, `invalid_name`,
+    /// `unknown_policy`, `invalid_policy`; 404: `not_found`, `route_not_found`; 405:
+    /// `method_not_allowed`; 409: `policy_read_only`; 412 (Flagger hooks): `verdict_rollback`,
+    /// `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
+    /// `unsupported_media_type`; 500: `internal`; 503: `store_unavailable`. New codes may be
+    /// added: treat an unknown one by its HTTP status.
     #[schema(example = "invalid_point")]
     pub code: String,
+    /// For people; the wording may change.
     #[schema(example = "points[3]: value -1 is negative")]
     pub message: String,
-    /// Structured context, e.g. `{"index": 3, "field": "points[3].value"}`.
+    /// Structured context, when there is some: e.g. `{"index": 3, "field": "points[3].value"}`
+    /// for a bad point, `{"field": "metrics.error_rate[2]"}` for a bad document value, or
+    /// `{"verdict": {...}}` (the whole verdict) on a Flagger hook's 412.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
 }

@@ -143,20 +143,24 @@ pub struct Point {
     pub value: f64,
 }
 
-/// A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`.
+/// A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`. Strings, label
+/// keys and label values are at most 256 bytes, without control characters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentSpec {
-    #[schema(example = "checkout")]
+    #[schema(example = "checkout", max_length = 256)]
     pub service: Option<String>,
-    #[schema(example = "production")]
+    /// Its default policy applies when the deployment names none.
+    #[schema(example = "production", max_length = 256)]
     pub environment: Option<String>,
-    #[schema(example = "v2.3.1")]
+    #[schema(example = "v2.3.1", max_length = 256)]
     pub version: Option<String>,
     pub started_at: Option<DateTime<Utc>>,
+    /// At most 64 labels.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
     /// The policy this deployment is judged by; when absent, its environment's default.
+    #[schema(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", max_length = 64)]
     pub policy: Option<String>,
     pub outcome: Option<Outcome>,
 }
@@ -170,6 +174,7 @@ pub struct Deployment {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Points stored for this deployment, all metrics and cohorts.
+    #[schema(minimum = 0)]
     pub points: i64,
     /// The latest stored verdict, if any.
     pub latest_verdict: Option<Decision>,
@@ -203,6 +208,7 @@ pub struct StoredVerdict {
     /// The stored policy's version; null for built-in and inline policies.
     pub policy_version: Option<i64>,
     /// Points read, and the time range they cover.
+    #[schema(minimum = 0)]
     pub points: i64,
     pub first_ts: Option<DateTime<Utc>>,
     pub last_ts: Option<DateTime<Utc>>,
@@ -215,6 +221,7 @@ pub struct StoredVerdict {
 pub struct PolicyRecord {
     pub name: String,
     /// Starts at 1 and grows with each PUT; 0 for built-in policies.
+    #[schema(minimum = 0)]
     pub version: i64,
     pub builtin: bool,
     pub policy: Policy,

@@ -35,7 +35,9 @@ pub struct EvaluationDocument {
     /// Defaults to `seed`.
     #[serde(default)]
     pub policy: Option<PolicySpec>,
-    /// The canary's series by metric name, each oldest first.
+    /// The canary's series by metric name (`[a-z][a-z0-9_]{0,63}`), each oldest first: all
+    /// numbers, or all `{ts, value}` points with strictly increasing times. The rules read
+    /// `error_rate` (percent, 0–100), `latency_p99` (ms) and `conversion_rate` (fraction, 0–1).
     #[serde(default)]
     #[schema(example = json!({"error_rate": [0.4, 0.7, 6.2], "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5}], "conversion_rate": [0.029]}))]
     pub metrics: BTreeMap<String, Vec<SeriesPoint>>,
@@ -107,6 +109,8 @@ pub enum SeriesPoint {
 pub struct TimedPoint {
     #[schema(example = "2026-11-24T10:00:00Z")]
     pub ts: DateTime<Utc>,
+    /// Finite and non-negative, in the metric's unit.
+    #[schema(example = 212.5, minimum = 0)]
     pub value: f64,
 }
 

@@ -36,9 +36,14 @@ pub enum StepAction {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Recommendation {
     pub action: StepAction,
+    /// Percent of traffic on the canary now.
+    #[schema(maximum = 100)]
     pub current_weight: u32,
+    /// Percent at which the canary is fully rolled out.
+    #[schema(minimum = 1, maximum = 100)]
     pub max_weight: u32,
     /// The weight to set next (equal to the current one for abort and hold).
+    #[schema(maximum = 100)]
     pub next_weight: u32,
     /// Why, in one line.
     pub reason: String,

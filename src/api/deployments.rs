@@ -54,8 +54,12 @@ fn check_spec(spec: &DeploymentSpec) -> Result<(), ApiError> {
 /// Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
 #[utoipa::path(
     put, path = "/v1/deployments/{key}", tag = "deployments",
-    params(("key" = String, Path, description = "Deployment key, `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$`", example = "checkout.production.v2-3-1")),
-    request_body = DeploymentSpec,
+    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
+        example = "checkout.production.v2-3-1")),
+    request_body(content = DeploymentSpec, example = json!({"service": "checkout",
+        "environment": "production", "version": "v2.3.1", "started_at": "2026-11-24T10:00:00Z",
+        "labels": {"team": "payments"}})),
     responses(
         (status = 200, description = "Updated", body = Deployment),
         (status = 201, description = "Created", body = Deployment),
@@ -84,9 +88,11 @@ pub async fn put_deployment(
 /// One deployment, with its point count and latest verdict.
 #[utoipa::path(
     get, path = "/v1/deployments/{key}", tag = "deployments",
-    params(("key" = String, Path, description = "Deployment key")),
+    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
+        example = "checkout.production.v2-3-1")),
     responses(
-        (status = 200, body = Deployment),
+        (status = 200, description = "The deployment", body = Deployment),
         (status = 400, description = "Bad key", body = ErrorBody),
         (status = 404, description = "No such deployment", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
@@ -105,13 +111,30 @@ pub async fn get_deployment(
         .ok_or_else(|| ApiError::not_found(format!("no deployment '{key}'")))
 }
 
+/// Checks a `service` or `environment` filter like the stored field it matches (`check_spec`):
+/// no stored value could match a longer one or one with control characters, and Postgres cannot
+/// even compare text holding NUL.
+fn check_filter(name: &str, value: Option<&str>) -> Result<(), ApiError> {
+    match value {
+        Some(v) if v.len() > MAX_FIELD_LEN || v.chars().any(char::is_control) => {
+            Err(ApiError::bad_request(
+                "invalid_query",
+                format!("{name} must be at most {MAX_FIELD_LEN} bytes without control characters"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only deployments of this service.
+    #[param(max_length = 256)]
     pub service: Option<String>,
     /// Only deployments in this environment.
+    #[param(max_length = 256)]
     pub environment: Option<String>,
     /// Only deployments whose latest recorded verdict is this one (never-judged deployments
     /// have none, so they match no value).
@@ -120,6 +143,7 @@ pub struct ListQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` from the previous page.
+    #[param(pattern = "^[1-9][0-9]{0,17}$")]
     pub cursor: Option<String>,
 }
 
@@ -136,7 +160,7 @@ pub struct DeploymentPage {
     get, path = "/v1/deployments", tag = "deployments",
     params(ListQuery),
     responses(
-        (status = 200, body = DeploymentPage),
+        (status = 200, description = "A page of deployments", body = DeploymentPage),
         (status = 400, description = "Bad query string", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
@@ -146,6 +170,8 @@ pub async fn list_deployments(
     Query(q): Query<ListQuery>,
 ) -> Result<JsonResponse<DeploymentPage>, ApiError> {
     let limit = page_limit(q.limit)?;
+    check_filter("service", q.service.as_deref())?;
+    check_filter("environment", q.environment.as_deref())?;
     let query = DeploymentQuery {
         service: q.service,
         environment: q.environment,

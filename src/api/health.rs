@@ -16,17 +16,23 @@ use crate::error::{ApiError, ErrorBody};
 /// How long readiness waits for the store before reporting it unavailable.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// The process's or the store's state.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Health {
-    #[schema(example = "ok")]
+    /// `ok` on `/healthz`, `ready` on `/readyz`.
+    #[schema(example = "ok", pattern = "^(ok|ready)$")]
     pub status: String,
-    /// The store backend, on `/readyz`.
+    /// The store backend on `/readyz`: `sqlite` or `postgres`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^(sqlite|postgres)$")]
     pub store: Option<String>,
 }
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Health)))]
+#[utoipa::path(
+    get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "Up", body = Health, example = json!({"status": "ok"}))),
+)]
 pub async fn healthz() -> JsonResponse<Health> {
     JsonResponse(Health {
         status: "ok".into(),
@@ -38,7 +44,8 @@ pub async fn healthz() -> JsonResponse<Health> {
 #[utoipa::path(
     get, path = "/readyz", tag = "health",
     responses(
-        (status = 200, body = Health),
+        (status = 200, description = "Ready", body = Health,
+            example = json!({"status": "ready", "store": "postgres"})),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
 )]

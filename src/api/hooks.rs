@@ -26,11 +26,25 @@ use crate::model::{DeploymentKey, StoredVerdict};
 /// belongs to Flagger and may grow.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct FlaggerPayload {
-    /// The Canary's name.
-    #[schema(example = "podinfo")]
+    /// The Canary's name (a Kubernetes object name). Unless `metadata.deployment` is set,
+    /// `{namespace}.{name}` is the deployment key, so it must be a valid key (at most 200
+    /// characters).
+    #[schema(
+        example = "podinfo",
+        pattern = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+        min_length = 1,
+        max_length = 253
+    )]
     pub name: String,
-    #[schema(example = "test")]
+    /// The Canary's namespace (a Kubernetes namespace name).
+    #[schema(
+        example = "test",
+        pattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+        min_length = 1,
+        max_length = 63
+    )]
     pub namespace: String,
+    /// The canary's phase, e.g. `Progressing` or `Promoting` (not read by rollguard).
     #[schema(example = "Progressing")]
     pub phase: Option<String>,
     /// Flagger's hash of the canary's tracked configs: the only identity of a run.
@@ -122,6 +136,8 @@ async fn judge_payload(
         (status = 200, description = "Healthy: advance", body = StoredVerdict),
         (status = 400, description = "Bad payload or unknown policy (a failed check)", body = ErrorBody),
         (status = 412, description = "Rollback, or inconclusive: a failed check; details.verdict has the verdict", body = ErrorBody),
+        (status = 413, description = "Body too large (a failed check)", body = ErrorBody),
+        (status = 415, description = "Body is not JSON (a failed check)", body = ErrorBody),
         (status = 503, description = "Database unavailable (Flagger retries, then counts a failed check)", body = ErrorBody),
     )
 )]
@@ -154,11 +170,14 @@ async fn inconclusive_passes(state: &AppState, v: &StoredVerdict) -> Result<bool
 /// back now" and is returned only for a `rollback` verdict; otherwise 412.
 #[utoipa::path(
     post, path = "/v1/hooks/flagger/rollback", tag = "hooks",
-    request_body = FlaggerPayload,
+    request_body(content = FlaggerPayload, example = json!({"name": "podinfo", "namespace": "test",
+        "phase": "Progressing", "checksum": "85d557f47b", "metadata": {"deployment": "test.podinfo"}})),
     responses(
         (status = 200, description = "Roll back now", body = StoredVerdict),
         (status = 400, description = "Bad payload or unknown policy", body = ErrorBody),
-        (status = 412, description = "Do not roll back (pass or inconclusive)", body = ErrorBody),
+        (status = 412, description = "Do not roll back (pass or inconclusive); details.verdict has the verdict", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
 )]

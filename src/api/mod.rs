@@ -14,7 +14,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::analysis::{Policy, PolicyError};
 use crate::error::ApiError;
-use crate::model::PolicyRecord;
+use crate::model::{PolicyRecord, check_name};
 use crate::store::Store;
 
 pub mod deployments;
@@ -65,6 +65,11 @@ impl AppState {
     pub async fn policy(&self, name: &str) -> Result<Option<PolicyRecord>, ApiError> {
         if let Some(policy) = Policy::builtin(name) {
             return Ok(Some(policies::builtin_record(name, policy)));
+        }
+        // No policy is stored under a name that breaks the naming rule, so such a name is not
+        // looked up: Postgres rejects text holding NUL, which would turn a typo into a 500.
+        if check_name("policy", name).is_err() {
+            return Ok(None);
         }
         Ok(self.store.get_policy(name).await?)
     }
@@ -129,7 +134,73 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.paths
         .paths
         .insert("/openapi.json".to_string(), health::openapi_path_item());
+    merge_flattened(&mut doc, "Deployment", "DeploymentSpec");
+    unwrap_optional_bodies(&mut doc);
     doc
+}
+
+/// `request_body = Option<T>` comes out as the schema `oneOf: [T, null]`, which says a JSON
+/// `null` body is accepted (it is not: the body is absent or a `T`) and makes generated clients
+/// send `null` when they have no body. That the body may be left out is already said by
+/// `required` being unset, so the schema becomes plain `T`.
+fn unwrap_optional_bodies(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::{RefOr, Required};
+
+    let null = serde_json::json!({"type": "null"});
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.post, &mut item.put, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            let Some(RefOr::T(body)) = operation.request_body.as_mut() else {
+                continue;
+            };
+            if body.required == Some(Required::True) {
+                continue;
+            }
+            for content in body.content.values_mut() {
+                let RefOr::T(content) = content else { continue };
+                let Some(RefOr::T(Schema::OneOf(one_of))) = &content.schema else {
+                    continue;
+                };
+                let mut rest = one_of
+                    .items
+                    .iter()
+                    .filter(|s| serde_json::to_value(s).ok().as_ref() != Some(&null));
+                if let (Some(only), None) = (rest.next(), rest.next()) {
+                    content.schema = Some(only.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Rewrites the schema of a struct that `#[serde(flatten)]`s a `deny_unknown_fields` struct as
+/// one object. utoipa renders the flatten as `allOf: [Flattened, {own fields}]`, and the
+/// flattened struct's `additionalProperties: false` would then forbid the outer struct's own
+/// fields: every such response would violate its schema.
+fn merge_flattened(doc: &mut utoipa::openapi::OpenApi, outer: &str, flattened: &str) {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+
+    let schemas = &mut doc.components.as_mut().expect("components").schemas;
+    let Some(RefOr::T(Schema::Object(inner))) = schemas.get(flattened).cloned() else {
+        panic!("{flattened} is not an object schema");
+    };
+    let Some(RefOr::T(Schema::AllOf(all_of))) = schemas.get(outer) else {
+        panic!("{outer} is not an allOf schema");
+    };
+    let mut object = all_of
+        .items
+        .iter()
+        .find_map(|item| match item {
+            RefOr::T(Schema::Object(o)) => Some(o.clone()),
+            _ => None,
+        })
+        .expect("the outer struct's own fields");
+    object.description = all_of.description.clone();
+    object.properties.extend(inner.properties);
+    object.required.splice(0..0, inner.required);
+    schemas.insert(outer.to_string(), RefOr::T(Schema::Object(object)));
 }
 
 /// The interactive API reference at `/docs/`, reading `/openapi.json`. Its assets are compiled

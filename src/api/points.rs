@@ -18,6 +18,7 @@ use crate::model::{Cohort, Point};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IngestRequest {
+    /// At most the server's `--max-batch-points` (50,000 by default); more is a 413.
     pub points: Vec<PointInput>,
 }
 
@@ -27,12 +28,18 @@ pub struct IngestRequest {
 pub struct PointInput {
     /// `error_rate` (percent, 0–100), `latency_p99` (ms), `conversion_rate` (fraction, 0–1), or
     /// any other name matching `[a-z][a-z0-9_]{0,63}` (stored, not yet read by a rule).
-    #[schema(example = "error_rate", pattern = "^[a-z][a-z0-9_]{0,63}$")]
+    #[schema(
+        example = "error_rate",
+        pattern = "^[a-z][a-z0-9_]{0,63}$",
+        min_length = 1,
+        max_length = 64
+    )]
     pub metric: String,
     /// RFC 3339 time.
     #[schema(example = "2026-11-24T10:00:00Z")]
     pub ts: DateTime<Utc>,
-    /// A finite, non-negative number in the metric's unit.
+    /// A finite, non-negative number in the metric's unit; at most 100 for `error_rate` and 1
+    /// for `conversion_rate`.
     #[schema(example = 1.2, minimum = 0)]
     pub value: f64,
     /// Defaults to `canary`.
@@ -43,6 +50,8 @@ pub struct PointInput {
 /// How many points were stored (committed) by the request.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct IngestResponse {
+    /// The number of points in the batch, all stored.
+    #[schema(example = 2)]
     pub accepted: usize,
 }
 
@@ -83,13 +92,18 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
 /// bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
 #[utoipa::path(
     post, path = "/v1/deployments/{key}/points", tag = "deployments",
-    params(("key" = String, Path, description = "Deployment key")),
+    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
+        example = "checkout.production.v2-3-1")),
     request_body(content = IngestRequest, example = json!({"points": [
         {"metric": "error_rate", "ts": "2026-11-24T10:00:00Z", "value": 1.2, "cohort": "canary"},
         {"metric": "latency_p99", "ts": "2026-11-24T10:00:00Z", "value": 212.5}]})),
     responses(
-        (status = 200, body = IngestResponse),
-        (status = 400, description = "Bad key, body or point; nothing was stored", body = ErrorBody),
+        (status = 200, description = "The whole batch is stored", body = IngestResponse),
+        (status = 400, description = "Bad key, body or point; nothing was stored", body = ErrorBody,
+            example = json!({"error": {"code": "invalid_point",
+                "message": "points[1]: error rate 140 is above 100 (error_rate is a percentage, 0-100)",
+                "details": {"index": 1, "field": "points[1].value"}}})),
         (status = 413, description = "Body or batch too large; nothing was stored", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable; nothing was stored", body = ErrorBody),

@@ -40,7 +40,7 @@ pub struct PolicyList {
 #[utoipa::path(
     get, path = "/v1/policies", tag = "policies",
     responses(
-        (status = 200, body = PolicyList),
+        (status = 200, description = "Every policy", body = PolicyList),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
 )]
@@ -58,9 +58,10 @@ pub async fn list_policies(
 /// The latest version of a policy.
 #[utoipa::path(
     get, path = "/v1/policies/{name}", tag = "policies",
-    params(("name" = String, Path, description = "Policy name, `^[a-z0-9][a-z0-9._-]{0,63}$`", example = "seed")),
+    params(("name" = String, Path, description = "Policy name", example = "seed",
+        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", min_length = 1, max_length = 64)),
     responses(
-        (status = 200, body = PolicyRecord),
+        (status = 200, description = "The policy's latest version", body = PolicyRecord),
         (status = 400, description = "Bad name", body = ErrorBody),
         (status = 404, description = "No such policy", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
@@ -82,13 +83,17 @@ pub async fn get_policy(
 /// out take the `seed` defaults. Built-in policies are read-only.
 #[utoipa::path(
     put, path = "/v1/policies/{name}", tag = "policies",
-    params(("name" = String, Path, description = "Policy name, `^[a-z0-9][a-z0-9._-]{0,63}$`", example = "strict")),
-    request_body(content = Policy, example = json!({"rules": {"error_rate": {"threshold": 2.0}, "latency": {"sigmas": 3.0}}})),
+    params(("name" = String, Path, description = "Policy name (not a built-in one)", example = "strict",
+        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", min_length = 1, max_length = 64)),
+    request_body(content = Policy,
+        description = "A full policy, or a partial one: the fields it leaves out take the `seed` defaults",
+        example = json!({"rules": {"error_rate": {"threshold": 2.0}, "latency": {"sigmas": 3.0}}})),
     responses(
         (status = 200, description = "A new version of an existing policy", body = PolicyRecord),
         (status = 201, description = "Version 1 of a new policy", body = PolicyRecord),
         (status = 400, description = "Bad name or policy", body = ErrorBody),
         (status = 409, description = "Built-in policies are read-only", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
@@ -127,7 +132,7 @@ pub struct EnvironmentList {
 #[utoipa::path(
     get, path = "/v1/environments", tag = "policies",
     responses(
-        (status = 200, body = EnvironmentList),
+        (status = 200, description = "Every environment with a default policy", body = EnvironmentList),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
 )]
@@ -141,9 +146,10 @@ pub async fn list_environments(
 /// An environment's default policy.
 #[utoipa::path(
     get, path = "/v1/environments/{name}", tag = "policies",
-    params(("name" = String, Path, description = "Environment name", example = "production")),
+    params(("name" = String, Path, description = "Environment name", example = "production",
+        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", min_length = 1, max_length = 64)),
     responses(
-        (status = 200, body = EnvironmentPolicy),
+        (status = 200, description = "The environment's default policy", body = EnvironmentPolicy),
         (status = 400, description = "Bad name", body = ErrorBody),
         (status = 404, description = "No default set for this environment", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
@@ -167,18 +173,25 @@ pub async fn get_environment(
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentRequest {
     /// A built-in or stored policy name.
-    #[schema(example = "strict")]
+    #[schema(
+        example = "seed",
+        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$",
+        min_length = 1,
+        max_length = 64
+    )]
     pub policy: String,
 }
 
 /// Sets an environment's default policy; it must name an existing policy.
 #[utoipa::path(
     put, path = "/v1/environments/{name}", tag = "policies",
-    params(("name" = String, Path, description = "Environment name", example = "production")),
+    params(("name" = String, Path, description = "Environment name", example = "production",
+        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", min_length = 1, max_length = 64)),
     request_body = EnvironmentRequest,
     responses(
-        (status = 200, body = EnvironmentPolicy),
+        (status = 200, description = "The environment's new default policy", body = EnvironmentPolicy),
         (status = 400, description = "Bad name, body or unknown policy", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )

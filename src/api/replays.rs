@@ -232,7 +232,7 @@ async fn run(
     get, path = "/v1/replays/{id}", tag = "replays",
     params(("id" = i64, Path, description = "Replay id")),
     responses(
-        (status = 200, body = ReplayRecord),
+        (status = 200, description = "The replay: status, progress, and the report once done", body = ReplayRecord),
         (status = 400, description = "Bad id", body = ErrorBody),
         (status = 404, description = "No such replay", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
@@ -255,7 +255,7 @@ pub async fn get_replay(
     get, path = "/v1/replays", tag = "replays",
     params(ReplayListQuery),
     responses(
-        (status = 200, body = ReplayList),
+        (status = 200, description = "The newest replays, without their results", body = ReplayList),
         (status = 400, description = "Bad query", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )

@@ -161,10 +161,29 @@ pub async fn judge(
 /// no verdict could be computed.
 #[utoipa::path(
     post, path = "/v1/deployments/{key}/verdicts", tag = "verdicts",
-    params(("key" = String, Path, description = "Deployment key")),
-    request_body(content = Option<VerdictRequest>, description = "Optional; may be empty"),
+    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
+        example = "checkout.production.v2-3-1")),
+    request_body(content = Option<VerdictRequest>,
+        description = "Optional: with no body (and no content type), the defaults apply",
+        example = json!({"policy": "seed", "canary_weight": 20})),
     responses(
-        (status = 200, description = "The verdict (also for unknown deployments: inconclusive)", body = StoredVerdict),
+        (status = 200, description = "The verdict (also for unknown deployments: inconclusive)", body = StoredVerdict,
+            example = json!({"id": 7, "deployment": "checkout.production.v2-3-1",
+                "evaluated_at": "2026-11-24T10:08:02Z", "as_of": null, "policy_version": null,
+                "points": 16, "first_ts": "2026-11-24T10:00:00Z", "last_ts": "2026-11-24T10:07:00Z",
+                "verdict": "rollback", "policy": "seed",
+                "rules": [
+                    {"rule": "error_rate", "status": "triggered", "observed": 6.1, "threshold": 5.0,
+                     "points": 3, "message": "mean error rate of last 3 points 6.10% > 5.00%"},
+                    {"rule": "latency", "status": "passed", "observed": 199.0, "threshold": 216.33,
+                     "points": 4, "mean": 200.0, "std_dev": 8.16,
+                     "message": "last p99 latency 199.0 ms <= mean + 2σ = 216.3 ms (mean 200.0 ms, σ 8.2 ms over 3 points)"},
+                    {"rule": "conversion", "status": "passed", "observed": 0.031, "threshold": 0.0248,
+                     "points": 1, "baseline": 0.031, "baseline_source": "baseline_cohort",
+                     "message": "conversion rate 0.0310 >= 0.8 × baseline 0.0310 = 0.0248 (baseline from the baseline cohort)"}],
+                "recommendation": {"action": "abort", "current_weight": 20, "max_weight": 100,
+                    "next_weight": 20, "reason": "the verdict is rollback"}})),
         (status = 400, description = "Bad key, body or unknown policy", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 503, description = "Database unavailable: no verdict", body = ErrorBody),
@@ -186,6 +205,7 @@ pub async fn create_verdict(
 #[into_params(parameter_in = Query)]
 pub struct PeekQuery {
     /// A built-in or stored policy name; default as for POST.
+    #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", example = "seed")]
     pub policy: Option<String>,
     /// Evaluate as of this RFC 3339 time.
     pub at: Option<DateTime<Utc>>,
@@ -201,7 +221,9 @@ pub struct PeekQuery {
 /// web metric left at its default method): the same verdict, not recorded in the audit trail.
 #[utoipa::path(
     get, path = "/v1/deployments/{key}/verdict", tag = "verdicts",
-    params(("key" = String, Path, description = "Deployment key"), PeekQuery),
+    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
+        example = "checkout.production.v2-3-1"), PeekQuery),
     responses(
         (status = 200, description = "The verdict, not recorded (id is null)", body = StoredVerdict),
         (status = 400, description = "Bad key, query or unknown policy", body = ErrorBody),
@@ -233,6 +255,7 @@ pub struct HistoryQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` from the previous page.
+    #[param(pattern = "^[1-9][0-9]{0,17}$")]
     pub cursor: Option<String>,
 }
 
@@ -240,15 +263,18 @@ pub struct HistoryQuery {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct VerdictPage {
     pub verdicts: Vec<StoredVerdict>,
+    /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
 
 /// The deployment's recorded verdicts, newest first.
 #[utoipa::path(
     get, path = "/v1/deployments/{key}/verdicts", tag = "verdicts",
-    params(("key" = String, Path, description = "Deployment key"), HistoryQuery),
+    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
+        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
+        example = "checkout.production.v2-3-1"), HistoryQuery),
     responses(
-        (status = 200, body = VerdictPage),
+        (status = 200, description = "A page of verdicts", body = VerdictPage),
         (status = 400, description = "Bad key or query", body = ErrorBody),
         (status = 404, description = "No such deployment", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),

@@ -107,3 +107,54 @@ async fn docs_without_the_slash_redirects() {
     assert!(resp.status().is_redirection(), "{}", resp.status());
     assert_eq!(resp.headers()["location"], "/docs/");
 }
+
+/// What client generators need from the document: openapi-python-client refuses a response
+/// without a description, parameters declared twice generate clashing arguments, and a
+/// `oneOf: [T, null]` body made the Python client send `null` when it had no body.
+#[test]
+fn the_document_is_complete_for_client_generators() {
+    let doc = serde_json::to_value(rollguard::api::openapi()).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let at = format!("{method} {path}");
+            assert!(op["operationId"].is_string(), "{at}: no operationId");
+            assert!(op["tags"][0].is_string(), "{at}: no tag");
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let description = response["description"].as_str().unwrap_or_default();
+                assert!(!description.is_empty(), "{at} {status}: no description");
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        response["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{at} {status}: not an ErrorBody"
+                    );
+                }
+            }
+            let mut names: Vec<String> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| format!("{}:{}", p["in"], p["name"]))
+                .collect();
+            let declared = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), declared, "{at}: a parameter is declared twice");
+            for placeholder in path.split('{').skip(1) {
+                let name = placeholder.split('}').next().unwrap();
+                assert!(
+                    names.contains(&format!("\"path\":\"{name}\"")),
+                    "{at}: path parameter {name} is not declared"
+                );
+            }
+            if let Some(body) = op.get("requestBody") {
+                let schema = &body["content"]["application/json"]["schema"];
+                assert!(
+                    !schema.to_string().contains(r#"{"type":"null"}"#),
+                    "{at}: the request body schema admits null: {schema}"
+                );
+            }
+        }
+    }
+}

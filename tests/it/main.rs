@@ -4,8 +4,9 @@
 
 mod api;
 mod cli;
-mod guarded;
 mod docs;
+mod fuzz;
+mod guarded;
 mod hooks;
 mod process;
 mod reference;

@@ -1,0 +1,208 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.deployment import Deployment
+from ...models.deployment_spec import DeploymentSpec
+from ...models.error_body import ErrorBody
+from ...types import Response
+
+
+def _get_kwargs(
+    key: str,
+    *,
+    body: DeploymentSpec,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/deployments/{key}".format(
+            key=quote(str(key), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Deployment | ErrorBody | None:
+    if response.status_code == 200:
+        response_200 = Deployment.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = Deployment.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Deployment | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    key: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeploymentSpec,
+) -> Response[Deployment | ErrorBody]:
+    """Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
+
+    Args:
+        key (str):
+        body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
+            /v1/deployments/{key}`. Strings, label
+            keys and label values are at most 256 bytes, without control characters.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Deployment | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        key=key,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    key: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeploymentSpec,
+) -> Deployment | ErrorBody | None:
+    """Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
+
+    Args:
+        key (str):
+        body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
+            /v1/deployments/{key}`. Strings, label
+            keys and label values are at most 256 bytes, without control characters.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Deployment | ErrorBody
+    """
+
+    return sync_detailed(
+        key=key,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    key: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeploymentSpec,
+) -> Response[Deployment | ErrorBody]:
+    """Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
+
+    Args:
+        key (str):
+        body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
+            /v1/deployments/{key}`. Strings, label
+            keys and label values are at most 256 bytes, without control characters.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Deployment | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        key=key,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    key: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DeploymentSpec,
+) -> Deployment | ErrorBody | None:
+    """Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
+
+    Args:
+        key (str):
+        body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
+            /v1/deployments/{key}`. Strings, label
+            keys and label values are at most 256 bytes, without control characters.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Deployment | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            key=key,
+            client=client,
+            body=body,
+        )
+    ).parsed

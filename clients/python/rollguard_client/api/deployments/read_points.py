@@ -1,0 +1,229 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.cohort import Cohort
+from ...models.error_body import ErrorBody
+from ...models.series_list import SeriesList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    key: str,
+    *,
+    metric: str | Unset = UNSET,
+    cohort: Cohort | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["metric"] = metric
+
+    json_cohort: str | Unset = UNSET
+    if not isinstance(cohort, Unset):
+        json_cohort = cohort.value
+
+    params["cohort"] = json_cohort
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/deployments/{key}/points".format(
+            key=quote(str(key), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | SeriesList | None:
+    if response.status_code == 200:
+        response_200 = SeriesList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | SeriesList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    key: str,
+    *,
+    client: AuthenticatedClient | Client,
+    metric: str | Unset = UNSET,
+    cohort: Cohort | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> Response[ErrorBody | SeriesList]:
+    """The deployment's stored points, one series per (metric, cohort), oldest first. Each series
+    keeps its most recent `limit` points.
+
+    Args:
+        key (str):
+        metric (str | Unset):
+        cohort (Cohort | Unset): Which side of the rollout a point describes.
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | SeriesList]
+    """
+
+    kwargs = _get_kwargs(
+        key=key,
+        metric=metric,
+        cohort=cohort,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    key: str,
+    *,
+    client: AuthenticatedClient | Client,
+    metric: str | Unset = UNSET,
+    cohort: Cohort | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> ErrorBody | SeriesList | None:
+    """The deployment's stored points, one series per (metric, cohort), oldest first. Each series
+    keeps its most recent `limit` points.
+
+    Args:
+        key (str):
+        metric (str | Unset):
+        cohort (Cohort | Unset): Which side of the rollout a point describes.
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | SeriesList
+    """
+
+    return sync_detailed(
+        key=key,
+        client=client,
+        metric=metric,
+        cohort=cohort,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    key: str,
+    *,
+    client: AuthenticatedClient | Client,
+    metric: str | Unset = UNSET,
+    cohort: Cohort | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> Response[ErrorBody | SeriesList]:
+    """The deployment's stored points, one series per (metric, cohort), oldest first. Each series
+    keeps its most recent `limit` points.
+
+    Args:
+        key (str):
+        metric (str | Unset):
+        cohort (Cohort | Unset): Which side of the rollout a point describes.
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | SeriesList]
+    """
+
+    kwargs = _get_kwargs(
+        key=key,
+        metric=metric,
+        cohort=cohort,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    key: str,
+    *,
+    client: AuthenticatedClient | Client,
+    metric: str | Unset = UNSET,
+    cohort: Cohort | Unset = UNSET,
+    limit: int | Unset = UNSET,
+) -> ErrorBody | SeriesList | None:
+    """The deployment's stored points, one series per (metric, cohort), oldest first. Each series
+    keeps its most recent `limit` points.
+
+    Args:
+        key (str):
+        metric (str | Unset):
+        cohort (Cohort | Unset): Which side of the rollout a point describes.
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | SeriesList
+    """
+
+    return (
+        await asyncio_detailed(
+            key=key,
+            client=client,
+            metric=metric,
+            cohort=cohort,
+            limit=limit,
+        )
+    ).parsed

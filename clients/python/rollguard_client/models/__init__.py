@@ -1,0 +1,129 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .baseline_source import BaselineSource
+from .baseline_values import BaselineValues
+from .cohort import Cohort
+from .cohort_series import CohortSeries
+from .cohort_series_baseline import CohortSeriesBaseline
+from .cohort_series_pre import CohortSeriesPre
+from .confusion import Confusion
+from .conversion_params import ConversionParams
+from .decision import Decision
+from .deployment import Deployment
+from .deployment_labels import DeploymentLabels
+from .deployment_page import DeploymentPage
+from .deployment_result import DeploymentResult
+from .deployment_result_results import DeploymentResultResults
+from .deployment_spec import DeploymentSpec
+from .deployment_spec_labels import DeploymentSpecLabels
+from .environment_list import EnvironmentList
+from .environment_policy import EnvironmentPolicy
+from .environment_request import EnvironmentRequest
+from .error_body import ErrorBody
+from .error_detail import ErrorDetail
+from .error_rate_params import ErrorRateParams
+from .evaluation_document import EvaluationDocument
+from .evaluation_document_metrics import EvaluationDocumentMetrics
+from .flagger_payload import FlaggerPayload
+from .flagger_payload_metadata import FlaggerPayloadMetadata
+from .gate_options import GateOptions
+from .health import Health
+from .ingest_request import IngestRequest
+from .ingest_response import IngestResponse
+from .latency_params import LatencyParams
+from .outcome import Outcome
+from .persistence import Persistence
+from .point_input import PointInput
+from .policy import Policy
+from .policy_list import PolicyList
+from .policy_outcome import PolicyOutcome
+from .policy_record import PolicyRecord
+from .policy_spec_type_1 import PolicySpecType1
+from .policy_summary import PolicySummary
+from .recommendation import Recommendation
+from .replay_list import ReplayList
+from .replay_progress import ReplayProgress
+from .replay_record import ReplayRecord
+from .replay_report import ReplayReport
+from .replay_report_summary import ReplayReportSummary
+from .replay_request import ReplayRequest
+from .replay_status import ReplayStatus
+from .rule_name import RuleName
+from .rule_report import RuleReport
+from .rule_status import RuleStatus
+from .rules import Rules
+from .series_list import SeriesList
+from .step_action import StepAction
+from .store_filter import StoreFilter
+from .stored_series import StoredSeries
+from .stored_verdict import StoredVerdict
+from .time_to_detect import TimeToDetect
+from .timed_point import TimedPoint
+from .verdict import Verdict
+from .verdict_page import VerdictPage
+from .verdict_request import VerdictRequest
+
+__all__ = (
+    "BaselineSource",
+    "BaselineValues",
+    "Cohort",
+    "CohortSeries",
+    "CohortSeriesBaseline",
+    "CohortSeriesPre",
+    "Confusion",
+    "ConversionParams",
+    "Decision",
+    "Deployment",
+    "DeploymentLabels",
+    "DeploymentPage",
+    "DeploymentResult",
+    "DeploymentResultResults",
+    "DeploymentSpec",
+    "DeploymentSpecLabels",
+    "EnvironmentList",
+    "EnvironmentPolicy",
+    "EnvironmentRequest",
+    "ErrorBody",
+    "ErrorDetail",
+    "ErrorRateParams",
+    "EvaluationDocument",
+    "EvaluationDocumentMetrics",
+    "FlaggerPayload",
+    "FlaggerPayloadMetadata",
+    "GateOptions",
+    "Health",
+    "IngestRequest",
+    "IngestResponse",
+    "LatencyParams",
+    "Outcome",
+    "Persistence",
+    "PointInput",
+    "Policy",
+    "PolicyList",
+    "PolicyOutcome",
+    "PolicyRecord",
+    "PolicySpecType1",
+    "PolicySummary",
+    "Recommendation",
+    "ReplayList",
+    "ReplayProgress",
+    "ReplayRecord",
+    "ReplayReport",
+    "ReplayReportSummary",
+    "ReplayRequest",
+    "ReplayStatus",
+    "RuleName",
+    "RuleReport",
+    "Rules",
+    "RuleStatus",
+    "SeriesList",
+    "StepAction",
+    "StoredSeries",
+    "StoredVerdict",
+    "StoreFilter",
+    "TimedPoint",
+    "TimeToDetect",
+    "Verdict",
+    "VerdictPage",
+    "VerdictRequest",
+)

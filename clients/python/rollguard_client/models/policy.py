@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.gate_options import GateOptions
+    from ..models.rules import Rules
+
+
+T = TypeVar("T", bound="Policy")
+
+
+@_attrs_define
+class Policy:
+    """Rule parameters for one policy.
+
+    Attributes:
+        rules (Rules): One entry per rule; a rule with `enabled: false` is not run and not reported.
+        gate (GateOptions | Unset): Options for yes/no hooks (Flagger's `rollout` webhook).
+    """
+
+    rules: Rules
+    gate: GateOptions | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        rules = self.rules.to_dict()
+
+        gate: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.gate, Unset):
+            gate = self.gate.to_dict()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "rules": rules,
+            }
+        )
+        if gate is not UNSET:
+            field_dict["gate"] = gate
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.gate_options import GateOptions  # noqa: PLC0415
+        from ..models.rules import Rules  # noqa: PLC0415
+
+        d = dict(src_dict)
+        rules = Rules.from_dict(d.pop("rules"))
+
+        _gate = d.pop("gate", UNSET)
+        gate: GateOptions | Unset
+        if isinstance(_gate, Unset):
+            gate = UNSET
+        else:
+            gate = GateOptions.from_dict(_gate)
+
+        policy = cls(
+            rules=rules,
+            gate=gate,
+        )
+
+        return policy

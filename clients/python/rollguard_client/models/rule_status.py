@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class RuleStatus(StrEnum):
+    INSUFFICIENT_DATA = "insufficient_data"
+    PASSED = "passed"
+    TRIGGERED = "triggered"
+
+    def __str__(self) -> str:
+        return str(self.value)
