@@ -34,8 +34,10 @@ pub struct PointsQuery {
     pub limit: Option<i64>,
 }
 
-/// One stored point.
+/// One stored point. Named `StoredPoint` in the API document: `SeriesPoint` is the evaluation
+/// document's (a number or a `{ts, value}`), and one name would silently replace the other.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = StoredPoint)]
 pub struct SeriesPoint {
     pub ts: DateTime<Utc>,
     pub value: f64,

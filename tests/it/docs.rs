@@ -158,3 +158,25 @@ fn the_document_is_complete_for_client_generators() {
         }
     }
 }
+
+/// Two Rust types named `SeriesPoint` (the evaluation document's number-or-`{ts, value}`, and a
+/// stored point) shared one schema name, and utoipa kept only one: the stored series' points
+/// were documented, and generated, as `number | TimedPoint`.
+#[test]
+fn stored_series_points_have_their_own_schema() {
+    let doc = serde_json::to_value(rollguard::api::openapi()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["StoredSeries"]["properties"]["points"]["items"]["$ref"],
+        "#/components/schemas/StoredPoint"
+    );
+    assert_eq!(
+        schemas["StoredPoint"]["required"],
+        serde_json::json!(["ts", "value"])
+    );
+    assert!(
+        schemas["SeriesPoint"]["oneOf"].is_array(),
+        "{}",
+        schemas["SeriesPoint"]
+    );
+}

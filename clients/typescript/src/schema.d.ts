@@ -934,12 +934,22 @@ export interface components {
              */
             until?: string | null;
         };
+        /**
+         * @description One stored point. Named `StoredPoint` in the API document: `SeriesPoint` is the evaluation
+         *     document's (a number or a `{ts, value}`), and one name would silently replace the other.
+         */
+        StoredPoint: {
+            /** Format: date-time */
+            ts: string;
+            /** Format: double */
+            value: number;
+        };
         /** @description One (metric, cohort) series, oldest point first. */
         StoredSeries: {
             cohort: components["schemas"]["Cohort"];
             /** @example error_rate */
             metric: string;
-            points: components["schemas"]["SeriesPoint"][];
+            points: components["schemas"]["StoredPoint"][];
             /** @description Older points exist beyond `limit` and were left out. */
             truncated: boolean;
         };

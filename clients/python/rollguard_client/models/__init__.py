@@ -55,6 +55,7 @@ from .rules import Rules
 from .series_list import SeriesList
 from .step_action import StepAction
 from .store_filter import StoreFilter
+from .stored_point import StoredPoint
 from .stored_series import StoredSeries
 from .stored_verdict import StoredVerdict
 from .time_to_detect import TimeToDetect
@@ -118,6 +119,7 @@ __all__ = (
     "RuleStatus",
     "SeriesList",
     "StepAction",
+    "StoredPoint",
     "StoredSeries",
     "StoredVerdict",
     "StoreFilter",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..models.cohort import Cohort
 
 if TYPE_CHECKING:
-    from ..models.timed_point import TimedPoint
+    from ..models.stored_point import StoredPoint
 
 
 T = TypeVar("T", bound="StoredSeries")
@@ -22,30 +22,24 @@ class StoredSeries:
     Attributes:
         cohort (Cohort): Which side of the rollout a point describes.
         metric (str):  Example: error_rate.
-        points (list[float | TimedPoint]):
+        points (list[StoredPoint]):
         truncated (bool): Older points exist beyond `limit` and were left out.
     """
 
     cohort: Cohort
     metric: str
-    points: list[float | TimedPoint]
+    points: list[StoredPoint]
     truncated: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.timed_point import TimedPoint  # noqa: PLC0415
-
         cohort = self.cohort.value
 
         metric = self.metric
 
         points = []
         for points_item_data in self.points:
-            points_item: dict[str, Any] | float
-            if isinstance(points_item_data, TimedPoint):
-                points_item = points_item_data.to_dict()
-            else:
-                points_item = points_item_data
+            points_item = points_item_data.to_dict()
             points.append(points_item)
 
         truncated = self.truncated
@@ -65,7 +59,7 @@ class StoredSeries:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.timed_point import TimedPoint  # noqa: PLC0415
+        from ..models.stored_point import StoredPoint  # noqa: PLC0415
 
         d = dict(src_dict)
         cohort = Cohort(d.pop("cohort"))
@@ -75,19 +69,7 @@ class StoredSeries:
         points = []
         _points = d.pop("points")
         for points_item_data in _points:
-
-            def _parse_points_item(data: object) -> float | TimedPoint:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_series_point_type_1 = TimedPoint.from_dict(data)
-
-                    return componentsschemas_series_point_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                return cast(float | TimedPoint, data)
-
-            points_item = _parse_points_item(points_item_data)
+            points_item = StoredPoint.from_dict(points_item_data)
 
             points.append(points_item)
 
