@@ -9,6 +9,8 @@ RUN useradd --system --home /var/lib/rollguard --create-home rollguard
 COPY --from=build /src/target/release/rollguard /usr/local/bin/rollguard
 USER rollguard
 WORKDIR /var/lib/rollguard
+# A non-loopback address: serve refuses to start unless API tokens are configured
+# (ROLLGUARD_TOKENS or ROLLGUARD_TOKENS_FILE) or ROLLGUARD_ALLOW_UNAUTHENTICATED=true.
 ENV ROLLGUARD_LISTEN=0.0.0.0:8080
 EXPOSE 8080
 ENTRYPOINT ["rollguard"]

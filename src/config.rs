@@ -3,11 +3,14 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
 use crate::api::Limits;
-use crate::store::DEFAULT_DATABASE_URL;
+use crate::store::{DEFAULT_DATABASE_URL, PoolSettings};
 
 /// Where the data lives: `postgres://…` or `sqlite://…`.
 #[derive(Clone, Args)]
@@ -48,6 +51,45 @@ pub struct ServeArgs {
     /// Most points accepted in one ingest batch.
     #[arg(long, env = "ROLLGUARD_MAX_BATCH_POINTS", default_value_t = Limits::default().max_batch_points)]
     pub max_batch_points: usize,
+    /// Longest a request may take, reading its body included; beyond it the answer is 408.
+    #[arg(long, env = "ROLLGUARD_REQUEST_TIMEOUT", value_parser = humantime::parse_duration, default_value = "30s")]
+    pub request_timeout: Duration,
+    /// Most requests handled at once; beyond it the answer is 503 `overloaded` (health,
+    /// readiness and /metrics are never refused).
+    #[arg(long, env = "ROLLGUARD_MAX_CONCURRENT_REQUESTS", default_value_t = Limits::default().max_concurrent_requests, value_parser = at_least_one)]
+    pub max_concurrent_requests: usize,
+    /// On SIGTERM or Ctrl-C: how long requests in flight may take to finish before the process
+    /// exits anyway. New connections are refused from the signal on.
+    #[arg(long, env = "ROLLGUARD_SHUTDOWN_TIMEOUT", value_parser = humantime::parse_duration, default_value = "10s")]
+    pub shutdown_timeout: Duration,
+    /// Postgres: how long a request waits for a database connection before failing with 503
+    /// (also how fast requests fail while the database is down).
+    #[arg(long, env = "ROLLGUARD_DB_ACQUIRE_TIMEOUT", value_parser = humantime::parse_duration, default_value = "1s")]
+    pub db_acquire_timeout: Duration,
+    /// Postgres: most connections in the pool.
+    #[arg(long, env = "ROLLGUARD_DB_MAX_CONNECTIONS", default_value_t = PoolSettings::default().max_connections)]
+    pub db_max_connections: u32,
+    /// API tokens, `NAME:SCOPES:SECRET` entries separated by `;` (see the README). Prefer the
+    /// environment variable or --tokens-file: a command line is visible to other users.
+    #[arg(
+        long,
+        env = "ROLLGUARD_TOKENS",
+        hide_env_values = true,
+        value_name = "NAME:SCOPES:SECRET;..."
+    )]
+    pub tokens: Option<Secret>,
+    /// A file of API tokens, one `NAME:SCOPES:SECRET` entry a line (`#` starts a comment);
+    /// SECRET may be `sha256:<hex digest>` so the file holds no secret.
+    #[arg(long, env = "ROLLGUARD_TOKENS_FILE", value_name = "PATH")]
+    pub tokens_file: Option<PathBuf>,
+    /// Serve without API tokens on a non-loopback address (by default, a server without tokens
+    /// refuses to listen beyond loopback).
+    #[arg(long, env = "ROLLGUARD_ALLOW_UNAUTHENTICATED")]
+    pub allow_unauthenticated: bool,
+    /// Leave the Flagger hooks (`/v1/hooks/flagger/*`) open when tokens are configured: Flagger
+    /// cannot send an Authorization header. Restrict who reaches them at the network level.
+    #[arg(long, env = "ROLLGUARD_OPEN_FLAGGER_HOOKS")]
+    pub open_flagger_hooks: bool,
 }
 
 impl ServeArgs {
@@ -55,7 +97,41 @@ impl ServeArgs {
         Limits {
             max_body_bytes: self.max_body_bytes,
             max_batch_points: self.max_batch_points,
+            request_timeout: self.request_timeout,
+            max_concurrent_requests: self.max_concurrent_requests,
         }
+    }
+
+    pub fn pool(&self) -> PoolSettings {
+        PoolSettings {
+            max_connections: self.db_max_connections,
+            acquire_timeout: self.db_acquire_timeout,
+        }
+    }
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("'{s}' is not a whole number of at least 1")),
+    }
+}
+
+/// A value that must not reach logs or `Debug` output (the API tokens).
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
     }
 }
 
@@ -73,5 +149,11 @@ mod tests {
             !shown.contains("s3cret") && shown.contains("postgres"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn debug_output_hides_the_tokens() {
+        let shown = format!("{:?}", Secret("argo:read:0123456789abcdef".into()));
+        assert!(!shown.contains("0123456789abcdef"), "{shown}");
     }
 }

@@ -35,11 +35,12 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable machine-readable code. 400: `invalid_body`, `invalid_json`, `invalid_point`,
     /// `invalid_input`, `invalid_query`, `invalid_path`, `invalid_key`, `invalid_name`,
-    /// `unknown_policy`, `invalid_policy`; 404: `not_found`, `route_not_found`; 405:
-    /// `method_not_allowed`; 409: `policy_read_only`; 412 (Flagger hooks): `verdict_rollback`,
+    /// `unknown_policy`, `invalid_policy`; 401: `unauthorized`, `invalid_token`; 403:
+    /// `insufficient_scope`; 404: `not_found`, `route_not_found`; 405: `method_not_allowed`;
+    /// 408: `request_timeout`; 409: `policy_read_only`; 412 (Flagger hooks): `verdict_rollback`,
     /// `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
-    /// `unsupported_media_type`; 500: `internal`; 503: `store_unavailable`. New codes may be
-    /// added: treat an unknown one by its HTTP status.
+    /// `unsupported_media_type`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
+    /// codes may be added: treat an unknown one by its HTTP status.
     #[schema(example = "invalid_point")]
     pub code: String,
     /// For people; the wording may change.
@@ -88,6 +89,7 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        crate::telemetry::record_store_error(&e);
         match e {
             StoreError::Unavailable(cause) => {
                 tracing::warn!(error = %cause, "store unavailable");

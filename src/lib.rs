@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod dashboard;
@@ -12,3 +13,4 @@ pub mod error;
 pub mod model;
 pub mod replay;
 pub mod store;
+pub mod telemetry;

@@ -51,5 +51,7 @@ pub async fn evaluate_document(
     let spec = spec.unwrap_or_else(|| PolicySpec::Name(crate::analysis::policy::SEED.into()));
     let (name, policy, _) = resolve_spec(&state, &spec).await?;
     let evaluation = evaluate(&policy, &obs.inputs());
-    Ok(JsonResponse(Verdict::new(name, &policy, &evaluation)))
+    let verdict = Verdict::new(name, &policy, &evaluation);
+    crate::telemetry::record_verdict(&verdict);
+    Ok(JsonResponse(verdict))
 }

@@ -2,6 +2,7 @@
 //! the served router and `openapi/openapi.json` come from the same code.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -22,6 +23,7 @@ pub mod evaluate;
 pub mod extract;
 pub mod health;
 pub mod hooks;
+pub mod middleware;
 pub mod points;
 pub mod policies;
 pub mod replays;
@@ -35,6 +37,10 @@ pub struct Limits {
     pub max_body_bytes: usize,
     /// Most points in one ingest batch.
     pub max_batch_points: usize,
+    /// Longest a request may take, body included (408 beyond).
+    pub request_timeout: Duration,
+    /// Most requests handled at once (503 `overloaded` beyond).
+    pub max_concurrent_requests: usize,
 }
 
 impl Default for Limits {
@@ -42,6 +48,8 @@ impl Default for Limits {
         Limits {
             max_body_bytes: 16 * 1024 * 1024,
             max_batch_points: 50_000,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 256,
         }
     }
 }
@@ -51,6 +59,8 @@ impl Default for Limits {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub limits: Limits,
+    /// API tokens; open (none) by default.
+    pub auth: Arc<crate::auth::Auth>,
 }
 
 impl AppState {
@@ -58,6 +68,7 @@ impl AppState {
         AppState {
             store,
             limits: Limits::default(),
+            auth: Arc::default(),
         }
     }
 
@@ -134,8 +145,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.paths
         .paths
         .insert("/openapi.json".to_string(), health::openapi_path_item());
+    doc.paths.paths.insert(
+        "/metrics".to_string(),
+        crate::telemetry::openapi_path_item(),
+    );
     merge_flattened(&mut doc, "Deployment", "DeploymentSpec");
     unwrap_optional_bodies(&mut doc);
+    crate::auth::document(&mut doc);
     doc
 }
 
@@ -210,18 +226,47 @@ fn docs() -> SwaggerUi {
     SwaggerUi::new("/docs").config(Config::new(["/openapi.json"]).validator_url("none"))
 }
 
-/// The whole service as an axum router.
+/// The whole service as an axum router. Layers, from the outside in: request id (set, then
+/// echoed), log span, metrics, auth, load shedding, time limit, body size limit.
 pub fn router(state: AppState) -> Router {
-    let limit = state.limits.max_body_bytes;
+    use axum::middleware::{from_fn, from_fn_with_state};
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    use tower_http::timeout::TimeoutLayer;
+
+    crate::telemetry::init();
+    let limits = state.limits.clone();
     let (router, _) = api_router().split_for_parts();
     router
         .route("/openapi.json", axum::routing::get(health::openapi_json))
+        .route(
+            "/metrics",
+            axum::routing::get(crate::telemetry::metrics_handler),
+        )
         .merge(docs())
         .merge(crate::dashboard::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(TraceLayer::new_for_http())
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(from_fn_with_state(
+            limits.request_timeout,
+            middleware::timeout_as_json,
+        ))
+        .layer(from_fn_with_state(
+            middleware::InFlightLimit::new(limits.max_concurrent_requests),
+            middleware::shed_load,
+        ))
+        .layer(from_fn_with_state(
+            state.auth.clone(),
+            crate::auth::require_token,
+        ))
+        .layer(from_fn(crate::telemetry::track))
+        .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 

@@ -130,6 +130,7 @@ pub async fn ingest_points(
     if !points.is_empty() {
         state.store.ingest(&key, &points).await?;
     }
+    crate::telemetry::record_ingest(points.len());
     Ok(JsonResponse(IngestResponse {
         accepted: points.len(),
     }))

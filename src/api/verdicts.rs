@@ -122,6 +122,7 @@ pub async fn judge(
     let obs: Observations = observations(points);
     let evaluation = evaluate(&policy, &obs.inputs());
     let mut report = Verdict::new(name, &policy, &evaluation);
+    crate::telemetry::record_verdict(&report);
     if let Some((current, max)) = weights {
         let traffic = Traffic {
             latency_p99: last(&obs, metric::LATENCY_P99),

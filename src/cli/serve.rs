@@ -1,12 +1,14 @@
 //! `rollguard serve`, `rollguard migrate` and `rollguard openapi`.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use crate::api::{AppState, openapi, router};
+use crate::auth::Auth;
 use crate::config::{DatabaseArgs, LogFormat, ServeArgs};
 use crate::store;
 
@@ -23,37 +25,73 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGTERM or Ctrl-C. The handlers are installed when this is called (not when the
+/// future is first polled), so a signal that arrives right after start-up is not missed.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    Ok(async move {
+        #[cfg(unix)]
+        let term = term.recv();
+        #[cfg(not(unix))]
+        let term = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down: no new connections, finishing requests in flight");
+    })
 }
 
-/// Connects, migrates, binds and serves until SIGTERM or Ctrl-C.
+/// The API tokens of `ROLLGUARD_TOKENS` and `--tokens-file`.
+pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
+    let mut tokens = Vec::new();
+    if let Some(secret) = &args.tokens {
+        tokens.extend(
+            Auth::parse_entries(&secret.0, "ROLLGUARD_TOKENS").map_err(anyhow::Error::msg)?,
+        );
+    }
+    if let Some(path) = &args.tokens_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the tokens file {}", path.display()))?;
+        let source = path.display().to_string();
+        tokens.extend(Auth::parse_entries(&text, &source).map_err(anyhow::Error::msg)?);
+    }
+    if args.tokens_file.is_some() && tokens.is_empty() {
+        anyhow::bail!("the tokens file holds no token: give at least one, or leave the file out");
+    }
+    let auth = Auth::new(tokens).map_err(anyhow::Error::msg)?;
+    if !auth.is_enabled() && !args.listen.ip().is_loopback() && !args.allow_unauthenticated {
+        anyhow::bail!(
+            "refusing to listen on {} without API tokens: configure ROLLGUARD_TOKENS or \
+             --tokens-file, listen on a loopback address, or pass --allow-unauthenticated",
+            args.listen
+        );
+    }
+    Ok(auth.with_open_flagger_hooks(args.open_flagger_hooks))
+}
+
+/// Connects, migrates, binds and serves until SIGTERM or Ctrl-C, then finishes the requests in
+/// flight for at most `--shutdown-timeout`.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_format);
-    let store = store::connect(&args.database.url)
+    let auth = load_auth(&args)?;
+    let store = store::connect_with(&args.database.url, args.pool())
         .await
         .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     let mut state = AppState::new(store.clone());
     state.limits = args.limits();
+    if auth.is_enabled() {
+        let names: Vec<&str> = auth.tokens().iter().map(|t| t.name()).collect();
+        tracing::info!(tokens = ?names, open_flagger_hooks = auth.flagger_hooks_open(), "API tokens required");
+    } else {
+        tracing::warn!(
+            "no API token configured: every endpoint is open to whoever reaches {}",
+            args.listen
+        );
+    }
+    state.auth = Arc::new(auth);
+    let signal = shutdown_signal().context("installing the signal handlers")?;
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
@@ -61,9 +99,32 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(address = %local, store = store.backend(), "rollguard listening");
     // A line on stdout that scripts and tests can wait for.
     println!("rollguard listening on http://{local}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move {
+            let _ = stop_rx.await;
+        })
+        .into_future();
+    let mut server = std::pin::pin!(server);
+    tokio::select! {
+        result = &mut server => result?,
+        () = signal => {
+            let grace = args.shutdown_timeout;
+            tracing::info!(grace = ?grace, "shutting down: no new connections, finishing requests in flight");
+            let _ = stop_tx.send(());
+            match tokio::time::timeout(grace, &mut server).await {
+                Ok(result) => {
+                    result?;
+                    tracing::info!("every request in flight finished; exiting");
+                }
+                Err(_) => tracing::warn!(
+                    grace = ?grace,
+                    "requests still in flight after the shutdown timeout; exiting anyway"
+                ),
+            }
+        }
+    }
     Ok(())
 }
 

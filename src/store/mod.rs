@@ -3,6 +3,7 @@
 //! same contract tests (`tests/it/store.rs`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -153,10 +154,34 @@ pub trait Store: Send + Sync + 'static {
     async fn list_replays(&self, limit: i64) -> StoreResult<Vec<ReplayRecord>>;
 }
 
+/// Postgres connection pool settings (`rollguard serve --db-max-connections`,
+/// `--db-acquire-timeout`). SQLite keeps its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// How long a call waits for a connection before failing as [`StoreError::Unavailable`]:
+    /// the bound on how long requests take to fail while the database is down.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(1),
+        }
+    }
+}
+
 /// Opens the store `url` names (`postgres://…` or `sqlite://…`) without migrating it.
 pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    connect_with(url, PoolSettings::default()).await
+}
+
+/// [`connect`], with Postgres pool settings.
+pub async fn connect_with(url: &str, pool: PoolSettings) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
+        Ok(Arc::new(PgStore::connect_with(url, pool).await?))
     } else if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
     } else {

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -11,7 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 use sqlx::{PgPool, Row};
 
-use super::{Store, StoreError, StoreResult, dedupe_points};
+use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points};
 use crate::analysis::{Decision, Policy, Verdict};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
@@ -43,11 +42,16 @@ impl PgStore {
     /// Connects lazily: the pool opens connections on demand, so the service starts (and
     /// `/readyz` reports the outage) while the database is down, and recovers by itself.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        Self::connect_with(url, PoolSettings::default()).await
+    }
+
+    /// [`PgStore::connect`] with pool settings.
+    pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<Self, sqlx::Error> {
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
-            .max_connections(16)
+            .max_connections(settings.max_connections)
             // Fail fast when the database is gone rather than queueing callers indefinitely.
-            .acquire_timeout(Duration::from_secs(3))
+            .acquire_timeout(settings.acquire_timeout)
             .connect_lazy_with(options);
         Ok(PgStore { pool })
     }

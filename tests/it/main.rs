@@ -10,6 +10,7 @@ mod guarded;
 mod hooks;
 mod process;
 mod reference;
+mod reliability;
 mod replay;
 mod store;
 mod support;

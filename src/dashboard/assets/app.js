@@ -36,13 +36,40 @@
     }
   }
 
+  // A server with API tokens configured answers the API with 401 until the page sends one with
+  // the "read" scope. The page asks once and keeps it for this tab only (sessionStorage).
+  const TOKEN_KEY = 'rollguard.token';
+  let tokenRefused = false;
+
+  function storedToken() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY);
+    } catch (e) {
+      return null;
+    }
+  }
+
   /** GETs a JSON document from this server; a non-2xx becomes an ApiError with the API's message. */
   async function api(path) {
+    const token = storedToken();
+    const headers = { accept: 'application/json' };
+    if (token) headers.authorization = 'Bearer ' + token;
     let resp;
     try {
-      resp = await fetch(path, { headers: { accept: 'application/json' } });
+      resp = await fetch(path, { headers });
     } catch (e) {
       throw new ApiError(0, 'network', 'the server did not answer (is rollguard running?)');
+    }
+    if (resp.status === 401 && !tokenRefused) {
+      // Another request may have asked for the token meanwhile.
+      if (storedToken() !== token) return api(path);
+      const given = window.prompt('This rollguard server needs an API token with the "read" scope ' +
+        '(kept for this browser tab only):');
+      if (given && given.trim()) {
+        sessionStorage.setItem(TOKEN_KEY, given.trim());
+        return api(path);
+      }
+      tokenRefused = true;
     }
     const text = await resp.text();
     let body = null;

@@ -36,6 +36,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
 
@@ -66,7 +76,7 @@ def _build_response(
 def sync_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[Deployment | ErrorBody]:
     """One deployment, with its point count and latest verdict.
 
@@ -95,7 +105,7 @@ def sync_detailed(
 def sync(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Deployment | ErrorBody | None:
     """One deployment, with its point count and latest verdict.
 
@@ -119,7 +129,7 @@ def sync(
 async def asyncio_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[Deployment | ErrorBody]:
     """One deployment, with its point count and latest verdict.
 
@@ -146,7 +156,7 @@ async def asyncio_detailed(
 async def asyncio(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Deployment | ErrorBody | None:
     """One deployment, with its point count and latest verdict.
 

@@ -47,6 +47,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -82,7 +92,7 @@ def _build_response(
 def sync_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: IngestRequest,
 ) -> Response[ErrorBody | IngestResponse]:
     """Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
@@ -116,7 +126,7 @@ def sync_detailed(
 def sync(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: IngestRequest,
 ) -> ErrorBody | IngestResponse | None:
     """Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
@@ -145,7 +155,7 @@ def sync(
 async def asyncio_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: IngestRequest,
 ) -> Response[ErrorBody | IngestResponse]:
     """Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
@@ -177,7 +187,7 @@ async def asyncio_detailed(
 async def asyncio(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: IngestRequest,
 ) -> ErrorBody | IngestResponse | None:
     """Stores a batch of points. The deployment is created on first ingest. Re-sending a point with

@@ -60,6 +60,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 503:
         response_503 = ErrorBody.from_dict(response.json())
 
@@ -84,7 +94,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     service: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     verdict: Decision | Unset = UNSET,
@@ -125,7 +135,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     service: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     verdict: Decision | Unset = UNSET,
@@ -161,7 +171,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     service: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     verdict: Decision | Unset = UNSET,
@@ -200,7 +210,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     service: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     verdict: Decision | Unset = UNSET,

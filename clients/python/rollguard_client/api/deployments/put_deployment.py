@@ -50,6 +50,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -85,7 +95,7 @@ def _build_response(
 def sync_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DeploymentSpec,
 ) -> Response[Deployment | ErrorBody]:
     """Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
@@ -119,7 +129,7 @@ def sync_detailed(
 def sync(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DeploymentSpec,
 ) -> Deployment | ErrorBody | None:
     """Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
@@ -148,7 +158,7 @@ def sync(
 async def asyncio_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DeploymentSpec,
 ) -> Response[Deployment | ErrorBody]:
     """Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
@@ -180,7 +190,7 @@ async def asyncio_detailed(
 async def asyncio(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DeploymentSpec,
 ) -> Deployment | ErrorBody | None:
     """Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).

@@ -56,6 +56,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
 
@@ -86,7 +96,7 @@ def _build_response(
 def sync_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     metric: str | Unset = UNSET,
     cohort: Cohort | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -125,7 +135,7 @@ def sync_detailed(
 def sync(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     metric: str | Unset = UNSET,
     cohort: Cohort | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -159,7 +169,7 @@ def sync(
 async def asyncio_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     metric: str | Unset = UNSET,
     cohort: Cohort | Unset = UNSET,
     limit: int | Unset = UNSET,
@@ -196,7 +206,7 @@ async def asyncio_detailed(
 async def asyncio(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     metric: str | Unset = UNSET,
     cohort: Cohort | Unset = UNSET,
     limit: int | Unset = UNSET,

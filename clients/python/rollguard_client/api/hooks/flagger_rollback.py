@@ -43,6 +43,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 412:
         response_412 = ErrorBody.from_dict(response.json())
 
@@ -82,7 +92,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: FlaggerPayload,
 ) -> Response[ErrorBody | StoredVerdict]:
     """Flagger `rollback` webhook (asked on each loop whether to roll back now): 200 means "roll
@@ -114,7 +124,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: FlaggerPayload,
 ) -> ErrorBody | StoredVerdict | None:
     """Flagger `rollback` webhook (asked on each loop whether to roll back now): 200 means "roll
@@ -141,7 +151,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: FlaggerPayload,
 ) -> Response[ErrorBody | StoredVerdict]:
     """Flagger `rollback` webhook (asked on each loop whether to roll back now): 200 means "roll
@@ -171,7 +181,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: FlaggerPayload,
 ) -> ErrorBody | StoredVerdict | None:
     """Flagger `rollback` webhook (asked on each loop whether to roll back now): 200 means "roll

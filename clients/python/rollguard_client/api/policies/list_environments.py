@@ -28,6 +28,16 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 503:
         response_503 = ErrorBody.from_dict(response.json())
 
@@ -52,7 +62,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[EnvironmentList | ErrorBody]:
     """Which policy each environment's deployments get when they name none.
 
@@ -75,7 +85,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> EnvironmentList | ErrorBody | None:
     """Which policy each environment's deployments get when they name none.
 
@@ -94,7 +104,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> Response[EnvironmentList | ErrorBody]:
     """Which policy each environment's deployments get when they name none.
 
@@ -115,7 +125,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
 ) -> EnvironmentList | ErrorBody | None:
     """Which policy each environment's deployments get when they name none.
 

@@ -47,6 +47,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -82,7 +92,7 @@ def _build_response(
 def sync_detailed(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnvironmentRequest,
 ) -> Response[EnvironmentPolicy | ErrorBody]:
     """Sets an environment's default policy; it must name an existing policy.
@@ -114,7 +124,7 @@ def sync_detailed(
 def sync(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnvironmentRequest,
 ) -> EnvironmentPolicy | ErrorBody | None:
     """Sets an environment's default policy; it must name an existing policy.
@@ -141,7 +151,7 @@ def sync(
 async def asyncio_detailed(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnvironmentRequest,
 ) -> Response[EnvironmentPolicy | ErrorBody]:
     """Sets an environment's default policy; it must name an existing policy.
@@ -171,7 +181,7 @@ async def asyncio_detailed(
 async def asyncio(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EnvironmentRequest,
 ) -> EnvironmentPolicy | ErrorBody | None:
     """Sets an environment's default policy; it must name an existing policy.

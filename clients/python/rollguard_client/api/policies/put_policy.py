@@ -52,6 +52,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 409:
         response_409 = ErrorBody.from_dict(response.json())
 
@@ -92,7 +102,7 @@ def _build_response(
 def sync_detailed(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: Policy,
 ) -> Response[ErrorBody | PolicyRecord]:
     """Stores a new version of a policy. The body is a full or partial policy: fields it leaves
@@ -125,7 +135,7 @@ def sync_detailed(
 def sync(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: Policy,
 ) -> ErrorBody | PolicyRecord | None:
     """Stores a new version of a policy. The body is a full or partial policy: fields it leaves
@@ -153,7 +163,7 @@ def sync(
 async def asyncio_detailed(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: Policy,
 ) -> Response[ErrorBody | PolicyRecord]:
     """Stores a new version of a policy. The body is a full or partial policy: fields it leaves
@@ -184,7 +194,7 @@ async def asyncio_detailed(
 async def asyncio(
     name: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: Policy,
 ) -> ErrorBody | PolicyRecord | None:
     """Stores a new version of a policy. The body is a full or partial policy: fields it leaves

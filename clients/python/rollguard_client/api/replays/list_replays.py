@@ -41,6 +41,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 503:
         response_503 = ErrorBody.from_dict(response.json())
 
@@ -65,7 +75,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = UNSET,
 ) -> Response[ErrorBody | ReplayList]:
     """The newest replays, without their results.
@@ -94,7 +104,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = UNSET,
 ) -> ErrorBody | ReplayList | None:
     """The newest replays, without their results.
@@ -118,7 +128,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = UNSET,
 ) -> Response[ErrorBody | ReplayList]:
     """The newest replays, without their results.
@@ -145,7 +155,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = UNSET,
 ) -> ErrorBody | ReplayList | None:
     """The newest replays, without their results.

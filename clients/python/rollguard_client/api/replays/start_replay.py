@@ -43,6 +43,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -77,7 +87,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ReplayRequest,
 ) -> Response[ErrorBody | ReplayRecord]:
     """Starts a replay in the background and answers at once with its record (202); poll
@@ -108,7 +118,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ReplayRequest,
 ) -> ErrorBody | ReplayRecord | None:
     """Starts a replay in the background and answers at once with its record (202); poll
@@ -134,7 +144,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ReplayRequest,
 ) -> Response[ErrorBody | ReplayRecord]:
     """Starts a replay in the background and answers at once with its record (202); poll
@@ -163,7 +173,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ReplayRequest,
 ) -> ErrorBody | ReplayRecord | None:
     """Starts a replay in the background and answers at once with its record (202); poll

@@ -48,6 +48,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -78,7 +88,7 @@ def _build_response(
 def sync_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: VerdictRequest | Unset = UNSET,
 ) -> Response[ErrorBody | StoredVerdict]:
     """Evaluates the deployment's stored series (canary, with baseline and pre cohorts for the
@@ -114,7 +124,7 @@ def sync_detailed(
 def sync(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: VerdictRequest | Unset = UNSET,
 ) -> ErrorBody | StoredVerdict | None:
     """Evaluates the deployment's stored series (canary, with baseline and pre cohorts for the
@@ -145,7 +155,7 @@ def sync(
 async def asyncio_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: VerdictRequest | Unset = UNSET,
 ) -> Response[ErrorBody | StoredVerdict]:
     """Evaluates the deployment's stored series (canary, with baseline and pre cohorts for the
@@ -179,7 +189,7 @@ async def asyncio_detailed(
 async def asyncio(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: VerdictRequest | Unset = UNSET,
 ) -> ErrorBody | StoredVerdict | None:
     """Evaluates the deployment's stored series (canary, with baseline and pre cohorts for the

@@ -41,6 +41,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 413:
         response_413 = ErrorBody.from_dict(response.json())
 
@@ -73,7 +83,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EvaluationDocument,
 ) -> Response[ErrorBody | Verdict]:
     """Evaluates series given in the request against a policy (default `seed`). The verdict is
@@ -103,7 +113,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EvaluationDocument,
 ) -> ErrorBody | Verdict | None:
     """Evaluates series given in the request against a policy (default `seed`). The verdict is
@@ -128,7 +138,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EvaluationDocument,
 ) -> Response[ErrorBody | Verdict]:
     """Evaluates series given in the request against a policy (default `seed`). The verdict is
@@ -156,7 +166,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: EvaluationDocument,
 ) -> ErrorBody | Verdict | None:
     """Evaluates series given in the request against a policy (default `seed`). The verdict is

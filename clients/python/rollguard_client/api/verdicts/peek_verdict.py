@@ -60,6 +60,16 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 503:
         response_503 = ErrorBody.from_dict(response.json())
 
@@ -85,7 +95,7 @@ def _build_response(
 def sync_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     policy: str | Unset = UNSET,
     at: datetime.datetime | Unset = UNSET,
     canary_weight: int | Unset = UNSET,
@@ -127,7 +137,7 @@ def sync_detailed(
 def sync(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     policy: str | Unset = UNSET,
     at: datetime.datetime | Unset = UNSET,
     canary_weight: int | Unset = UNSET,
@@ -164,7 +174,7 @@ def sync(
 async def asyncio_detailed(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     policy: str | Unset = UNSET,
     at: datetime.datetime | Unset = UNSET,
     canary_weight: int | Unset = UNSET,
@@ -204,7 +214,7 @@ async def asyncio_detailed(
 async def asyncio(
     key: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     policy: str | Unset = UNSET,
     at: datetime.datetime | Unset = UNSET,
     canary_weight: int | Unset = UNSET,

@@ -1,0 +1,588 @@
+//! API tokens: who may call what.
+//!
+//! A token has a name (for logs), a set of scopes and a secret. The server keeps only the
+//! secret's SHA-256 and compares digests in constant time. Tokens come from `ROLLGUARD_TOKENS`
+//! and/or `--tokens-file`, one `NAME:SCOPES:SECRET` entry each, where `SCOPES` is a
+//! comma-separated subset of `ingest`, `evaluate`, `admin`, `read`, and `SECRET` is either the
+//! secret itself (at least 16 characters) or `sha256:` and the 64 hex digits of its SHA-256.
+//!
+//! Which scope a request needs depends on its method and path only ([`required_access`]), so the
+//! same rule guards the router and documents the operations in the OpenAPI document
+//! ([`document`]). Health, readiness, the API document, `/docs/` and the dashboard's pages and
+//! assets are open; everything under `/v1/` and `/metrics` needs a token once any is configured.
+//! With no token configured the server is open, and `serve` then refuses to listen beyond
+//! loopback unless told `--allow-unauthenticated`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::ApiError;
+
+/// What a token may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    /// Push points; create and update deployments.
+    Ingest,
+    /// Ask for verdicts (stored or stateless), the Flagger hooks, start replays.
+    Evaluate,
+    /// Change policies and environment defaults.
+    Admin,
+    /// Read lists, history, series, replays and `/metrics` (the dashboard's data).
+    Read,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [Scope::Ingest, Scope::Evaluate, Scope::Admin, Scope::Read];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Ingest => "ingest",
+            Scope::Evaluate => "evaluate",
+            Scope::Admin => "admin",
+            Scope::Read => "read",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|scope| scope.as_str() == s)
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One configured token. The secret itself is not kept, only its SHA-256.
+#[derive(Clone)]
+pub struct Token {
+    name: String,
+    scopes: u8,
+    digest: [u8; 32],
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("name", &self.name)
+            .field("scopes", &self.scopes().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The shortest secret accepted in clear text.
+pub const MIN_SECRET_LEN: usize = 16;
+
+impl Token {
+    /// A token from its secret in clear text.
+    pub fn new(name: &str, scopes: &[Scope], secret: &str) -> Self {
+        Token {
+            name: name.to_string(),
+            scopes: scopes.iter().fold(0, |acc, s| acc | s.bit()),
+            digest: Sha256::digest(secret.as_bytes()).into(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn allows(&self, scope: Scope) -> bool {
+        self.scopes & scope.bit() != 0
+    }
+
+    pub fn scopes(&self) -> impl Iterator<Item = Scope> + '_ {
+        Scope::ALL.into_iter().filter(|s| self.allows(*s))
+    }
+
+    /// Parses one `NAME:SCOPES:SECRET` entry; `what` names it in errors (never the secret).
+    fn parse(entry: &str, what: &str) -> Result<Token, String> {
+        let mut parts = entry.splitn(3, ':');
+        let (Some(name), Some(scopes), Some(secret)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(format!("{what}: expected NAME:SCOPES:SECRET"));
+        };
+        let name = name.trim();
+        let valid_name = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !valid_name {
+            return Err(format!(
+                "{what}: the name must be 1 to 64 of A-Z a-z 0-9 . _ -"
+            ));
+        }
+        let what = format!("{what} ('{name}')");
+        let mut bits = 0u8;
+        for s in scopes.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let scope = Scope::parse(s).ok_or_else(|| {
+                format!(
+                    "{what}: unknown scope '{s}' (scopes: ingest, evaluate, admin, read)",
+                    s = s.chars().take(32).collect::<String>()
+                )
+            })?;
+            bits |= scope.bit();
+        }
+        if bits == 0 {
+            return Err(format!("{what}: no scope given"));
+        }
+        let secret = secret.trim();
+        let digest = if let Some(hex) = secret.strip_prefix("sha256:") {
+            parse_digest(hex)
+                .ok_or_else(|| format!("{what}: sha256: must be followed by 64 hex digits"))?
+        } else if secret.chars().count() < MIN_SECRET_LEN {
+            return Err(format!(
+                "{what}: the secret is shorter than {MIN_SECRET_LEN} characters"
+            ));
+        } else {
+            Sha256::digest(secret.as_bytes()).into()
+        };
+        Ok(Token {
+            name: name.to_string(),
+            scopes: bits,
+            digest,
+        })
+    }
+}
+
+fn parse_digest(hex: &str) -> Option<[u8; 32]> {
+    let hex = hex.as_bytes();
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in hex.chunks(2).enumerate() {
+        let pair = std::str::from_utf8(pair).ok()?;
+        out[i] = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The configured tokens, and the one exception to them (open Flagger hooks).
+#[derive(Clone, Debug, Default)]
+pub struct Auth {
+    tokens: Vec<Token>,
+    open_flagger_hooks: bool,
+}
+
+impl Auth {
+    /// No token: every endpoint is open.
+    pub fn open() -> Self {
+        Auth::default()
+    }
+
+    /// Checks that names and secrets are unique.
+    pub fn new(tokens: Vec<Token>) -> Result<Self, String> {
+        for (i, t) in tokens.iter().enumerate() {
+            for u in &tokens[..i] {
+                if u.name == t.name {
+                    return Err(format!("two tokens are named '{}'", t.name));
+                }
+                if bool::from(u.digest.ct_eq(&t.digest)) {
+                    return Err(format!(
+                        "tokens '{}' and '{}' have the same secret",
+                        u.name, t.name
+                    ));
+                }
+            }
+        }
+        Ok(Auth {
+            tokens,
+            open_flagger_hooks: false,
+        })
+    }
+
+    /// Leaves `/v1/hooks/flagger/*` open even with tokens configured: Flagger's webhooks cannot
+    /// send headers. See docs/integrations/flagger.md.
+    pub fn with_open_flagger_hooks(mut self, open: bool) -> Self {
+        self.open_flagger_hooks = open;
+        self
+    }
+
+    /// Parses `NAME:SCOPES:SECRET` entries separated by `;` or new lines; blank lines and lines
+    /// starting with `#` are skipped. `source` names the origin in errors.
+    pub fn parse_entries(text: &str, source: &str) -> Result<Vec<Token>, String> {
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.starts_with('#'))
+            .flat_map(|line| line.split(';'))
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .enumerate()
+            .map(|(i, entry)| Token::parse(entry, &format!("{source}: entry {}", i + 1)))
+            .collect()
+    }
+
+    /// Whether any token is configured (else everything is open).
+    pub fn is_enabled(&self) -> bool {
+        !self.tokens.is_empty()
+    }
+
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    pub fn flagger_hooks_open(&self) -> bool {
+        self.open_flagger_hooks
+    }
+
+    /// The token whose secret is `presented`. Every configured digest is compared, each in
+    /// constant time.
+    pub fn verify(&self, presented: &str) -> Option<&Token> {
+        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        let mut found = None;
+        for token in &self.tokens {
+            if bool::from(token.digest.ct_eq(&digest)) {
+                found = Some(token);
+            }
+        }
+        found
+    }
+}
+
+/// What a request needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Open,
+    Needs(Scope),
+}
+
+/// The scope a request needs, from its method and path. `path` may be a request path or a
+/// route template (`/v1/deployments/{key}/points`): parameters are matched by position.
+///
+/// Outside `/v1/` and `/metrics` everything is open (health, readiness, the API document,
+/// `/docs/`, the dashboard's pages and assets; unknown paths are 404 either way). Under `/v1/`,
+/// a read (GET, HEAD) needs `read` and any other method `admin`, except where a narrower scope
+/// is listed below; so a route added later is guarded by default.
+pub fn required_access(method: &Method, path: &str) -> Access {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let reading = method == Method::GET || method == Method::HEAD;
+    let post = method == Method::POST;
+    let put = method == Method::PUT;
+    let scope = match segments.as_slice() {
+        ["metrics"] => Scope::Read,
+        ["v1", rest @ ..] => match rest {
+            ["evaluate"] if post => Scope::Evaluate,
+            ["hooks", ..] => Scope::Evaluate,
+            ["deployments", _] if put => Scope::Ingest,
+            ["deployments", _, "points"] if post => Scope::Ingest,
+            ["deployments", _, "verdicts"] if post => Scope::Evaluate,
+            ["deployments", _, "verdict"] if reading => Scope::Evaluate,
+            ["replays", ..] if !reading => Scope::Evaluate,
+            ["policies", _] | ["environments", _] if put => Scope::Admin,
+            _ if reading => Scope::Read,
+            _ => Scope::Admin,
+        },
+        _ => return Access::Open,
+    };
+    Access::Needs(scope)
+}
+
+fn is_flagger_hook(path: &str) -> bool {
+    path.starts_with("/v1/hooks/flagger/")
+}
+
+/// The bearer token of a request, if it sent one in a form we read.
+fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    let Ok(value) = value.to_str() else {
+        return Some(Err(()));
+    };
+    let (scheme, token) = value.trim().split_once(' ').unwrap_or((value, ""));
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Some(Err(()));
+    }
+    Some(Ok(token))
+}
+
+const REALM: &str = "Bearer realm=\"rollguard\"";
+
+fn challenge(error: ApiError, www_authenticate: String) -> Response {
+    let mut response = error.into_response();
+    if let Ok(value) = HeaderValue::from_str(&www_authenticate) {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+fn unauthorized(presented: bool, scope: Scope) -> Response {
+    let (code, message, www) = if presented {
+        (
+            "invalid_token",
+            "the API token is not valid",
+            format!("{REALM}, error=\"invalid_token\""),
+        )
+    } else {
+        (
+            "unauthorized",
+            "this endpoint needs an API token: send Authorization: Bearer <token>",
+            REALM.to_string(),
+        )
+    };
+    challenge(
+        ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+            .with_details(json!({"required_scope": scope.as_str()})),
+        www,
+    )
+}
+
+fn forbidden(token: &Token, scope: Scope) -> Response {
+    challenge(
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            format!(
+                "token '{}' lacks the '{scope}' scope this endpoint needs",
+                token.name
+            ),
+        )
+        .with_details(json!({
+            "required_scope": scope.as_str(),
+            "token": token.name,
+            "token_scopes": token.scopes().map(Scope::as_str).collect::<Vec<_>>(),
+        })),
+        format!("{REALM}, error=\"insufficient_scope\", scope=\"{scope}\""),
+    )
+}
+
+/// The name of the token a request was let in with, as a request extension.
+#[derive(Clone, Debug)]
+pub struct Caller(pub String);
+
+/// Middleware: lets a request through when it is open or carries a token with the scope it
+/// needs; answers 401 (no or unknown token, with `WWW-Authenticate: Bearer`) or 403 (wrong
+/// scope) otherwise. Records the token's name on the request's log span.
+pub async fn require_token(
+    State(auth): State<Arc<Auth>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    if !auth.is_enabled() {
+        return next.run(req).await;
+    }
+    let path = req.uri().path();
+    let Access::Needs(scope) = required_access(req.method(), path) else {
+        return next.run(req).await;
+    };
+    if auth.open_flagger_hooks && is_flagger_hook(path) {
+        return next.run(req).await;
+    }
+    let token = match bearer(req.headers()) {
+        None => {
+            tracing::info!(required_scope = %scope, "refused: no API token");
+            return unauthorized(false, scope);
+        }
+        Some(Err(())) => {
+            tracing::info!(required_scope = %scope, "refused: malformed Authorization header");
+            return unauthorized(true, scope);
+        }
+        Some(Ok(presented)) => match auth.verify(presented) {
+            Some(token) => token,
+            None => {
+                tracing::info!(required_scope = %scope, "refused: unknown API token");
+                return unauthorized(true, scope);
+            }
+        },
+    };
+    tracing::Span::current().record("token", token.name.as_str());
+    if !token.allows(scope) {
+        tracing::info!(token = %token.name, required_scope = %scope, "refused: scope missing");
+        return forbidden(token, scope);
+    }
+    req.extensions_mut().insert(Caller(token.name.clone()));
+    next.run(req).await
+}
+
+/// Adds the bearer scheme to the OpenAPI document, and to every operation that needs a token its
+/// scope (as the security requirement's role) and its 401 and 403 answers.
+pub fn document(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::content::Content;
+    use utoipa::openapi::response::ResponseBuilder;
+    use utoipa::openapi::security::{
+        HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    };
+    use utoipa::openapi::{Ref, RefOr};
+
+    let scheme = HttpBuilder::new()
+        .scheme(HttpAuthScheme::Bearer)
+        .description(Some(
+            "An API token: `Authorization: Bearer <token>`. Each operation lists the scope its \
+             token needs (`ingest`, `evaluate`, `admin` or `read`). A missing or unknown token is \
+             a 401 with `WWW-Authenticate: Bearer`, a token without the scope a 403. A server \
+             with no token configured checks none (it then listens on loopback only).",
+        ))
+        .build();
+    doc.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            (Method::GET, &mut item.get),
+            (Method::PUT, &mut item.put),
+            (Method::POST, &mut item.post),
+            (Method::DELETE, &mut item.delete),
+            (Method::PATCH, &mut item.patch),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
+            let Access::Needs(scope) = required_access(&method, path) else {
+                continue;
+            };
+            operation.security = Some(vec![SecurityRequirement::new("bearer", [scope.as_str()])]);
+            let responses = &mut operation.responses.responses;
+            responses.entry("401".into()).or_insert_with(|| {
+                error("No API token, or an unknown one (`unauthorized`, `invalid_token`)")
+            });
+            responses.entry("403".into()).or_insert_with(|| {
+                error(&format!(
+                    "The token lacks the `{scope}` scope (`insufficient_scope`)"
+                ))
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needs(method: Method, path: &str) -> Option<Scope> {
+        match required_access(&method, path) {
+            Access::Open => None,
+            Access::Needs(s) => Some(s),
+        }
+    }
+
+    #[test]
+    fn scopes_by_route() {
+        use Scope::*;
+        let cases = [
+            (Method::GET, "/healthz", None),
+            (Method::GET, "/readyz", None),
+            (Method::GET, "/openapi.json", None),
+            (Method::GET, "/docs/", None),
+            (Method::GET, "/docs/swagger-ui.css", None),
+            (Method::GET, "/", None),
+            (Method::GET, "/deployments/a.b", None),
+            (Method::GET, "/replays/3", None),
+            (Method::GET, "/assets/app.js", None),
+            (Method::GET, "/metrics", Some(Read)),
+            (Method::POST, "/v1/deployments/a/points", Some(Ingest)),
+            (Method::PUT, "/v1/deployments/a", Some(Ingest)),
+            (Method::PUT, "/v1/deployments/{key}", Some(Ingest)),
+            (Method::GET, "/v1/deployments/a", Some(Read)),
+            (Method::GET, "/v1/deployments", Some(Read)),
+            (Method::GET, "/v1/deployments/a/points", Some(Read)),
+            (Method::POST, "/v1/deployments/a/verdicts", Some(Evaluate)),
+            (Method::GET, "/v1/deployments/a/verdicts", Some(Read)),
+            (Method::GET, "/v1/deployments/a/verdict", Some(Evaluate)),
+            (Method::HEAD, "/v1/deployments/a/verdict", Some(Evaluate)),
+            (Method::POST, "/v1/evaluate", Some(Evaluate)),
+            (Method::POST, "/v1/hooks/flagger/gate", Some(Evaluate)),
+            (Method::POST, "/v1/hooks/flagger/rollback", Some(Evaluate)),
+            (Method::POST, "/v1/replays", Some(Evaluate)),
+            (Method::GET, "/v1/replays", Some(Read)),
+            (Method::GET, "/v1/replays/7", Some(Read)),
+            (Method::PUT, "/v1/policies/strict", Some(Admin)),
+            (Method::GET, "/v1/policies/strict", Some(Read)),
+            (Method::GET, "/v1/policies", Some(Read)),
+            (Method::PUT, "/v1/environments/prod", Some(Admin)),
+            (Method::GET, "/v1/environments", Some(Read)),
+            // Unknown routes under /v1 are guarded too, writes by the strongest scope.
+            (Method::DELETE, "/v1/deployments/a", Some(Admin)),
+            (Method::POST, "/v1/deployments/a/points/", Some(Admin)),
+            (Method::GET, "/v1/nothing", Some(Read)),
+            (Method::POST, "/v1", Some(Admin)),
+        ];
+        for (method, path, expected) in cases {
+            assert_eq!(needs(method.clone(), path), expected, "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn entries_parse_with_clear_and_hashed_secrets() {
+        let hashed = format!("{:x}", Sha256::digest(b"another-long-secret"));
+        let text = format!(
+            "# comment\nargo:evaluate,read:0123456789abcdef\n\n pusher : ingest : sha256:{hashed} ;ops:admin:x:y:zzzzzzzzzzzzzzzz"
+        );
+        let tokens = Auth::parse_entries(&text, "test").unwrap();
+        assert_eq!(tokens.len(), 3);
+        let auth = Auth::new(tokens).unwrap();
+        let argo = auth.verify("0123456789abcdef").unwrap();
+        assert_eq!(argo.name(), "argo");
+        assert!(argo.allows(Scope::Evaluate) && argo.allows(Scope::Read));
+        assert!(!argo.allows(Scope::Ingest) && !argo.allows(Scope::Admin));
+        let pusher = auth.verify("another-long-secret").unwrap();
+        assert_eq!(pusher.scopes().collect::<Vec<_>>(), [Scope::Ingest]);
+        // The secret is everything after the second colon.
+        assert_eq!(auth.verify("x:y:zzzzzzzzzzzzzzzz").unwrap().name(), "ops");
+        assert!(auth.verify("0123456789abcdeF").is_none());
+        assert!(auth.verify("").is_none());
+    }
+
+    #[test]
+    fn bad_entries_are_refused_without_echoing_the_secret() {
+        for (entry, fragment) in [
+            ("argo:evaluate", "NAME:SCOPES:SECRET"),
+            ("argo:evaluat:0123456789abcdef", "unknown scope 'evaluat'"),
+            ("argo::0123456789abcdef", "no scope"),
+            ("argo:read:short-secret", "shorter than 16"),
+            ("argo:read:sha256:abc", "64 hex digits"),
+            ("a b:read:0123456789abcdef", "the name must be"),
+        ] {
+            let err = Auth::parse_entries(entry, "ROLLGUARD_TOKENS").unwrap_err();
+            assert!(err.contains(fragment), "{entry}: {err}");
+            assert!(err.starts_with("ROLLGUARD_TOKENS: entry 1"), "{err}");
+            assert!(!err.contains("0123456789abcdef") && !err.contains("short-secret"));
+        }
+        let twice = Auth::parse_entries("a:read:0123456789abcdef;a:admin:fedcba9876543210", "t");
+        assert!(
+            Auth::new(twice.unwrap())
+                .unwrap_err()
+                .contains("two tokens")
+        );
+        let same = Auth::parse_entries("a:read:0123456789abcdef;b:admin:0123456789abcdef", "t");
+        assert!(
+            Auth::new(same.unwrap())
+                .unwrap_err()
+                .contains("same secret")
+        );
+    }
+
+    #[test]
+    fn token_debug_output_hides_the_digest() {
+        let t = Token::new("argo", &[Scope::Read], "0123456789abcdef");
+        let shown = format!("{t:?}");
+        assert!(shown.contains("argo") && shown.contains("Read"), "{shown}");
+        assert!(!shown.contains("digest"), "{shown}");
+    }
+}
