@@ -15,7 +15,7 @@ use crate::analysis::metric::{self, JUDGED_METRICS};
 use crate::analysis::policy::GUARDED;
 use crate::analysis::{Observations, Policy, PolicySpec, Traffic, Verdict, evaluate, recommend};
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{Deployment, DeploymentKey, NewVerdict, StoredVerdict, observations};
+use crate::model::{DeploymentKey, DeploymentSpec, NewVerdict, StoredVerdict, observations};
 
 /// Options for one evaluation of a deployment's stored series; the body may be empty.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -60,12 +60,11 @@ impl VerdictRequest {
 async fn choose_policy(
     state: &AppState,
     requested: Option<&PolicySpec>,
-    deployment: Option<&Deployment>,
+    spec: Option<&DeploymentSpec>,
 ) -> Result<(String, Policy, Option<i64>), ApiError> {
-    if let Some(spec) = requested {
-        return resolve_spec(state, spec).await;
+    if let Some(requested) = requested {
+        return resolve_spec(state, requested).await;
     }
-    let spec = deployment.map(|d| &d.spec);
     let mut name = spec.and_then(|s| s.policy.clone());
     if name.is_none()
         && let Some(env) = spec.and_then(|s| s.environment.as_deref())
@@ -104,18 +103,14 @@ pub async fn judge(
     record: Record,
 ) -> Result<StoredVerdict, ApiError> {
     let weights = req.weights()?;
-    let deployment = state.store.get_deployment(key).await?;
-    let (name, policy, version) =
-        choose_policy(state, req.policy.as_ref(), deployment.as_ref()).await?;
-    let exists = deployment.is_some();
-    let points = match deployment {
-        Some(_) => state
-            .store
-            .series(key, &JUDGED_METRICS, req.at)
-            .await?
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
+    // One read for the deployment's fields and its series.
+    let stored = state
+        .store
+        .deployment_series(key, &JUDGED_METRICS, req.at)
+        .await?;
+    let exists = stored.is_some();
+    let (spec, points) = stored.map_or((None, Vec::new()), |(spec, points)| (Some(spec), points));
+    let (name, policy, version) = choose_policy(state, req.policy.as_ref(), spec.as_ref()).await?;
     let count = points.len() as i64;
     let first_ts = points.iter().map(|p| p.ts).min();
     let last_ts = points.iter().map(|p| p.ts).max();

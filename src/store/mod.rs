@@ -88,6 +88,15 @@ pub trait Store: Send + Sync + 'static {
     /// unique by (metric, cohort, ts) within the batch; a stored point with the same
     /// (metric, cohort, ts) gets the new value.
     async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()>;
+    /// The deployment's descriptive fields and its points of `metrics` up to `until`, ordered
+    /// by metric, cohort and time, read on one connection: everything a verdict needs.
+    /// `None` when the deployment does not exist.
+    async fn deployment_series(
+        &self,
+        key: &DeploymentKey,
+        metrics: &[&str],
+        until: Option<DateTime<Utc>>,
+    ) -> StoreResult<Option<(DeploymentSpec, Vec<Point>)>>;
     /// The deployment's points of `metrics` up to `until`, ordered by metric, cohort and time;
     /// `None` when the deployment does not exist.
     async fn series(
@@ -95,7 +104,12 @@ pub trait Store: Send + Sync + 'static {
         key: &DeploymentKey,
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
-    ) -> StoreResult<Option<Vec<Point>>>;
+    ) -> StoreResult<Option<Vec<Point>>> {
+        Ok(self
+            .deployment_series(key, metrics, until)
+            .await?
+            .map(|(_, points)| points))
+    }
 
     /// The deployment's stored points for reading back (the dashboard's charts): of one metric
     /// and one cohort when given, else all. Each (metric, cohort) series keeps its most recent

@@ -71,23 +71,27 @@ fn parse_decision(s: &str) -> StoreResult<Decision> {
         .map_err(|_| StoreError::Corrupt(format!("verdict '{s}'")))
 }
 
-fn deployment_from_row(row: &SqliteRow) -> StoreResult<(i64, Deployment)> {
+fn spec_from_row(row: &SqliteRow) -> StoreResult<DeploymentSpec> {
     let outcome: Option<String> = row.try_get("outcome")?;
-    let latest: Option<String> = row.try_get("latest_verdict")?;
     let labels: Json<BTreeMap<String, String>> = row.try_get("labels")?;
+    Ok(DeploymentSpec {
+        service: row.try_get("service")?,
+        environment: row.try_get("environment")?,
+        version: row.try_get("version")?,
+        started_at: opt_time(row, "started_at")?,
+        labels: labels.0,
+        policy: row.try_get("policy")?,
+        outcome: outcome.as_deref().and_then(Outcome::parse),
+    })
+}
+
+fn deployment_from_row(row: &SqliteRow) -> StoreResult<(i64, Deployment)> {
+    let latest: Option<String> = row.try_get("latest_verdict")?;
     Ok((
         row.try_get("id")?,
         Deployment {
             key: row.try_get("key")?,
-            spec: DeploymentSpec {
-                service: row.try_get("service")?,
-                environment: row.try_get("environment")?,
-                version: row.try_get("version")?,
-                started_at: opt_time(row, "started_at")?,
-                labels: labels.0,
-                policy: row.try_get("policy")?,
-                outcome: outcome.as_deref().and_then(Outcome::parse),
-            },
+            spec: spec_from_row(row)?,
             created_at: time(row, "created_at")?,
             updated_at: time(row, "updated_at")?,
             points: row.try_get("points")?,
@@ -297,16 +301,26 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn series(
+    async fn deployment_series(
         &self,
         key: &DeploymentKey,
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
-    ) -> StoreResult<Option<Vec<Point>>> {
+    ) -> StoreResult<Option<(DeploymentSpec, Vec<Point>)>> {
         let mut conn = self.reader.acquire().await?;
-        let Some(id) = Self::deployment_id(&mut conn, key).await? else {
+        // The spec's light columns only: no point counts or latest verdicts.
+        let Some(row) = sqlx::query(
+            "select id, service, environment, version, started_at, labels, policy, outcome
+             from deployments where key = ?1",
+        )
+        .bind(key.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        else {
             return Ok(None);
         };
+        let id: i64 = row.try_get("id")?;
+        let spec = spec_from_row(&row)?;
         let rows: Vec<(String, String, i64, f64)> = sqlx::query_as(
             "select metric, cohort, ts, value from points
              where deployment_id = ?1 and metric in (select value from json_each(?2))
@@ -330,7 +344,7 @@ impl Store for SqliteStore {
                 })
             })
             .collect::<StoreResult<Vec<_>>>()
-            .map(Some)
+            .map(|points| Some((spec, points)))
     }
 
     async fn read_points(
