@@ -31,6 +31,15 @@ impl Decision {
             Decision::Inconclusive => "inconclusive",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pass" => Some(Decision::Pass),
+            "rollback" => Some(Decision::Rollback),
+            "inconclusive" => Some(Decision::Inconclusive),
+            _ => None,
+        }
+    }
 }
 
 /// The series a policy reads, borrowed. Units: error rate in percent, latency in ms,
@@ -396,6 +405,15 @@ mod tests {
             "6 latency_p99 points, need at least 7 (2 baseline after excluding the last 5)"
         );
         assert!(v.rules[2].message.starts_with("no conversion baseline"));
+    }
+
+    #[test]
+    fn decisions_parse_back_from_their_names() {
+        for d in [Decision::Pass, Decision::Rollback, Decision::Inconclusive] {
+            assert_eq!(Decision::parse(d.as_str()), Some(d));
+            assert_eq!(serde_json::to_value(d).unwrap(), d.as_str());
+        }
+        assert_eq!(Decision::parse("Pass"), None);
     }
 
     #[test]

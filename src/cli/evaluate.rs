@@ -42,9 +42,8 @@ pub fn load_policy(arg: &str) -> Result<(String, Policy), String> {
 
 fn read_input(file: Option<&Path>) -> Result<String, String> {
     let mut text = String::new();
-    match file {
+    match file.filter(|p| *p != Path::new("-")) {
         None => std::io::stdin().read_to_string(&mut text).map(|_| ()),
-        Some(p) if p == Path::new("-") => std::io::stdin().read_to_string(&mut text).map(|_| ()),
         Some(p) => std::fs::read_to_string(p).map(|t| text = t),
     }
     .map_err(|e| {

@@ -114,7 +114,8 @@ pub struct ReplayReport {
     pub policies: Vec<String>,
     pub deployments: Vec<DeploymentResult>,
     pub summary: BTreeMap<String, PolicySummary>,
-    /// Polled steps evaluated (an upper bound: each policy stops at its first rollback).
+    /// Steps in all deployments' series times the number of policies: an upper bound on the
+    /// steps evaluated (polling skips steps, and each policy stops at its first rollback).
     pub steps: u64,
 }
 

@@ -74,8 +74,7 @@ impl PgStore {
 }
 
 fn parse_decision(s: &str) -> StoreResult<Decision> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .map_err(|_| StoreError::Corrupt(format!("verdict '{s}'")))
+    Decision::parse(s).ok_or_else(|| StoreError::Corrupt(format!("verdict '{s}'")))
 }
 
 fn spec_from_row(row: &PgRow) -> StoreResult<DeploymentSpec> {

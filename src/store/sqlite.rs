@@ -67,8 +67,7 @@ fn now() -> i64 {
 }
 
 fn parse_decision(s: &str) -> StoreResult<Decision> {
-    serde_json::from_value(serde_json::Value::String(s.to_string()))
-        .map_err(|_| StoreError::Corrupt(format!("verdict '{s}'")))
+    Decision::parse(s).ok_or_else(|| StoreError::Corrupt(format!("verdict '{s}'")))
 }
 
 fn spec_from_row(row: &SqliteRow) -> StoreResult<DeploymentSpec> {

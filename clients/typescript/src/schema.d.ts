@@ -859,7 +859,8 @@ export interface components {
             policies: string[];
             /**
              * Format: int64
-             * @description Polled steps evaluated (an upper bound: each policy stops at its first rollback).
+             * @description Steps in all deployments' series times the number of policies: an upper bound on the
+             *     steps evaluated (polling skips steps, and each policy stops at its first rollback).
              */
             steps: number;
             summary: {

@@ -21,7 +21,8 @@ class ReplayReport:
     Attributes:
         deployments (list[DeploymentResult]):
         policies (list[str]): Policy names, in the order given.
-        steps (int): Polled steps evaluated (an upper bound: each policy stops at its first rollback).
+        steps (int): Steps in all deployments' series times the number of policies: an upper bound on the
+            steps evaluated (polling skips steps, and each policy stops at its first rollback).
         summary (ReplayReportSummary):
     """
 
