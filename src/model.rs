@@ -184,6 +184,61 @@ pub struct Deployment {
     pub latest_verdict_policy: Option<String>,
 }
 
+/// One stored (metric, cohort) series, in time order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredSeries {
+    pub metric: String,
+    pub cohort: Cohort,
+    pub ts: Vec<DateTime<Utc>>,
+    pub values: Vec<f64>,
+}
+
+impl StoredSeries {
+    /// The series as single points.
+    pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        self.ts.iter().zip(&self.values).map(|(&ts, &value)| Point {
+            metric: self.metric.clone(),
+            cohort: self.cohort,
+            ts,
+            value,
+        })
+    }
+}
+
+/// Groups points ordered by metric, cohort and time into series.
+pub fn group_points(points: impl IntoIterator<Item = Point>) -> Vec<StoredSeries> {
+    let mut out: Vec<StoredSeries> = Vec::new();
+    for p in points {
+        match out.last_mut() {
+            Some(s) if s.metric == p.metric && s.cohort == p.cohort => {
+                s.ts.push(p.ts);
+                s.values.push(p.value);
+            }
+            _ => out.push(StoredSeries {
+                metric: p.metric,
+                cohort: p.cohort,
+                ts: vec![p.ts],
+                values: vec![p.value],
+            }),
+        }
+    }
+    out
+}
+
+/// Everything a verdict on a stored deployment needs, read at once ([`crate::store::Store::verdict_inputs`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerdictInputs {
+    pub spec: DeploymentSpec,
+    /// The policy the deployment gets when a request names none: its own, else its
+    /// environment's default; `None` when neither names one.
+    pub policy_name: Option<String>,
+    /// The latest version of the policy stored under `policy_name`, if any (built-in names
+    /// are never stored).
+    pub stored_policy: Option<PolicyRecord>,
+    /// The requested metrics' series, ordered by metric and cohort.
+    pub series: Vec<StoredSeries>,
+}
+
 /// A verdict to record in the audit trail.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewVerdict {
@@ -214,6 +269,29 @@ pub struct StoredVerdict {
     pub last_ts: Option<DateTime<Utc>>,
     #[serde(flatten)]
     pub report: Verdict,
+}
+
+impl StoredVerdict {
+    /// `verdict` of deployment `key`, evaluated at `evaluated_at`, with its place `id` in the
+    /// audit trail (`None`: not recorded).
+    pub fn new(
+        id: Option<i64>,
+        key: &DeploymentKey,
+        evaluated_at: DateTime<Utc>,
+        verdict: NewVerdict,
+    ) -> Self {
+        StoredVerdict {
+            id,
+            deployment: key.to_string(),
+            evaluated_at,
+            as_of: verdict.as_of,
+            policy_version: verdict.policy_version,
+            points: verdict.points,
+            first_ts: verdict.first_ts,
+            last_ts: verdict.last_ts,
+            report: verdict.report,
+        }
+    }
 }
 
 /// One version of a named policy.
@@ -249,6 +327,26 @@ pub struct DeploymentQuery {
 }
 
 /// Groups stored points (ordered by metric, cohort, time) into the series the rules read.
+/// The series as the analysis engine's observations; the values and times move, not copy.
+pub fn series_observations(series: Vec<StoredSeries>) -> Observations {
+    let mut obs = Observations::default();
+    for s in series {
+        let cohort = match s.cohort {
+            Cohort::Canary => &mut obs.canary,
+            Cohort::Baseline => &mut obs.baseline_cohort,
+            Cohort::Pre => &mut obs.pre,
+        };
+        cohort.insert(
+            s.metric,
+            Series {
+                values: s.values,
+                times: Some(s.ts),
+            },
+        );
+    }
+    obs
+}
+
 pub fn observations(points: Vec<Point>) -> Observations {
     let mut obs = Observations::default();
     for p in points {

@@ -12,10 +12,10 @@ use super::evaluate::resolve_spec;
 use super::extract::{OptionalJson, Path, Query};
 use super::{AppState, page_limit, parse_cursor};
 use crate::analysis::metric::{self, JUDGED_METRICS};
-use crate::analysis::policy::GUARDED;
+use crate::analysis::policy::{GUARDED, PolicyError};
 use crate::analysis::{Observations, Policy, PolicySpec, Traffic, Verdict, evaluate, recommend};
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{DeploymentKey, DeploymentSpec, NewVerdict, StoredVerdict, observations};
+use crate::model::{DeploymentKey, NewVerdict, StoredVerdict, VerdictInputs, series_observations};
 
 /// Options for one evaluation of a deployment's stored series; the body may be empty.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -56,30 +56,25 @@ impl VerdictRequest {
 }
 
 /// The policy for a deployment: the request's, else the deployment's, else its environment's
-/// default, else `guarded`.
+/// default (both read with the deployment), else `guarded`.
 async fn choose_policy(
     state: &AppState,
     requested: Option<&PolicySpec>,
-    spec: Option<&DeploymentSpec>,
+    inputs: Option<&VerdictInputs>,
 ) -> Result<(String, Policy, Option<i64>), ApiError> {
     if let Some(requested) = requested {
         return resolve_spec(state, requested).await;
     }
-    let mut name = spec.and_then(|s| s.policy.clone());
-    if name.is_none()
-        && let Some(env) = spec.and_then(|s| s.environment.as_deref())
-    {
-        name = state
-            .store
-            .get_environment_policy(env)
-            .await?
-            .map(|e| e.policy);
+    let name = inputs
+        .and_then(|i| i.policy_name.as_deref())
+        .unwrap_or(GUARDED);
+    if let Some(policy) = Policy::builtin(name) {
+        return Ok((name.to_string(), policy, None));
     }
-    resolve_spec(
-        state,
-        &PolicySpec::Name(name.unwrap_or_else(|| GUARDED.into())),
-    )
-    .await
+    match inputs.and_then(|i| i.stored_policy.clone()) {
+        Some(record) => Ok((record.name, record.policy, Some(record.version))),
+        None => Err(PolicyError::Unknown(name.to_string()).into()),
+    }
 }
 
 /// Whether a judgement goes into the deployment's audit trail.
@@ -103,18 +98,19 @@ pub async fn judge(
     record: Record,
 ) -> Result<StoredVerdict, ApiError> {
     let weights = req.weights()?;
-    // One read for the deployment's fields and its series.
-    let stored = state
+    // One read for the deployment, its default policy and its series.
+    let inputs = state
         .store
-        .deployment_series(key, &JUDGED_METRICS, req.at)
+        .verdict_inputs(key, &JUDGED_METRICS, req.at)
         .await?;
-    let exists = stored.is_some();
-    let (spec, points) = stored.map_or((None, Vec::new()), |(spec, points)| (Some(spec), points));
-    let (name, policy, version) = choose_policy(state, req.policy.as_ref(), spec.as_ref()).await?;
-    let count = points.len() as i64;
-    let first_ts = points.iter().map(|p| p.ts).min();
-    let last_ts = points.iter().map(|p| p.ts).max();
-    let obs: Observations = observations(points);
+    let (name, policy, version) =
+        choose_policy(state, req.policy.as_ref(), inputs.as_ref()).await?;
+    let exists = inputs.is_some();
+    let series = inputs.map(|i| i.series).unwrap_or_default();
+    let count = series.iter().map(|s| s.ts.len() as i64).sum();
+    let first_ts = series.iter().filter_map(|s| s.ts.first()).min().copied();
+    let last_ts = series.iter().filter_map(|s| s.ts.last()).max().copied();
+    let obs: Observations = series_observations(series);
     let evaluation = evaluate(&policy, &obs.inputs());
     let mut report = Verdict::new(name, &policy, &evaluation);
     crate::telemetry::record_verdict(&report);
@@ -134,20 +130,10 @@ pub async fn judge(
         report,
     };
     if exists && record == Record::Yes {
-        Ok(state.store.record_verdict(key, &new).await?)
+        Ok(state.store.record_verdict(key, new).await?)
     } else {
         // Read-only, or an unknown deployment (inconclusive, not an error): nothing to record.
-        Ok(StoredVerdict {
-            id: None,
-            deployment: key.to_string(),
-            evaluated_at: Utc::now(),
-            as_of: new.as_of,
-            policy_version: new.policy_version,
-            points: new.points,
-            first_ts: new.first_ts,
-            last_ts: new.last_ts,
-            report: new.report,
-        })
+        Ok(StoredVerdict::new(None, key, Utc::now(), new))
     }
 }
 

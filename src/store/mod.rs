@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::analysis::Policy;
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
-    NewVerdict, Point, PolicyRecord, StoredVerdict,
+    NewVerdict, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
 };
 use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport};
 
@@ -88,15 +88,16 @@ pub trait Store: Send + Sync + 'static {
     /// unique by (metric, cohort, ts) within the batch; a stored point with the same
     /// (metric, cohort, ts) gets the new value.
     async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()>;
-    /// The deployment's descriptive fields and its points of `metrics` up to `until`, ordered
-    /// by metric, cohort and time, read on one connection: everything a verdict needs.
+    /// Everything a verdict on the deployment needs, read at once: its descriptive fields, the
+    /// policy it gets by default (its own, else its environment's, with the latest stored
+    /// version of that name) and its series of `metrics` with points up to `until`.
     /// `None` when the deployment does not exist.
-    async fn deployment_series(
+    async fn verdict_inputs(
         &self,
         key: &DeploymentKey,
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
-    ) -> StoreResult<Option<(DeploymentSpec, Vec<Point>)>>;
+    ) -> StoreResult<Option<VerdictInputs>>;
     /// The deployment's points of `metrics` up to `until`, ordered by metric, cohort and time;
     /// `None` when the deployment does not exist.
     async fn series(
@@ -106,9 +107,15 @@ pub trait Store: Send + Sync + 'static {
         until: Option<DateTime<Utc>>,
     ) -> StoreResult<Option<Vec<Point>>> {
         Ok(self
-            .deployment_series(key, metrics, until)
+            .verdict_inputs(key, metrics, until)
             .await?
-            .map(|(_, points)| points))
+            .map(|inputs| {
+                inputs
+                    .series
+                    .iter()
+                    .flat_map(StoredSeries::points)
+                    .collect()
+            }))
     }
 
     /// The deployment's stored points for reading back (the dashboard's charts): of one metric
@@ -123,11 +130,12 @@ pub trait Store: Send + Sync + 'static {
         per_series: i64,
     ) -> StoreResult<Option<Vec<Point>>>;
 
-    /// Appends a verdict to the deployment's audit trail (the deployment must exist).
+    /// Appends a verdict to the deployment's audit trail (the deployment must exist) and
+    /// returns it as stored.
     async fn record_verdict(
         &self,
         key: &DeploymentKey,
-        verdict: &NewVerdict,
+        verdict: NewVerdict,
     ) -> StoreResult<StoredVerdict>;
     /// Newest first; `before_id` pages.
     async fn list_verdicts(

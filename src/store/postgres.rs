@@ -8,13 +8,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::types::Json;
-use sqlx::{PgPool, Row};
+use sqlx::{Connection, PgPool, Row};
 
 use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points};
 use crate::analysis::{Decision, Policy, Verdict};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
-    NewVerdict, Outcome, Point, PolicyRecord, StoredVerdict,
+    NewVerdict, Outcome, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
 };
 use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 
@@ -38,6 +38,9 @@ const LATEST_VERDICT: &str =
 const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
     v.first_ts, v.last_ts, v.report";
 
+/// Pooled connections idle for this long are pinged before use.
+const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl PgStore {
     /// Connects lazily: the pool opens connections on demand, so the service starts (and
     /// `/readyz` reports the outage) while the database is down, and recovers by itself.
@@ -52,6 +55,19 @@ impl PgStore {
             .max_connections(settings.max_connections)
             // Fail fast when the database is gone rather than queueing callers indefinitely.
             .acquire_timeout(settings.acquire_timeout)
+            // A connection back from use within the last second is handed out as is; one idle
+            // for longer is pinged first, so one the server dropped meanwhile (a restart, an
+            // idle timeout) is replaced instead of failing its next request. Pinging every
+            // checkout, sqlx's default, costs a round trip per statement under load.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IF_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_lazy_with(options);
         Ok(PgStore { pool })
     }
@@ -273,49 +289,75 @@ impl Store for PgStore {
         Ok(())
     }
 
-    async fn deployment_series(
+    async fn verdict_inputs(
         &self,
         key: &DeploymentKey,
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
-    ) -> StoreResult<Option<(DeploymentSpec, Vec<Point>)>> {
-        let mut conn = self.pool.acquire().await?;
-        // The spec's light columns only: no point counts or latest verdicts.
-        let Some(row) = sqlx::query(
-            "select id, service, environment, version, started_at, labels, policy, outcome
-             from deployments where key = $1",
+    ) -> StoreResult<Option<VerdictInputs>> {
+        // One statement, one round trip: the deployment, its default policy (own, else its
+        // environment's) with that name's latest stored version, and one row per series with
+        // its times and values as arrays. The deployment's columns repeat on each series row.
+        let rows = sqlx::query(
+            "select d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
+                    d.outcome, coalesce(d.policy, e.policy) as policy_name,
+                    p.version as policy_version, p.body as policy_body,
+                    p.created_at as policy_created_at,
+                    s.metric, s.cohort, s.ts, s.value
+             from deployments d
+             left join environment_policies e on e.environment = d.environment
+             left join lateral (
+                 select version, body, created_at from policies
+                 where name = coalesce(d.policy, e.policy) order by version desc limit 1) p on true
+             left join lateral (
+                 select metric, cohort, array_agg(ts order by ts) as ts,
+                        array_agg(value order by ts) as value
+                 from points
+                 where deployment_id = d.id and metric = any($2)
+                   and ($3::timestamptz is null or ts <= $3)
+                 group by metric, cohort) s on true
+             where d.key = $1
+             order by s.metric, s.cohort",
         )
         .bind(key.as_str())
-        .fetch_optional(&mut *conn)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let id: i64 = row.try_get("id")?;
-        let spec = spec_from_row(&row)?;
-        let rows: Vec<(String, String, DateTime<Utc>, f64)> = sqlx::query_as(
-            "select metric, cohort, ts, value from points
-             where deployment_id = $1 and metric = any($2) and ($3::timestamptz is null or ts <= $3)
-             order by metric, cohort, ts",
-        )
-        .bind(id)
         .bind(metrics)
         .bind(until)
-        .fetch_all(&mut *conn)
+        .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(metric, cohort, ts, value)| {
-                let cohort = Cohort::parse(&cohort)
-                    .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
-                Ok(Point {
-                    metric,
-                    cohort,
-                    ts,
-                    value,
-                })
-            })
-            .collect::<StoreResult<Vec<_>>>()
-            .map(|points| Some((spec, points)))
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let policy_name: Option<String> = first.try_get("policy_name")?;
+        let stored_policy = match first.try_get::<Option<Json<Policy>>, _>("policy_body")? {
+            Some(body) => Some(PolicyRecord {
+                name: policy_name.clone().unwrap_or_default(),
+                version: i64::from(first.try_get::<i32, _>("policy_version")?),
+                builtin: false,
+                policy: body.0,
+                created_at: Some(first.try_get("policy_created_at")?),
+            }),
+            None => None,
+        };
+        let mut series = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let Some(metric) = row.try_get::<Option<String>, _>("metric")? else {
+                continue; // the deployment has no points of these metrics
+            };
+            let cohort: String = row.try_get("cohort")?;
+            series.push(StoredSeries {
+                metric,
+                cohort: Cohort::parse(&cohort)
+                    .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?,
+                ts: row.try_get("ts")?,
+                values: row.try_get("value")?,
+            });
+        }
+        Ok(Some(VerdictInputs {
+            spec: spec_from_row(first)?,
+            policy_name,
+            stored_policy,
+            series,
+        }))
     }
 
     async fn read_points(
@@ -363,28 +405,26 @@ impl Store for PgStore {
     async fn record_verdict(
         &self,
         key: &DeploymentKey,
-        v: &NewVerdict,
+        v: NewVerdict,
     ) -> StoreResult<StoredVerdict> {
-        let sql = format!(
-            "with v as (
-                 insert into verdicts (deployment_id, as_of, policy, policy_version, verdict, points, first_ts, last_ts, report)
-                 select d.id, $2, $3, $4, $5, $6, $7, $8, $9 from deployments d where d.key = $1
-                 returning *)
-             select {VERDICT_COLUMNS} from v join deployments d on d.id = v.deployment_id"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(key.as_str())
-            .bind(v.as_of)
-            .bind(&v.report.policy)
-            .bind(v.policy_version.map(|x| x as i32))
-            .bind(v.report.verdict.as_str())
-            .bind(v.points)
-            .bind(v.first_ts)
-            .bind(v.last_ts)
-            .bind(Json(&v.report))
-            .fetch_one(&self.pool)
-            .await?;
-        verdict_from_row(&row)
+        // Only the new row's id and time come back: the rest is what was sent.
+        let (id, evaluated_at): (i64, DateTime<Utc>) = sqlx::query_as(
+            "insert into verdicts (deployment_id, as_of, policy, policy_version, verdict, points, first_ts, last_ts, report)
+             select d.id, $2, $3, $4, $5, $6, $7, $8, $9 from deployments d where d.key = $1
+             returning id, evaluated_at",
+        )
+        .bind(key.as_str())
+        .bind(v.as_of)
+        .bind(&v.report.policy)
+        .bind(v.policy_version.map(|x| x as i32))
+        .bind(v.report.verdict.as_str())
+        .bind(v.points)
+        .bind(v.first_ts)
+        .bind(v.last_ts)
+        .bind(Json(&v.report))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(StoredVerdict::new(Some(id), key, evaluated_at, v))
     }
 
     async fn list_verdicts(

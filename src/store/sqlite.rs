@@ -18,7 +18,7 @@ use super::{Store, StoreError, StoreResult, dedupe_points};
 use crate::analysis::{Decision, Policy, Verdict};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
-    NewVerdict, Outcome, Point, PolicyRecord, StoredVerdict,
+    NewVerdict, Outcome, Point, PolicyRecord, StoredVerdict, VerdictInputs, group_points,
 };
 use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 
@@ -145,13 +145,17 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        // No ping before each checkout (sqlx's default): a file has no peer that could hang up,
+        // and each ping is a round trip to the connection's worker thread.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(3))
             .connect_with(options.read_only(true))
             .await?;
@@ -300,17 +304,25 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn deployment_series(
+    async fn verdict_inputs(
         &self,
         key: &DeploymentKey,
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
-    ) -> StoreResult<Option<(DeploymentSpec, Vec<Point>)>> {
+    ) -> StoreResult<Option<VerdictInputs>> {
         let mut conn = self.reader.acquire().await?;
-        // The spec's light columns only: no point counts or latest verdicts.
+        // The deployment with its default policy (own, else its environment's) and that
+        // name's latest stored version, then its points.
         let Some(row) = sqlx::query(
-            "select id, service, environment, version, started_at, labels, policy, outcome
-             from deployments where key = ?1",
+            "with d as (
+                 select d.*, coalesce(d.policy, e.policy) as policy_name from deployments d
+                 left join environment_policies e on e.environment = d.environment
+                 where d.key = ?1)
+             select d.id, d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
+                    d.outcome, d.policy_name, p.version as policy_version,
+                    p.body as policy_body, p.created_at as policy_created_at
+             from d left join policies p on p.name = d.policy_name
+                 and p.version = (select max(version) from policies where name = d.policy_name)",
         )
         .bind(key.as_str())
         .fetch_optional(&mut *conn)
@@ -319,7 +331,17 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let id: i64 = row.try_get("id")?;
-        let spec = spec_from_row(&row)?;
+        let policy_name: Option<String> = row.try_get("policy_name")?;
+        let stored_policy = match row.try_get::<Option<Json<Policy>>, _>("policy_body")? {
+            Some(body) => Some(PolicyRecord {
+                name: policy_name.clone().unwrap_or_default(),
+                version: row.try_get("policy_version")?,
+                builtin: false,
+                policy: body.0,
+                created_at: Some(time(&row, "policy_created_at")?),
+            }),
+            None => None,
+        };
         let rows: Vec<(String, String, i64, f64)> = sqlx::query_as(
             "select metric, cohort, ts, value from points
              where deployment_id = ?1 and metric in (select value from json_each(?2))
@@ -331,7 +353,8 @@ impl Store for SqliteStore {
         .bind(until.map(micros))
         .fetch_all(&mut *conn)
         .await?;
-        rows.into_iter()
+        let points = rows
+            .into_iter()
             .map(|(metric, cohort, ts, value)| {
                 let cohort = Cohort::parse(&cohort)
                     .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
@@ -342,8 +365,13 @@ impl Store for SqliteStore {
                     value,
                 })
             })
-            .collect::<StoreResult<Vec<_>>>()
-            .map(|points| Some((spec, points)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some(VerdictInputs {
+            spec: spec_from_row(&row)?,
+            policy_name,
+            stored_policy,
+            series: group_points(points),
+        }))
     }
 
     async fn read_points(
@@ -391,16 +419,17 @@ impl Store for SqliteStore {
     async fn record_verdict(
         &self,
         key: &DeploymentKey,
-        v: &NewVerdict,
+        v: NewVerdict,
     ) -> StoreResult<StoredVerdict> {
-        let mut tx = self.writer.begin().await?;
+        let evaluated_at = now();
+        // One statement, committed on its own: only the new row's id comes back.
         let id: i64 = sqlx::query_scalar(
             "insert into verdicts (deployment_id, evaluated_at, as_of, policy, policy_version, verdict, points, first_ts, last_ts, report)
              select d.id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 from deployments d where d.key = ?1
              returning id",
         )
         .bind(key.as_str())
-        .bind(now())
+        .bind(evaluated_at)
         .bind(v.as_of.map(micros))
         .bind(&v.report.policy)
         .bind(v.policy_version)
@@ -409,17 +438,14 @@ impl Store for SqliteStore {
         .bind(v.first_ts.map(micros))
         .bind(v.last_ts.map(micros))
         .bind(Json(&v.report))
-        .fetch_one(&mut *tx)
+        .fetch_one(&self.writer)
         .await?;
-        let sql = format!(
-            "select {VERDICT_COLUMNS} from verdicts v join deployments d on d.id = v.deployment_id where v.id = ?1"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        verdict_from_row(&row)
+        Ok(StoredVerdict::new(
+            Some(id),
+            key,
+            from_micros(evaluated_at)?,
+            v,
+        ))
     }
 
     async fn list_verdicts(

@@ -230,6 +230,7 @@ async fn verdicts_are_an_append_only_trail_newest_first(backend: Backend) {
         .await
         .unwrap();
     let mut ids = Vec::new();
+    let mut recorded = Vec::new();
     for (i, series) in [[1.0, 1.0, 1.0], [9.0, 9.0, 9.0], [1.0, 2.0, 3.0]]
         .iter()
         .enumerate()
@@ -242,7 +243,8 @@ async fn verdicts_are_an_append_only_trail_newest_first(backend: Backend) {
             last_ts: Some(t0() + Duration::minutes(2)),
             report: verdict_report(series),
         };
-        let stored = store.record_verdict(&k, &v).await.unwrap();
+        let before = Utc::now() - Duration::seconds(5);
+        let stored = store.record_verdict(&k, v.clone()).await.unwrap();
         assert_eq!(
             (
                 stored.deployment.as_str(),
@@ -252,13 +254,22 @@ async fn verdicts_are_an_append_only_trail_newest_first(backend: Backend) {
             ("trail", v.as_of, v.policy_version)
         );
         assert_eq!(stored.report, v.report);
+        assert!(
+            stored.evaluated_at > before && stored.evaluated_at < Utc::now() + Duration::seconds(5),
+            "evaluated_at {}",
+            stored.evaluated_at
+        );
         ids.push(stored.id.unwrap());
+        recorded.push(stored);
     }
     let all = store.list_verdicts(&k, 10, None).await.unwrap();
     assert_eq!(
         all.iter().map(|v| v.id.unwrap()).collect::<Vec<_>>(),
         [ids[2], ids[1], ids[0]]
     );
+    // What record_verdict answered is exactly what was stored, evaluated_at included.
+    recorded.reverse();
+    assert_eq!(all, recorded);
     assert_eq!(all[1].report.verdict, Decision::Rollback);
     let page = store.list_verdicts(&k, 2, Some(ids[2])).await.unwrap();
     assert_eq!(
@@ -361,7 +372,7 @@ async fn deployments_filter_by_latest_verdict_and_name_its_policy(backend: Backe
             ..Default::default()
         };
         store.put_deployment(&key(k), &spec).await.unwrap();
-        for v in &verdicts {
+        for v in verdicts {
             store.record_verdict(&key(k), v).await.unwrap();
         }
     }
@@ -510,6 +521,121 @@ async fn policies_are_versioned_by_name(backend: Backend) {
     );
 }
 
+async fn verdict_inputs_carry_the_default_policy_and_grouped_series(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let mut strict = Policy::seed();
+    strict.rules.error_rate.threshold = 2.0;
+    store.put_policy("strict", &strict).await.unwrap();
+    strict.rules.error_rate.threshold = 1.0;
+    store.put_policy("strict", &strict).await.unwrap();
+    store
+        .put_environment_policy("production", "strict")
+        .await
+        .unwrap();
+    store.put_environment_policy("dev", "seed").await.unwrap();
+    let deploy = |k: &'static str, environment: Option<&str>, policy: Option<&str>| {
+        let store = store.clone();
+        let spec = DeploymentSpec {
+            environment: environment.map(Into::into),
+            policy: policy.map(Into::into),
+            ..Default::default()
+        };
+        async move {
+            store.put_deployment(&key(k), &spec).await.unwrap();
+            store
+                .verdict_inputs(&key(k), &KNOWN_METRICS, None)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    // The environment's default, a stored policy at its latest version.
+    let prod = deploy("prod", Some("production"), None).await;
+    assert_eq!(prod.policy_name.as_deref(), Some("strict"));
+    let record = prod.stored_policy.expect("strict is stored");
+    assert_eq!(
+        (record.name.as_str(), record.version, record.builtin),
+        ("strict", 2, false)
+    );
+    assert_eq!(record.policy, strict);
+    assert_eq!(
+        Some(record),
+        store.get_policy("strict").await.unwrap(),
+        "the same record as get_policy"
+    );
+    // The deployment's own policy wins over its environment's.
+    let own = deploy("own", Some("production"), Some("seed")).await;
+    assert_eq!(
+        (own.policy_name.as_deref(), own.stored_policy),
+        (Some("seed"), None)
+    );
+    // A built-in environment default; no default at all; a name nothing is stored under.
+    let dev = deploy("dev", Some("dev"), None).await;
+    assert_eq!(
+        (dev.policy_name.as_deref(), dev.stored_policy),
+        (Some("seed"), None)
+    );
+    let staging = deploy("staging", Some("staging"), None).await;
+    assert_eq!((staging.policy_name, staging.stored_policy), (None, None));
+    let gone = deploy("gone", None, Some("never-stored")).await;
+    assert_eq!(
+        (gone.policy_name.as_deref(), gone.stored_policy),
+        (Some("never-stored"), None)
+    );
+    assert!(prod.series.is_empty() && prod.spec.environment.as_deref() == Some("production"));
+
+    // Series: one per (metric, cohort), ordered by metric then cohort name, points in time order,
+    // only the metrics asked for and only points up to `until`.
+    let k = key("prod");
+    let mut batch = points("latency_p99", Cohort::Canary, &[210.0, 199.0, 205.0]);
+    batch.reverse();
+    batch.extend(points("error_rate", Cohort::Canary, &[0.5, 0.6]));
+    batch.extend(points("conversion_rate", Cohort::Baseline, &[0.031, 0.032]));
+    batch.extend(points("conversion_rate", Cohort::Canary, &[0.030]));
+    batch.extend(points("rps", Cohort::Canary, &[1200.0]));
+    store.ingest(&k, &batch).await.unwrap();
+    let all = store
+        .verdict_inputs(&k, &["error_rate", "latency_p99", "conversion_rate"], None)
+        .await
+        .unwrap()
+        .unwrap();
+    let shape: Vec<(&str, Cohort, Vec<f64>)> = all
+        .series
+        .iter()
+        .map(|s| (s.metric.as_str(), s.cohort, s.values.clone()))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("conversion_rate", Cohort::Baseline, vec![0.031, 0.032]),
+            ("conversion_rate", Cohort::Canary, vec![0.030]),
+            ("error_rate", Cohort::Canary, vec![0.5, 0.6]),
+            ("latency_p99", Cohort::Canary, vec![210.0, 199.0, 205.0]),
+        ]
+    );
+    let latency = &all.series[3];
+    assert_eq!(
+        latency.ts,
+        (0..3)
+            .map(|i| t0() + Duration::minutes(i))
+            .collect::<Vec<_>>()
+    );
+    let early = store
+        .verdict_inputs(&k, &["latency_p99"], Some(t0() + Duration::minutes(1)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(early.series.len(), 1);
+    assert_eq!(early.series[0].values, [210.0, 199.0]);
+    assert!(
+        store
+            .verdict_inputs(&key("unknown"), &KNOWN_METRICS, None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 async fn environment_defaults_are_data(backend: Backend) {
     let (store, _db) = test_store(backend).await;
     assert!(
@@ -598,6 +724,7 @@ on_both_backends!(
     points_read_back_by_metric_and_cohort_newest_kept,
     policies_are_versioned_by_name,
     environment_defaults_are_data,
+    verdict_inputs_carry_the_default_policy_and_grouped_series,
     concurrent_ingest_to_one_new_deployment_loses_nothing,
     ping_and_backend_name,
 );
