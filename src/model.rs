@@ -194,6 +194,21 @@ pub struct StoredSeries {
 }
 
 impl StoredSeries {
+    /// Puts the points in time order, if they are not already.
+    pub fn sort_by_time(&mut self) {
+        if self.ts.is_sorted() {
+            return;
+        }
+        let mut pairs: Vec<(DateTime<Utc>, f64)> = self
+            .ts
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
+            .collect();
+        pairs.sort_by_key(|&(ts, _)| ts);
+        (self.ts, self.values) = pairs.into_iter().unzip();
+    }
+
     /// The series as single points.
     pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
         self.ts.iter().zip(&self.values).map(|(&ts, &value)| Point {

@@ -11,6 +11,7 @@ use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Row};
 
 use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points};
+use crate::analysis::metric::is_valid_metric_name;
 use crate::analysis::{Decision, Policy, Verdict};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
@@ -40,6 +41,50 @@ const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_ve
 
 /// Pooled connections idle for this long are pinged before use.
 const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The statement behind [`Store::verdict_inputs`]: one round trip for the deployment, its default
+/// policy (own, else its environment's) with that name's latest stored version, and one row per
+/// series with its times and values as arrays (the deployment's columns repeat on each row).
+///
+/// Each metric is its own range scan of the points' primary key, which yields (cohort, ts)
+/// order without a sort; the caller checks the order all the same. The metric names are
+/// written into the text as literals, so that the key (and `until`) are the only parameters:
+/// with an array parameter Postgres estimates the generic plan as dearer than a custom one and
+/// plans every execution afresh, which costs more than running it. Names that break the
+/// metric-name rule are left out: no point can have them, and so none can hold a quote.
+fn verdict_inputs_sql(metrics: &[&str], until: bool) -> String {
+    let names: Vec<String> = metrics
+        .iter()
+        .filter(|m| is_valid_metric_name(m))
+        .map(|m| format!("('{m}')"))
+        .collect();
+    let metrics = if names.is_empty() {
+        "(select null::text where false) m (metric)".to_string()
+    } else {
+        format!("(values {}) m (metric)", names.join(", "))
+    };
+    let until = if until { "and ts <= $2" } else { "" };
+    format!(
+        "select d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
+                d.outcome, coalesce(d.policy, e.policy) as policy_name,
+                p.version as policy_version, p.body as policy_body,
+                p.created_at as policy_created_at,
+                s.metric, s.cohort, s.ts, s.value
+         from deployments d
+         left join environment_policies e on e.environment = d.environment
+         left join lateral (
+             select version, body, created_at from policies
+             where name = coalesce(d.policy, e.policy) order by version desc limit 1) p on true
+         left join lateral (
+             select m.metric, x.cohort, x.ts, x.value
+             from {metrics}
+             cross join lateral (
+                 select cohort, array_agg(ts) as ts, array_agg(value) as value
+                 from points where deployment_id = d.id and metric = m.metric {until}
+                 group by cohort) x) s on true
+         where d.key = $1"
+    )
+}
 
 impl PgStore {
     /// Connects lazily: the pool opens connections on demand, so the service starts (and
@@ -295,35 +340,12 @@ impl Store for PgStore {
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
     ) -> StoreResult<Option<VerdictInputs>> {
-        // One statement, one round trip: the deployment, its default policy (own, else its
-        // environment's) with that name's latest stored version, and one row per series with
-        // its times and values as arrays. The deployment's columns repeat on each series row.
-        let rows = sqlx::query(
-            "select d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
-                    d.outcome, coalesce(d.policy, e.policy) as policy_name,
-                    p.version as policy_version, p.body as policy_body,
-                    p.created_at as policy_created_at,
-                    s.metric, s.cohort, s.ts, s.value
-             from deployments d
-             left join environment_policies e on e.environment = d.environment
-             left join lateral (
-                 select version, body, created_at from policies
-                 where name = coalesce(d.policy, e.policy) order by version desc limit 1) p on true
-             left join lateral (
-                 select metric, cohort, array_agg(ts order by ts) as ts,
-                        array_agg(value order by ts) as value
-                 from points
-                 where deployment_id = d.id and metric = any($2)
-                   and ($3::timestamptz is null or ts <= $3)
-                 group by metric, cohort) s on true
-             where d.key = $1
-             order by s.metric, s.cohort",
-        )
-        .bind(key.as_str())
-        .bind(metrics)
-        .bind(until)
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = verdict_inputs_sql(metrics, until.is_some());
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(key.as_str());
+        if let Some(until) = until {
+            query = query.bind(until);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
@@ -352,6 +374,10 @@ impl Store for PgStore {
                 values: row.try_get("value")?,
             });
         }
+        for s in &mut series {
+            s.sort_by_time();
+        }
+        series.sort_by(|a, b| (&a.metric, a.cohort.as_str()).cmp(&(&b.metric, b.cohort.as_str())));
         Ok(Some(VerdictInputs {
             spec: spec_from_row(first)?,
             policy_name,

@@ -728,3 +728,43 @@ on_both_backends!(
     concurrent_ingest_to_one_new_deployment_loses_nothing,
     ping_and_backend_name,
 );
+
+/// The verdict read runs at every analysis step of every canary, so Postgres must plan it once
+/// per connection (a generic plan) rather than afresh at each execution: with a planning cost
+/// above the execution's, re-planning halved verdict throughput (docs/performance.md).
+#[tokio::test]
+async fn postgres_plans_the_verdict_read_once_per_connection() {
+    use rollguard::store::{PgStore, PoolSettings, Store};
+    let db = crate::support::test_db(Backend::Postgres).await;
+    let settings = PoolSettings {
+        max_connections: 1,
+        ..Default::default()
+    };
+    let store = PgStore::connect_with(&db.url, settings).await.unwrap();
+    store.migrate().await.unwrap();
+    for d in 0..3 {
+        let k = key(&format!("plan.{d}"));
+        let mut batch = points("error_rate", Cohort::Canary, &[0.5, 0.6, 0.7]);
+        batch.extend(points("latency_p99", Cohort::Canary, &[200.0, 210.0]));
+        store.ingest(&k, &batch).await.unwrap();
+    }
+    for i in 0..12 {
+        let inputs = store
+            .verdict_inputs(&key(&format!("plan.{}", i % 3)), &KNOWN_METRICS, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(inputs.series.len(), 2);
+    }
+    let (generic, custom): (i64, i64) = sqlx::query_as(
+        "select generic_plans, custom_plans from pg_prepared_statements
+         where statement like '%from points where deployment_id = d.id%'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(
+        custom <= 5 && generic >= 7,
+        "the verdict read was planned per execution: {generic} generic, {custom} custom plans"
+    );
+}
