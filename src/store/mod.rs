@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport};
 
+mod batch;
 mod postgres;
 mod sqlite;
 
@@ -24,15 +25,16 @@ pub use sqlite::SqliteStore;
 /// The default store when `DATABASE_URL` is unset: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://rollguard.db";
 
-/// Why a store call failed.
-#[derive(Debug, thiserror::Error)]
+/// Why a store call failed. Cloneable, so that one failed batch write can answer every caller
+/// in it.
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database could not be reached in time (down, restarting, pool exhausted).
     #[error("database unavailable: {0}")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] Arc<sqlx::Error>),
     /// Anything else the database reported; a bug or corrupted data, never a client mistake.
     #[error("database error: {0}")]
-    Database(#[source] sqlx::Error),
+    Database(#[source] Arc<sqlx::Error>),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
 }
@@ -43,7 +45,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_) => StoreError::Unavailable(e),
+            | sqlx::Error::Tls(_) => StoreError::Unavailable(Arc::new(e)),
             sqlx::Error::Database(db)
                 if db
                     .code()
@@ -51,9 +53,9 @@ impl From<sqlx::Error> for StoreError {
             {
                 // Postgres classes 08 (connection exception) and 57P (operator intervention:
                 // admin shutdown, crash shutdown, cannot connect now).
-                StoreError::Unavailable(e)
+                StoreError::Unavailable(Arc::new(e))
             }
-            _ => StoreError::Database(e),
+            _ => StoreError::Database(Arc::new(e)),
         }
     }
 }

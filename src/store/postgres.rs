@@ -10,6 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Row};
 
+use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points};
 use crate::analysis::metric::is_valid_metric_name;
 use crate::analysis::{Decision, Policy, Verdict};
@@ -23,6 +24,7 @@ use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    verdicts: VerdictWriter,
 }
 
 const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.version, d.started_at, \
@@ -38,6 +40,75 @@ const LATEST_VERDICT: &str =
 
 const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
     v.first_ts, v.last_ts, v.report";
+
+/// Tasks writing verdict batches: Postgres commits them in parallel, and each write leaves the
+/// verdicts that arrive meanwhile to the next (see `store/batch.rs`).
+const VERDICT_WRITERS: usize = 1;
+
+/// Writes a batch of verdicts with one statement, committed on its own. The new rows' ids are
+/// drawn from the identity's sequence inside the statement, so that each returned row can be
+/// matched to its place in the batch (`ord`).
+async fn write_verdicts(pool: PgPool, batch: Batch) -> BatchResult {
+    let n = batch.len();
+    let mut keys = Vec::with_capacity(n);
+    let mut as_of = Vec::with_capacity(n);
+    let mut policies = Vec::with_capacity(n);
+    let mut versions = Vec::with_capacity(n);
+    let mut decisions = Vec::with_capacity(n);
+    let mut points = Vec::with_capacity(n);
+    let mut first_ts = Vec::with_capacity(n);
+    let mut last_ts = Vec::with_capacity(n);
+    let mut reports = Vec::with_capacity(n);
+    for (key, v) in &batch {
+        keys.push(key.as_str());
+        as_of.push(v.as_of);
+        policies.push(v.report.policy.as_str());
+        versions.push(v.policy_version.map(|x| x as i32));
+        decisions.push(v.report.verdict.as_str());
+        points.push(v.points);
+        first_ts.push(v.first_ts);
+        last_ts.push(v.last_ts);
+        reports.push(Json(&v.report));
+    }
+    let rows: Vec<(i64, i64, DateTime<Utc>)> = sqlx::query_as(
+        "with u as (
+             select u.*, nextval(pg_get_serial_sequence('verdicts', 'id')) as id
+             from unnest($1::text[], $2::timestamptz[], $3::text[], $4::int4[], $5::text[],
+                         $6::int8[], $7::timestamptz[], $8::timestamptz[], $9::jsonb[])
+                  with ordinality as u (key, as_of, policy, policy_version, verdict, points,
+                                        first_ts, last_ts, report, ord)),
+         ins as (
+             insert into verdicts (id, deployment_id, as_of, policy, policy_version, verdict,
+                                   points, first_ts, last_ts, report)
+             overriding system value
+             select u.id, d.id, u.as_of, u.policy, u.policy_version, u.verdict, u.points,
+                    u.first_ts, u.last_ts, u.report
+             from u join deployments d on d.key = u.key
+             returning id, evaluated_at)
+         select u.ord, ins.id, ins.evaluated_at from u join ins on ins.id = u.id",
+    )
+    .bind(&keys)
+    .bind(&as_of)
+    .bind(&policies)
+    .bind(&versions)
+    .bind(&decisions)
+    .bind(&points)
+    .bind(&first_ts)
+    .bind(&last_ts)
+    .bind(&reports)
+    .fetch_all(&pool)
+    .await?;
+    let mut rows_by_ord = vec![None; n];
+    for (ord, id, evaluated_at) in rows {
+        if let Some(slot) = usize::try_from(ord - 1)
+            .ok()
+            .and_then(|i| rows_by_ord.get_mut(i))
+        {
+            *slot = Some((id, evaluated_at));
+        }
+    }
+    Ok(stored(batch, rows_by_ord))
+}
 
 /// Pooled connections idle for this long are pinged before use.
 const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
@@ -114,7 +185,11 @@ impl PgStore {
                 })
             })
             .connect_lazy_with(options);
-        Ok(PgStore { pool })
+        let writer_pool = pool.clone();
+        let verdicts = VerdictWriter::spawn(VERDICT_WRITERS, move |batch| {
+            write_verdicts(writer_pool.clone(), batch)
+        });
+        Ok(PgStore { pool, verdicts })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -215,7 +290,7 @@ impl Store for PgStore {
         sqlx::migrate!("migrations/postgres")
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Database(e.into()))
+            .map_err(|e| StoreError::Database(std::sync::Arc::new(e.into())))
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -433,24 +508,7 @@ impl Store for PgStore {
         key: &DeploymentKey,
         v: NewVerdict,
     ) -> StoreResult<StoredVerdict> {
-        // Only the new row's id and time come back: the rest is what was sent.
-        let (id, evaluated_at): (i64, DateTime<Utc>) = sqlx::query_as(
-            "insert into verdicts (deployment_id, as_of, policy, policy_version, verdict, points, first_ts, last_ts, report)
-             select d.id, $2, $3, $4, $5, $6, $7, $8, $9 from deployments d where d.key = $1
-             returning id, evaluated_at",
-        )
-        .bind(key.as_str())
-        .bind(v.as_of)
-        .bind(&v.report.policy)
-        .bind(v.policy_version.map(|x| x as i32))
-        .bind(v.report.verdict.as_str())
-        .bind(v.points)
-        .bind(v.first_ts)
-        .bind(v.last_ts)
-        .bind(Json(&v.report))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(StoredVerdict::new(Some(id), key, evaluated_at, v))
+        self.verdicts.record(key, v).await
     }
 
     async fn list_verdicts(

@@ -14,6 +14,7 @@ use sqlx::sqlite::{
 use sqlx::types::Json;
 use sqlx::{Row, SqlitePool};
 
+use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::{Store, StoreError, StoreResult, dedupe_points};
 use crate::analysis::{Decision, Policy, Verdict};
 use crate::model::{
@@ -27,6 +28,7 @@ use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    verdicts: VerdictWriter,
 }
 
 const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.version, d.started_at, \
@@ -135,6 +137,40 @@ fn environment_from_row(row: &SqliteRow) -> StoreResult<EnvironmentPolicy> {
     })
 }
 
+/// Writes a batch of verdicts in one transaction: one journal flush for all of them.
+async fn write_verdicts(writer: SqlitePool, batch: Batch) -> BatchResult {
+    let evaluated_at = now();
+    let mut tx = writer.begin().await?;
+    let mut ids = Vec::with_capacity(batch.len());
+    for (key, v) in &batch {
+        let id: Option<i64> = sqlx::query_scalar(
+            "insert into verdicts (deployment_id, evaluated_at, as_of, policy, policy_version, verdict, points, first_ts, last_ts, report)
+             select d.id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 from deployments d where d.key = ?1
+             returning id",
+        )
+        .bind(key.as_str())
+        .bind(evaluated_at)
+        .bind(v.as_of.map(micros))
+        .bind(&v.report.policy)
+        .bind(v.policy_version)
+        .bind(v.report.verdict.as_str())
+        .bind(v.points)
+        .bind(v.first_ts.map(micros))
+        .bind(v.last_ts.map(micros))
+        .bind(Json(&v.report))
+        .fetch_optional(&mut *tx)
+        .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    let evaluated_at = from_micros(evaluated_at)?;
+    let rows = ids
+        .into_iter()
+        .map(|id| id.map(|id| (id, evaluated_at)))
+        .collect();
+    Ok(stored(batch, rows))
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database file `url` names, e.g. `sqlite://rollguard.db`.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
@@ -159,7 +195,15 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(3))
             .connect_with(options.read_only(true))
             .await?;
-        Ok(SqliteStore { reader, writer })
+        // One writing task: SQLite has one writer connection anyway.
+        let batch_writer = writer.clone();
+        let verdicts =
+            VerdictWriter::spawn(1, move |batch| write_verdicts(batch_writer.clone(), batch));
+        Ok(SqliteStore {
+            reader,
+            writer,
+            verdicts,
+        })
     }
 
     async fn deployment_id(
@@ -198,7 +242,7 @@ impl Store for SqliteStore {
         sqlx::migrate!("migrations/sqlite")
             .run(&self.writer)
             .await
-            .map_err(|e| StoreError::Database(e.into()))
+            .map_err(|e| StoreError::Database(std::sync::Arc::new(e.into())))
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -421,31 +465,7 @@ impl Store for SqliteStore {
         key: &DeploymentKey,
         v: NewVerdict,
     ) -> StoreResult<StoredVerdict> {
-        let evaluated_at = now();
-        // One statement, committed on its own: only the new row's id comes back.
-        let id: i64 = sqlx::query_scalar(
-            "insert into verdicts (deployment_id, evaluated_at, as_of, policy, policy_version, verdict, points, first_ts, last_ts, report)
-             select d.id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 from deployments d where d.key = ?1
-             returning id",
-        )
-        .bind(key.as_str())
-        .bind(evaluated_at)
-        .bind(v.as_of.map(micros))
-        .bind(&v.report.policy)
-        .bind(v.policy_version)
-        .bind(v.report.verdict.as_str())
-        .bind(v.points)
-        .bind(v.first_ts.map(micros))
-        .bind(v.last_ts.map(micros))
-        .bind(Json(&v.report))
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(StoredVerdict::new(
-            Some(id),
-            key,
-            from_micros(evaluated_at)?,
-            v,
-        ))
+        self.verdicts.record(key, v).await
     }
 
     async fn list_verdicts(

@@ -32,6 +32,20 @@ fn points(metric: &str, cohort: Cohort, values: &[f64]) -> Vec<Point> {
         .collect()
 }
 
+/// Runs the futures as concurrent tasks; their outputs in the given order.
+async fn join_all<T, F>(calls: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = T> + Send + 'static,
+{
+    let tasks: Vec<_> = calls.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
 fn verdict_report(decision_input: &[f64]) -> Verdict {
     let policy = Policy::seed();
     let inputs = rollguard::analysis::Inputs {
@@ -280,6 +294,99 @@ async fn verdicts_are_an_append_only_trail_newest_first(backend: Backend) {
     // Only error_rate data: the latest verdict is inconclusive.
     assert_eq!(d.latest_verdict, Some(Decision::Inconclusive));
     assert_eq!(d.latest_verdict_at, Some(all[0].evaluated_at));
+}
+
+/// Concurrent verdicts are written in batches (group commit): every caller must still get its
+/// own row back, and the trail must hold exactly what the callers were told.
+async fn concurrent_verdicts_each_get_their_own_row(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    for d in 0..4 {
+        store
+            .ingest(
+                &key(&format!("busy.{d}")),
+                &points("error_rate", Cohort::Canary, &[1.0]),
+            )
+            .await
+            .unwrap();
+    }
+    let calls = (0..160).map(|i| {
+        let store = store.clone();
+        async move {
+            // `points` tells the verdicts apart: a mix-up inside a batch would show.
+            let v = NewVerdict {
+                as_of: None,
+                policy_version: None,
+                points: i,
+                first_ts: Some(t0() + Duration::seconds(i)),
+                last_ts: None,
+                report: verdict_report(&[i as f64 % 10.0; 3]),
+            };
+            let k = key(&format!("busy.{}", i % 4));
+            (i, store.record_verdict(&k, v).await)
+        }
+    });
+    let mut answered = Vec::new();
+    for (i, result) in join_all(calls).await {
+        let v = result.unwrap();
+        assert_eq!(
+            (v.deployment.clone(), v.points, v.first_ts),
+            (
+                format!("busy.{}", i % 4),
+                i,
+                Some(t0() + Duration::seconds(i))
+            )
+        );
+        assert_eq!(v.report, verdict_report(&[i as f64 % 10.0; 3]));
+        answered.push(v);
+    }
+    let mut ids: Vec<i64> = answered.iter().map(|v| v.id.unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 160, "ids are unique");
+    let mut stored = Vec::new();
+    for d in 0..4 {
+        stored.extend(
+            store
+                .list_verdicts(&key(&format!("busy.{d}")), 500, None)
+                .await
+                .unwrap(),
+        );
+    }
+    answered.sort_by_key(|v| v.id);
+    stored.sort_by_key(|v| v.id);
+    assert_eq!(
+        stored, answered,
+        "the trail holds exactly what callers were told"
+    );
+
+    // A verdict for a deployment that does not exist fails alone, even in a batch.
+    let calls = (0..20).map(|i| {
+        let store = store.clone();
+        async move {
+            let k = key(if i == 7 { "nowhere" } else { "busy.0" });
+            let v = NewVerdict {
+                as_of: None,
+                policy_version: None,
+                points: i,
+                first_ts: None,
+                last_ts: None,
+                report: verdict_report(&[1.0; 3]),
+            };
+            store.record_verdict(&k, v).await
+        }
+    });
+    let results = join_all(calls).await;
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r.is_ok(), i != 7, "verdict {i}: {r:?}");
+    }
+    assert_eq!(
+        store
+            .list_verdicts(&key("busy.0"), 500, None)
+            .await
+            .unwrap()
+            .len(),
+        40 + 19
+    );
 }
 
 async fn deployments_list_newest_first_with_filters_and_pages(backend: Backend) {
@@ -719,6 +826,7 @@ on_both_backends!(
     series_as_of_a_time_reads_only_earlier_points,
     timestamps_keep_microseconds,
     verdicts_are_an_append_only_trail_newest_first,
+    concurrent_verdicts_each_get_their_own_row,
     deployments_list_newest_first_with_filters_and_pages,
     deployments_filter_by_latest_verdict_and_name_its_policy,
     points_read_back_by_metric_and_cohort_newest_kept,
@@ -767,4 +875,44 @@ async fn postgres_plans_the_verdict_read_once_per_connection() {
         custom <= 5 && generic >= 7,
         "the verdict read was planned per execution: {generic} generic, {custom} custom plans"
     );
+}
+
+/// With Postgres unreachable, recording a verdict fails as unavailable (a 503 upstream) within
+/// the acquire timeout, rather than hanging in the batch writer.
+#[tokio::test]
+async fn recording_a_verdict_with_postgres_down_fails_as_unavailable() {
+    use rollguard::store::{PgStore, PoolSettings, Store, StoreError};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port(); // bound and released: nothing listens there
+    let settings = PoolSettings {
+        max_connections: 2,
+        acquire_timeout: std::time::Duration::from_millis(300),
+    };
+    let url = format!("postgres://postgres@127.0.0.1:{port}/none");
+    let store = PgStore::connect_with(&url, settings).await.unwrap();
+    let calls = (0..3).map(|i| {
+        let store = store.clone();
+        async move {
+            let v = NewVerdict {
+                as_of: None,
+                policy_version: None,
+                points: i,
+                first_ts: None,
+                last_ts: None,
+                report: verdict_report(&[1.0; 3]),
+            };
+            let start = std::time::Instant::now();
+            (store.record_verdict(&key("down"), v).await, start.elapsed())
+        }
+    });
+    for (result, took) in join_all(calls).await {
+        assert!(
+            matches!(result, Err(StoreError::Unavailable(_))),
+            "{result:?}"
+        );
+        assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+    }
 }
