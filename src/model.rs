@@ -220,26 +220,6 @@ impl StoredSeries {
     }
 }
 
-/// Groups points ordered by metric, cohort and time into series.
-pub fn group_points(points: impl IntoIterator<Item = Point>) -> Vec<StoredSeries> {
-    let mut out: Vec<StoredSeries> = Vec::new();
-    for p in points {
-        match out.last_mut() {
-            Some(s) if s.metric == p.metric && s.cohort == p.cohort => {
-                s.ts.push(p.ts);
-                s.values.push(p.value);
-            }
-            _ => out.push(StoredSeries {
-                metric: p.metric,
-                cohort: p.cohort,
-                ts: vec![p.ts],
-                values: vec![p.value],
-            }),
-        }
-    }
-    out
-}
-
 /// Everything a verdict on a stored deployment needs, read at once ([`crate::store::Store::verdict_inputs`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerdictInputs {

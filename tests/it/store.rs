@@ -743,6 +743,53 @@ async fn verdict_inputs_carry_the_default_policy_and_grouped_series(backend: Bac
     );
 }
 
+/// Every finite non-negative double comes back with the same bits: the SQLite read aggregates
+/// a series into text, which must not cost a digit.
+async fn values_read_back_bit_for_bit(backend: Backend) {
+    use rand::{Rng, SeedableRng};
+    let (store, _db) = test_store(backend).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let mut values = vec![
+        0.0,
+        5e-324,
+        f64::MAX,
+        0.1 + 0.2,
+        1.0 / 3.0,
+        2.0f64.sqrt() * 1e-310,
+    ];
+    while values.len() < 1500 {
+        // Random bits: every exponent, subnormals included; the sign bit cleared.
+        let v = f64::from_bits(rng.random::<u64>() >> 1);
+        if v.is_finite() {
+            values.push(v);
+        }
+    }
+    let k = key("bits");
+    store
+        .ingest(&k, &points("latency_p99", Cohort::Canary, &values))
+        .await
+        .unwrap();
+    let inputs = store
+        .verdict_inputs(&k, &["latency_p99"], None)
+        .await
+        .unwrap()
+        .unwrap();
+    let read: Vec<u64> = inputs.series[0]
+        .values
+        .iter()
+        .map(|v| v.to_bits())
+        .collect();
+    let sent: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+    assert_eq!(read, sent);
+    let series = store
+        .series(&k, &["latency_p99"], None)
+        .await
+        .unwrap()
+        .unwrap();
+    let read: Vec<u64> = series.iter().map(|p| p.value.to_bits()).collect();
+    assert_eq!(read, sent);
+}
+
 async fn environment_defaults_are_data(backend: Backend) {
     let (store, _db) = test_store(backend).await;
     assert!(
@@ -832,6 +879,7 @@ on_both_backends!(
     points_read_back_by_metric_and_cohort_newest_kept,
     policies_are_versioned_by_name,
     environment_defaults_are_data,
+    values_read_back_bit_for_bit,
     verdict_inputs_carry_the_default_policy_and_grouped_series,
     concurrent_ingest_to_one_new_deployment_loses_nothing,
     ping_and_backend_name,
