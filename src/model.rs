@@ -321,8 +321,7 @@ pub struct DeploymentQuery {
     pub before_id: Option<i64>,
 }
 
-/// Groups stored points (ordered by metric, cohort, time) into the series the rules read.
-/// The series as the analysis engine's observations; the values and times move, not copy.
+/// Stored series as the analysis engine's observations; the values and times move, not copy.
 pub fn series_observations(series: Vec<StoredSeries>) -> Observations {
     let mut obs = Observations::default();
     for s in series {
@@ -338,26 +337,6 @@ pub fn series_observations(series: Vec<StoredSeries>) -> Observations {
                 times: Some(s.ts),
             },
         );
-    }
-    obs
-}
-
-pub fn observations(points: Vec<Point>) -> Observations {
-    let mut obs = Observations::default();
-    for p in points {
-        let cohort = match p.cohort {
-            Cohort::Canary => &mut obs.canary,
-            Cohort::Baseline => &mut obs.baseline_cohort,
-            Cohort::Pre => &mut obs.pre,
-        };
-        let series = cohort.entry(p.metric).or_insert_with(|| Series {
-            values: Vec::new(),
-            times: Some(Vec::new()),
-        });
-        series.values.push(p.value);
-        if let Some(times) = series.times.as_mut() {
-            times.push(p.ts);
-        }
     }
     obs
 }

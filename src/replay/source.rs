@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::ReplayDeployment;
 use crate::analysis::metric::JUDGED_METRICS;
-use crate::model::{Deployment, DeploymentKey, DeploymentQuery, observations};
+use crate::model::{Deployment, DeploymentKey, DeploymentQuery, series_observations};
 use crate::store::{Store, StoreError, StoreResult};
 
 /// Which stored deployments to replay.
@@ -75,17 +75,18 @@ impl StoreSource {
 
     async fn load(&self, d: Deployment) -> StoreResult<ReplayDeployment> {
         let key = DeploymentKey::parse(&d.key).map_err(StoreError::Corrupt)?;
-        let points = self
+        let series = self
             .store
-            .series(&key, &JUDGED_METRICS, None)
+            .verdict_inputs(&key, &JUDGED_METRICS, None)
             .await?
+            .map(|inputs| inputs.series)
             .unwrap_or_default();
         Ok(ReplayDeployment {
             key: d.key,
             outcome: d.spec.outcome,
             started_at: d.spec.started_at,
             onset_step: None,
-            obs: observations(points),
+            obs: series_observations(series),
         })
     }
 }
