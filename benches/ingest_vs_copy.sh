@@ -258,7 +258,7 @@ for r in $(seq 1 "$REPEATS"); do
     log "round $r/$REPEATS (machine ${IDLE}% idle before it)"
     for c in $CLIENTS; do http_run "$c"; done
     copy_into pk points_copy
-    copy_into service points      # the deployments 1..DEPLOYMENTS still exist: the FK holds
+    copy_into service points      # the service table as migrated (PK + check; no FK since migration 0003)
     copy_into noidx points_copy_noidx
     if [ "$DECOMPOSE" = 1 ]; then
         insert_into ins_pk points_copy
@@ -288,14 +288,14 @@ echo
 printf '%-55s %9s %9s %7s   %s\n' "method (rows/s)" "median" "best" "/COPY" "every round"
 for c in $CLIENTS; do row "HTTP POST /v1/deployments/{key}/points, $c clients" "http$c"; done
 row "psql \\copy, same columns + same PK (points_copy)" pk
-row "psql \\copy into the service's points (PK + FK + check)" service
+row "psql \\copy into the service's points (PK + check)" service
 row "psql \\copy, no index (points_copy_noidx)" noidx
 if [ "$DECOMPOSE" = 1 ]; then
     echo
     echo "where the time goes: one server-side INSERT ... SELECT of the same rows from a staging table"
     row "INSERT into points_copy (PK)" ins_pk
     row "INSERT ... ON CONFLICT DO UPDATE into points_copy (PK)" ups_pk
-    row "INSERT into points (PK + FK + check)" ins_svc
+    row "INSERT into points (PK + check)" ins_svc
     row "INSERT ... ON CONFLICT DO UPDATE into points (= ingest)" ups_svc
 fi
 echo
