@@ -9,7 +9,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use super::{StoreError, StoreResult};
 use crate::model::{DeploymentKey, NewVerdict, StoredVerdict};
@@ -18,7 +18,8 @@ use crate::model::{DeploymentKey, NewVerdict, StoredVerdict};
 pub(super) type Batch = Vec<(DeploymentKey, NewVerdict)>;
 
 /// What a batch write answers: an error for the whole batch, or one result per verdict, in the
-/// batch's order (a verdict whose deployment is gone fails alone).
+/// batch's order (a verdict whose deployment is gone fails alone). A verdict left without a
+/// result gets the writer-gone error.
 pub(super) type BatchResult = StoreResult<Vec<StoreResult<StoredVerdict>>>;
 
 type Job = (
@@ -32,58 +33,38 @@ const MAX_BATCH: usize = 128;
 /// Verdicts that may wait for a writer before callers wait to enqueue.
 const QUEUE: usize = 4096;
 
-/// A handle on the writing tasks; cloning it shares them.
+/// A handle on the writing task; cloning it shares the task.
 #[derive(Clone, Debug)]
 pub(super) struct VerdictWriter {
     jobs: mpsc::Sender<Job>,
 }
 
 impl VerdictWriter {
-    /// Starts `writers` tasks on the current Tokio runtime, each writing batches with `write`.
-    /// More than one lets a backend that commits in parallel (Postgres) overlap writes.
-    pub fn spawn<W, F>(writers: usize, write: W) -> Self
+    /// Starts the writing task on the current Tokio runtime; it writes each batch with `write`.
+    /// One task, so that under load a batch gathers everything that arrived during the last
+    /// write (with two, batches were half the size and throughput lower: docs/performance.md).
+    pub fn spawn<W, F>(write: W) -> Self
     where
-        W: Fn(Batch) -> F + Send + Sync + 'static,
+        W: Fn(Batch) -> F + Send + 'static,
         F: Future<Output = BatchResult> + Send + 'static,
     {
-        let (jobs, queue) = mpsc::channel::<Job>(QUEUE);
-        let queue = Arc::new(Mutex::new(queue));
-        let write = Arc::new(write);
-        for _ in 0..writers.max(1) {
-            let queue = queue.clone();
-            let write = write.clone();
-            tokio::spawn(async move {
-                while let Some(jobs) = next_batch(&queue).await {
-                    let (batch, waiting): (Batch, Vec<_>) = jobs
-                        .into_iter()
-                        .map(|(key, verdict, done)| ((key, verdict), done))
-                        .unzip();
-                    let n = batch.len();
-                    match write(batch).await {
-                        Ok(results) if results.len() == n => {
-                            for (done, result) in waiting.into_iter().zip(results) {
-                                // The caller may have gone (a cancelled request): nothing to tell.
-                                let _ = done.send(result);
-                            }
-                        }
-                        Ok(results) => {
-                            let e = StoreError::Corrupt(format!(
-                                "a write of {n} verdicts answered {} results",
-                                results.len()
-                            ));
-                            for done in waiting {
-                                let _ = done.send(Err(e.clone()));
-                            }
-                        }
-                        Err(e) => {
-                            for done in waiting {
-                                let _ = done.send(Err(e.clone()));
-                            }
-                        }
-                    }
+        let (jobs, mut queue) = mpsc::channel::<Job>(QUEUE);
+        tokio::spawn(async move {
+            let mut waiting = Vec::with_capacity(MAX_BATCH);
+            // Waits for one verdict, then takes every other one already waiting.
+            while queue.recv_many(&mut waiting, MAX_BATCH).await > 0 {
+                let (batch, answers): (Batch, Vec<_>) = waiting
+                    .drain(..)
+                    .map(|(key, verdict, done)| ((key, verdict), done))
+                    .unzip();
+                let n = batch.len();
+                let results = write(batch).await.unwrap_or_else(|e| vec![Err(e); n]);
+                for (done, result) in answers.into_iter().zip(results) {
+                    // The caller may have gone (a cancelled request): nothing to tell.
+                    let _ = done.send(result);
                 }
-            });
-        }
+            }
+        });
         VerdictWriter { jobs }
     }
 
@@ -120,22 +101,7 @@ pub(super) fn stored(
         .collect()
 }
 
-/// Waits for one verdict, then takes every other one already waiting (up to [`MAX_BATCH`]).
-/// `None` once every handle is gone.
-async fn next_batch(queue: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
-    let mut queue = queue.lock().await;
-    let first = queue.recv().await?;
-    let mut jobs = vec![first];
-    while jobs.len() < MAX_BATCH {
-        match queue.try_recv() {
-            Ok(job) => jobs.push(job),
-            Err(_) => break,
-        }
-    }
-    Some(jobs)
-}
-
-/// The writing tasks are gone: the runtime is shutting down.
+/// The writing task is gone: the runtime is shutting down.
 fn stopped() -> StoreError {
     StoreError::Unavailable(Arc::new(sqlx::Error::PoolClosed))
 }

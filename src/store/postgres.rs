@@ -41,10 +41,6 @@ const LATEST_VERDICT: &str =
 const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
     v.first_ts, v.last_ts, v.report";
 
-/// Tasks writing verdict batches: Postgres commits them in parallel, and each write leaves the
-/// verdicts that arrive meanwhile to the next (see `store/batch.rs`).
-const VERDICT_WRITERS: usize = 1;
-
 /// Writes a batch of verdicts with one statement, committed on its own. The new rows' ids are
 /// drawn from the identity's sequence inside the statement, so that each returned row can be
 /// matched to its place in the batch (`ord`).
@@ -186,9 +182,8 @@ impl PgStore {
             })
             .connect_lazy_with(options);
         let writer_pool = pool.clone();
-        let verdicts = VerdictWriter::spawn(VERDICT_WRITERS, move |batch| {
-            write_verdicts(writer_pool.clone(), batch)
-        });
+        let verdicts =
+            VerdictWriter::spawn(move |batch| write_verdicts(writer_pool.clone(), batch));
         Ok(PgStore { pool, verdicts })
     }
 

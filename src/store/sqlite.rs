@@ -198,10 +198,9 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(3))
             .connect_with(options.read_only(true).row_buffer_size(1024))
             .await?;
-        // One writing task: SQLite has one writer connection anyway.
         let batch_writer = writer.clone();
         let verdicts =
-            VerdictWriter::spawn(1, move |batch| write_verdicts(batch_writer.clone(), batch));
+            VerdictWriter::spawn(move |batch| write_verdicts(batch_writer.clone(), batch));
         Ok(SqliteStore {
             reader,
             writer,
