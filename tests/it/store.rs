@@ -32,6 +32,18 @@ fn points(metric: &str, cohort: Cohort, values: &[f64]) -> Vec<Point> {
         .collect()
 }
 
+/// A verdict to record, told apart by `points`; the other optional fields empty.
+fn new_verdict(points: i64, report: Verdict) -> NewVerdict {
+    NewVerdict {
+        as_of: None,
+        policy_version: None,
+        points,
+        first_ts: None,
+        last_ts: None,
+        report,
+    }
+}
+
 /// Runs the futures as concurrent tasks; their outputs in the given order.
 async fn join_all<T, F>(calls: impl IntoIterator<Item = F>) -> Vec<T>
 where
@@ -314,12 +326,8 @@ async fn concurrent_verdicts_each_get_their_own_row(backend: Backend) {
         async move {
             // `points` tells the verdicts apart: a mix-up inside a batch would show.
             let v = NewVerdict {
-                as_of: None,
-                policy_version: None,
-                points: i,
                 first_ts: Some(t0() + Duration::seconds(i)),
-                last_ts: None,
-                report: verdict_report(&[i as f64 % 10.0; 3]),
+                ..new_verdict(i, verdict_report(&[i as f64 % 10.0; 3]))
             };
             let k = key(&format!("busy.{}", i % 4));
             (i, store.record_verdict(&k, v).await)
@@ -364,14 +372,7 @@ async fn concurrent_verdicts_each_get_their_own_row(backend: Backend) {
         let store = store.clone();
         async move {
             let k = key(if i == 7 { "nowhere" } else { "busy.0" });
-            let v = NewVerdict {
-                as_of: None,
-                policy_version: None,
-                points: i,
-                first_ts: None,
-                last_ts: None,
-                report: verdict_report(&[1.0; 3]),
-            };
+            let v = new_verdict(i, verdict_report(&[1.0; 3]));
             store.record_verdict(&k, v).await
         }
     });
@@ -937,14 +938,7 @@ async fn recording_a_verdict_with_postgres_down_fails_as_unavailable() {
     let calls = (0..3).map(|i| {
         let store = store.clone();
         async move {
-            let v = NewVerdict {
-                as_of: None,
-                policy_version: None,
-                points: i,
-                first_ts: None,
-                last_ts: None,
-                report: verdict_report(&[1.0; 3]),
-            };
+            let v = new_verdict(i, verdict_report(&[1.0; 3]));
             let start = std::time::Instant::now();
             (store.record_verdict(&key("down"), v).await, start.elapsed())
         }
