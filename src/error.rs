@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::analysis::{InputError, PolicyError};
+use crate::service::{InputError, NameError, PolicyError, ServiceError};
 use crate::store::StoreError;
 
 /// An error answer.
@@ -116,6 +116,39 @@ impl From<PolicyError> for ApiError {
         match e {
             PolicyError::Unknown(_) => ApiError::bad_request("unknown_policy", e.to_string()),
             PolicyError::Invalid(_) => ApiError::bad_request("invalid_policy", e.to_string()),
+        }
+    }
+}
+
+impl From<NameError> for ApiError {
+    fn from(e: NameError) -> Self {
+        let code = match e.kind {
+            crate::service::NameKind::DeploymentKey => "invalid_key",
+            _ => "invalid_name",
+        };
+        ApiError::bad_request(code, e.to_string())
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Store(e) => e.into(),
+            ServiceError::Policy(e) => e.into(),
+            ServiceError::Input(e) => e.into(),
+            ServiceError::Name(e) => e.into(),
+            ServiceError::Invalid { field, message } => {
+                ApiError::bad_request("invalid_body", message)
+                    .with_details(serde_json::json!({"field": field}))
+            }
+            e @ ServiceError::ReplayDeployment { index, .. } => {
+                ApiError::bad_request("invalid_body", e.to_string())
+                    .with_details(serde_json::json!({"index": index}))
+            }
+            ServiceError::NotFound(message) => ApiError::not_found(message),
+            e @ ServiceError::PolicyReadOnly(_) => {
+                ApiError::new(StatusCode::CONFLICT, "policy_read_only", e.to_string())
+            }
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod config;
 pub mod dashboard;
 pub mod error;
 pub mod model;
+pub mod names;
 pub mod replay;
+pub mod service;
 pub mod store;
 pub mod telemetry;

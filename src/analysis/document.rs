@@ -26,6 +26,7 @@ use super::metric;
 use super::policy::{Policy, PolicyError};
 use super::rules::ConversionBaseline;
 use super::verdict::Inputs;
+use crate::names::MetricName;
 
 /// A request to evaluate series against a policy.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -185,7 +186,7 @@ impl Series {
         let mut values = Vec::with_capacity(points.len());
         let mut times = Vec::with_capacity(if timed { points.len() } else { 0 });
         for (i, point) in points.iter().enumerate() {
-            metric::check_value(metric, point.value()).map_err(|m| at(i, m))?;
+            metric::check_value(metric, point.value()).map_err(|e| at(i, e.to_string()))?;
             match (point, timed) {
                 (SeriesPoint::Timed(p), true) => {
                     if let Some(prev) = times.last()
@@ -258,10 +259,10 @@ fn check_cohort(
         .into_iter()
         .map(|(name, points)| {
             let path = format!("{prefix}.{name}");
-            if !metric::is_valid_metric_name(&name) {
+            if let Err(e) = MetricName::parse(&name) {
                 return Err(InputError {
                     field: path,
-                    message: format!("metric name '{name}' must match [a-z][a-z0-9_]{{0,63}}"),
+                    message: e.to_string(),
                 });
             }
             let s = Series::from_points(&path, &name, &points)?;
@@ -282,9 +283,9 @@ impl EvaluationDocument {
     /// Checks every series and value; the policy spec is returned unresolved.
     pub fn into_observations(self) -> Result<(Option<PolicySpec>, Observations), InputError> {
         if let Some(b) = self.baseline.conversion_rate {
-            metric::check_value(metric::CONVERSION_RATE, b).map_err(|message| InputError {
+            metric::check_value(metric::CONVERSION_RATE, b).map_err(|e| InputError {
                 field: "baseline.conversion_rate".into(),
-                message,
+                message: e.to_string(),
             })?;
         }
         let obs = Observations {

@@ -6,57 +6,15 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{Json, Path, Query};
+use super::extract::{Json, KeyParam, Query};
 use super::{AppState, page_limit, parse_cursor};
-use crate::analysis::Decision;
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, check_name};
-
-/// Parses a deployment key from the path.
-pub fn key(raw: &str) -> Result<DeploymentKey, ApiError> {
-    DeploymentKey::parse(raw).map_err(|m| ApiError::bad_request("invalid_key", m))
-}
-
-/// Longest accepted service, environment, version, label key or label value.
-const MAX_FIELD_LEN: usize = 256;
-
-fn check_spec(spec: &DeploymentSpec) -> Result<(), ApiError> {
-    let fields = [
-        ("service", spec.service.as_deref()),
-        ("environment", spec.environment.as_deref()),
-        ("version", spec.version.as_deref()),
-    ];
-    let labels = spec.labels.iter().flat_map(|(k, v)| {
-        [
-            ("labels (key)", Some(k.as_str())),
-            ("labels (value)", Some(v.as_str())),
-        ]
-    });
-    for (name, value) in fields.into_iter().chain(labels) {
-        if let Some(v) = value
-            && (v.len() > MAX_FIELD_LEN || v.chars().any(char::is_control))
-        {
-            return Err(ApiError::bad_request(
-                "invalid_body",
-                format!("{name} must be at most {MAX_FIELD_LEN} bytes without control characters"),
-            ));
-        }
-    }
-    if spec.labels.len() > 64 {
-        return Err(ApiError::bad_request("invalid_body", "at most 64 labels"));
-    }
-    if let Some(p) = &spec.policy {
-        check_name("policy", p).map_err(|m| ApiError::bad_request("invalid_body", m))?;
-    }
-    Ok(())
-}
+use crate::service::{Decision, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec};
 
 /// Creates the deployment, or replaces its descriptive fields (points and verdicts are kept).
 #[utoipa::path(
     put, path = "/v1/deployments/{key}", tag = "deployments",
-    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
-        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
-        example = "checkout.production.v2-3-1")),
+    params(KeyParam),
     request_body(content = DeploymentSpec, example = json!({"service": "checkout",
         "environment": "production", "version": "v2.3.1", "started_at": "2026-11-24T10:00:00Z",
         "labels": {"team": "payments"}})),
@@ -71,12 +29,10 @@ fn check_spec(spec: &DeploymentSpec) -> Result<(), ApiError> {
 )]
 pub async fn put_deployment(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    key: DeploymentKey,
     Json(spec): Json<DeploymentSpec>,
 ) -> Result<(StatusCode, JsonResponse<Deployment>), ApiError> {
-    let key = key(&raw)?;
-    check_spec(&spec)?;
-    let (deployment, created) = state.store.put_deployment(&key, &spec).await?;
+    let (deployment, created) = state.service.put_deployment(&key, &spec).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -88,9 +44,7 @@ pub async fn put_deployment(
 /// One deployment, with its point count and latest verdict.
 #[utoipa::path(
     get, path = "/v1/deployments/{key}", tag = "deployments",
-    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
-        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
-        example = "checkout.production.v2-3-1")),
+    params(KeyParam),
     responses(
         (status = 200, description = "The deployment", body = Deployment),
         (status = 400, description = "Bad key", body = ErrorBody),
@@ -100,28 +54,22 @@ pub async fn put_deployment(
 )]
 pub async fn get_deployment(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    key: DeploymentKey,
 ) -> Result<JsonResponse<Deployment>, ApiError> {
-    let key = key(&raw)?;
-    state
-        .store
-        .get_deployment(&key)
-        .await?
-        .map(JsonResponse)
-        .ok_or_else(|| ApiError::not_found(format!("no deployment '{key}'")))
+    Ok(JsonResponse(state.service.deployment(&key).await?))
 }
 
-/// Checks a `service` or `environment` filter like the stored field it matches (`check_spec`):
-/// no stored value could match a longer one or one with control characters, and Postgres cannot
-/// even compare text holding NUL.
+/// Checks a `service` or `environment` filter like the stored field it matches: no stored value
+/// could match a longer one or one with control characters.
 fn check_filter(name: &str, value: Option<&str>) -> Result<(), ApiError> {
     match value {
-        Some(v) if v.len() > MAX_FIELD_LEN || v.chars().any(char::is_control) => {
-            Err(ApiError::bad_request(
-                "invalid_query",
-                format!("{name} must be at most {MAX_FIELD_LEN} bytes without control characters"),
-            ))
-        }
+        Some(v) if !crate::service::is_valid_field(v) => Err(ApiError::bad_request(
+            "invalid_query",
+            format!(
+                "{name} must be at most {} bytes without control characters",
+                crate::service::MAX_FIELD_LEN
+            ),
+        )),
         _ => Ok(()),
     }
 }
@@ -179,7 +127,7 @@ pub async fn list_deployments(
         limit,
         before_id: parse_cursor(q.cursor.as_deref())?,
     };
-    let rows = state.store.list_deployments(&query).await?;
+    let rows = state.service.list_deployments(&query).await?;
     let next_cursor = (rows.len() as i64 == limit)
         .then(|| rows.last().map(|(id, _)| id.to_string()))
         .flatten();

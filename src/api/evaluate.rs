@@ -5,26 +5,8 @@ use axum::extract::State;
 
 use super::AppState;
 use super::extract::Json;
-use crate::analysis::{EvaluationDocument, Policy, PolicySpec, Verdict, evaluate};
 use crate::error::{ApiError, ErrorBody};
-
-/// Resolves a request's policy spec: inline objects directly, names against built-ins and the store.
-pub async fn resolve_spec(
-    state: &AppState,
-    spec: &PolicySpec,
-) -> Result<(String, Policy, Option<i64>), ApiError> {
-    match spec {
-        PolicySpec::Name(name) => {
-            let record = state.require_policy(name).await?;
-            let version = (!record.builtin).then_some(record.version);
-            Ok((record.name, record.policy, version))
-        }
-        PolicySpec::Inline(_) => {
-            let (name, policy) = spec.resolve(|_| None)?;
-            Ok((name, policy, None))
-        }
-    }
-}
+use crate::service::{EvaluationDocument, Verdict};
 
 /// Evaluates series given in the request against a policy (default `seed`). The verdict is
 /// always HTTP 200; a 4xx means no verdict could be computed.
@@ -47,11 +29,5 @@ pub async fn evaluate_document(
     State(state): State<AppState>,
     Json(doc): Json<EvaluationDocument>,
 ) -> Result<JsonResponse<Verdict>, ApiError> {
-    let (spec, obs) = doc.into_observations()?;
-    let spec = spec.unwrap_or_else(|| PolicySpec::Name(crate::analysis::policy::SEED.into()));
-    let (name, policy, _) = resolve_spec(&state, &spec).await?;
-    let evaluation = evaluate(&policy, &obs.inputs());
-    let verdict = Verdict::new(name, &policy, &evaluation);
-    crate::telemetry::record_verdict(&verdict);
-    Ok(JsonResponse(verdict))
+    Ok(JsonResponse(state.service.evaluate_document(doc).await?))
 }

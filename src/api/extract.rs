@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::ApiError;
+use crate::service::{DeploymentKey, EnvironmentName, PolicyName};
 
 /// A JSON request body. Errors name the offending field's path, e.g. `points[3].value`.
 pub struct Json<T>(pub T);
@@ -118,4 +119,48 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
             .map(|p| Path(p.0))
             .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
     }
+}
+
+/// Identifiers taken from the path, parsed by their own rule: a bad deployment key is a 400
+/// `invalid_key`, a bad policy or environment name a 400 `invalid_name`.
+macro_rules! path_identifier {
+    ($($t:ty),*) => {$(
+        impl<S: Send + Sync> FromRequestParts<S> for $t {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+                let Path(raw) = Path::<String>::from_request_parts(parts, state).await?;
+                Ok(<$t>::parse(&raw)?)
+            }
+        }
+    )*};
+}
+
+path_identifier!(DeploymentKey, PolicyName, EnvironmentName);
+
+/// The `{key}` path parameter, for the API document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct KeyParam {
+    /// Deployment key, chosen by the caller.
+    key: DeploymentKey,
+}
+
+/// The `{name}` path parameter of `/v1/policies/{name}`, for the API document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct PolicyParam {
+    /// Policy name.
+    name: PolicyName,
+}
+
+/// The `{name}` path parameter of `/v1/environments/{name}`, for the API document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct EnvironmentParam {
+    /// Environment name.
+    name: EnvironmentName,
 }

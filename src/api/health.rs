@@ -50,10 +50,10 @@ pub async fn healthz() -> JsonResponse<Health> {
     )
 )]
 pub async fn readyz(State(state): State<AppState>) -> Result<JsonResponse<Health>, ApiError> {
-    match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
+    match tokio::time::timeout(READY_TIMEOUT, state.service.ping()).await {
         Ok(Ok(())) => Ok(JsonResponse(Health {
             status: "ready".into(),
-            store: Some(state.store.backend().into()),
+            store: Some(state.service.backend().into()),
         })),
         Ok(Err(e)) => Err(e.into()),
         Err(_) => Err(ApiError::new(

@@ -15,12 +15,12 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::deployments::key;
 use super::extract::Json;
-use super::verdicts::{Record, VerdictRequest, judge};
-use crate::analysis::{Decision, PolicySpec, RuleStatus};
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{DeploymentKey, StoredVerdict};
+use crate::service::{
+    Decision, DeploymentKey, Judgement, PolicySpec, Record, RuleStatus, StoredVerdict,
+    VerdictOptions, Weights,
+};
 
 /// Flagger's webhook payload (`CanaryWebhookPayload`). Unknown fields are ignored: the payload
 /// belongs to Flagger and may grow.
@@ -60,13 +60,14 @@ pub struct FlaggerPayload {
 impl FlaggerPayload {
     /// The deployment key: `metadata.deployment`, else `{namespace}.{name}`.
     pub fn deployment_key(&self) -> Result<DeploymentKey, ApiError> {
-        match self.metadata.get("deployment") {
-            Some(k) => key(k),
-            None => key(&format!("{}.{}", self.namespace, self.name)),
-        }
+        let key = match self.metadata.get("deployment") {
+            Some(k) => DeploymentKey::parse(k),
+            None => DeploymentKey::parse(&format!("{}.{}", self.namespace, self.name)),
+        };
+        Ok(key?)
     }
 
-    fn request(&self) -> Result<VerdictRequest, ApiError> {
+    fn options(&self) -> Result<VerdictOptions, ApiError> {
         let weight = |field: &str| {
             self.metadata
                 .get(field)
@@ -80,11 +81,10 @@ impl FlaggerPayload {
                 })
                 .transpose()
         };
-        Ok(VerdictRequest {
+        Ok(VerdictOptions {
+            weights: Weights::new(weight("canary_weight")?, weight("max_weight")?)?,
             policy: self.metadata.get("policy").cloned().map(PolicySpec::Name),
             at: None,
-            canary_weight: weight("canary_weight")?,
-            max_weight: weight("max_weight")?,
         })
     }
 }
@@ -117,12 +117,10 @@ fn refused(code: &'static str, what: &str, v: StoredVerdict) -> ApiError {
         .with_details(json!({ "verdict": v }))
 }
 
-async fn judge_payload(
-    state: &AppState,
-    payload: &FlaggerPayload,
-) -> Result<StoredVerdict, ApiError> {
+async fn judge_payload(state: &AppState, payload: &FlaggerPayload) -> Result<Judgement, ApiError> {
     let key = payload.deployment_key()?;
-    judge(state, &key, &payload.request()?, Record::Yes).await
+    let options = payload.options()?;
+    Ok(state.service.judge(&key, &options, Record::Yes).await?)
 }
 
 /// Flagger `rollout` webhook (a gate run before each analysis iteration): 200 lets the canary
@@ -145,25 +143,15 @@ pub async fn flagger_gate(
     State(state): State<AppState>,
     Json(payload): Json<FlaggerPayload>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let v = judge_payload(&state, &payload).await?;
-    let pass_inconclusive = inconclusive_passes(&state, &v).await?;
+    let judged = judge_payload(&state, &payload).await?;
+    if judged.opens_gate() {
+        return Ok(JsonResponse(judged.verdict));
+    }
+    let v = judged.verdict;
     match v.report.verdict {
-        Decision::Pass => Ok(JsonResponse(v)),
-        Decision::Inconclusive if pass_inconclusive => Ok(JsonResponse(v)),
         Decision::Inconclusive => Err(refused("verdict_inconclusive", "inconclusive", v)),
-        Decision::Rollback => Err(refused("verdict_rollback", "rollback", v)),
+        _ => Err(refused("verdict_rollback", "rollback", v)),
     }
-}
-
-/// Whether the policy that judged `v` lets an inconclusive verdict through a gate.
-async fn inconclusive_passes(state: &AppState, v: &StoredVerdict) -> Result<bool, ApiError> {
-    if v.report.verdict != Decision::Inconclusive {
-        return Ok(false);
-    }
-    Ok(state
-        .policy(&v.report.policy)
-        .await?
-        .is_some_and(|p| p.policy.gate.pass_inconclusive))
 }
 
 /// Flagger `rollback` webhook (asked on each loop whether to roll back now): 200 means "roll
@@ -185,7 +173,7 @@ pub async fn flagger_rollback(
     State(state): State<AppState>,
     Json(payload): Json<FlaggerPayload>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let v = judge_payload(&state, &payload).await?;
+    let v = judge_payload(&state, &payload).await?.verdict;
     match v.report.verdict {
         Decision::Rollback => Ok(JsonResponse(v)),
         other => {

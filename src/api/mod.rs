@@ -13,9 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use crate::analysis::{Policy, PolicyError};
 use crate::error::ApiError;
-use crate::model::{PolicyRecord, check_name};
+use crate::service::Service;
 use crate::store::Store;
 
 pub mod deployments;
@@ -57,7 +56,7 @@ impl Default for Limits {
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    pub service: Service,
     pub limits: Limits,
     /// API tokens; open (none) by default.
     pub auth: Arc<crate::auth::Auth>,
@@ -66,30 +65,10 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> Self {
         AppState {
-            store,
+            service: Service::new(store),
             limits: Limits::default(),
             auth: Arc::default(),
         }
-    }
-
-    /// A policy by name: built-in first (they cannot be shadowed), then stored.
-    pub async fn policy(&self, name: &str) -> Result<Option<PolicyRecord>, ApiError> {
-        if let Some(policy) = Policy::builtin(name) {
-            return Ok(Some(policies::builtin_record(name, policy)));
-        }
-        // No policy is stored under a name that breaks the naming rule, so such a name is not
-        // looked up: Postgres rejects text holding NUL, which would turn a typo into a 500.
-        if check_name("policy", name).is_err() {
-            return Ok(None);
-        }
-        Ok(self.store.get_policy(name).await?)
-    }
-
-    /// Like [`AppState::policy`], but an unknown name is an `unknown_policy` error.
-    pub async fn require_policy(&self, name: &str) -> Result<PolicyRecord, ApiError> {
-        self.policy(name)
-            .await?
-            .ok_or_else(|| PolicyError::Unknown(name.to_string()).into())
     }
 }
 

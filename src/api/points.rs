@@ -8,11 +8,9 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::deployments::key;
-use super::extract::{Json, Path};
-use crate::analysis::metric;
+use super::extract::{Json, KeyParam};
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{Cohort, Point};
+use crate::service::{Cohort, DeploymentKey, MetricName, Point, check_value};
 
 /// A batch of points for one deployment.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -28,12 +26,7 @@ pub struct IngestRequest {
 pub struct PointInput {
     /// `error_rate` (percent, 0–100), `latency_p99` (ms), `conversion_rate` (fraction, 0–1), or
     /// any other name matching `[a-z][a-z0-9_]{0,63}` (stored, not yet read by a rule).
-    #[schema(
-        example = "error_rate",
-        pattern = "^[a-z][a-z0-9_]{0,63}$",
-        min_length = 1,
-        max_length = 64
-    )]
+    #[schema(value_type = MetricName)]
     pub metric: String,
     /// RFC 3339 time.
     #[schema(example = "2026-11-24T10:00:00Z")]
@@ -66,19 +59,13 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
         .into_iter()
         .enumerate()
         .map(|(i, p)| {
-            if !metric::is_valid_metric_name(&p.metric) {
-                return Err(bad_point(
-                    i,
-                    "metric",
-                    format!(
-                        "metric name '{}' must match [a-z][a-z0-9_]{{0,63}}",
-                        p.metric.chars().take(80).collect::<String>()
-                    ),
-                ));
-            }
-            metric::check_value(&p.metric, p.value).map_err(|m| bad_point(i, "value", m))?;
+            // Parsed here rather than by serde, so that the error is `invalid_point` with the
+            // point's index, like a bad value.
+            let metric =
+                MetricName::parse(&p.metric).map_err(|e| bad_point(i, "metric", e.to_string()))?;
+            check_value(&metric, p.value).map_err(|e| bad_point(i, "value", e.to_string()))?;
             Ok(Point {
-                metric: p.metric,
+                metric: metric.into_string(),
                 cohort: p.cohort,
                 ts: p.ts,
                 value: p.value,
@@ -92,9 +79,7 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
 /// bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
 #[utoipa::path(
     post, path = "/v1/deployments/{key}/points", tag = "deployments",
-    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
-        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
-        example = "checkout.production.v2-3-1")),
+    params(KeyParam),
     request_body(content = IngestRequest, example = json!({"points": [
         {"metric": "error_rate", "ts": "2026-11-24T10:00:00Z", "value": 1.2, "cohort": "canary"},
         {"metric": "latency_p99", "ts": "2026-11-24T10:00:00Z", "value": 212.5}]})),
@@ -111,10 +96,9 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
 )]
 pub async fn ingest_points(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    key: DeploymentKey,
     Json(req): Json<IngestRequest>,
 ) -> Result<JsonResponse<IngestResponse>, ApiError> {
-    let key = key(&raw)?;
     let max = state.limits.max_batch_points;
     if req.points.len() > max {
         return Err(ApiError::new(
@@ -127,10 +111,7 @@ pub async fn ingest_points(
         ));
     }
     let points = validate(req.points)?;
-    if !points.is_empty() {
-        state.store.ingest(&key, &points).await?;
-    }
-    crate::telemetry::record_ingest(points.len());
+    state.service.ingest(&key, &points).await?;
     Ok(JsonResponse(IngestResponse {
         accepted: points.len(),
     }))

@@ -9,26 +9,9 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::AppState;
-use super::extract::{Json, Path};
-use crate::analysis::Policy;
-use crate::analysis::policy::BUILTIN_NAMES;
+use super::extract::{EnvironmentParam, Json, PolicyParam};
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{EnvironmentPolicy, PolicyRecord, check_name};
-
-/// The record of a built-in policy (version 0, never stored).
-pub fn builtin_record(name: &str, policy: Policy) -> PolicyRecord {
-    PolicyRecord {
-        name: name.to_string(),
-        version: 0,
-        builtin: true,
-        policy,
-        created_at: None,
-    }
-}
-
-fn name(kind: &str, raw: &str) -> Result<(), ApiError> {
-    check_name(kind, raw).map_err(|m| ApiError::bad_request("invalid_name", m))
-}
+use crate::service::{EnvironmentName, EnvironmentPolicy, Policy, PolicyName, PolicyRecord};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PolicyList {
@@ -47,19 +30,14 @@ pub struct PolicyList {
 pub async fn list_policies(
     State(state): State<AppState>,
 ) -> Result<JsonResponse<PolicyList>, ApiError> {
-    let mut policies: Vec<PolicyRecord> = BUILTIN_NAMES
-        .iter()
-        .filter_map(|n| Policy::builtin(n).map(|p| builtin_record(n, p)))
-        .collect();
-    policies.extend(state.store.list_policies().await?);
+    let policies = state.service.list_policies().await?;
     Ok(JsonResponse(PolicyList { policies }))
 }
 
 /// The latest version of a policy.
 #[utoipa::path(
     get, path = "/v1/policies/{name}", tag = "policies",
-    params(("name" = String, Path, description = "Policy name", example = "seed",
-        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", min_length = 1, max_length = 64)),
+    params(PolicyParam),
     responses(
         (status = 200, description = "The policy's latest version", body = PolicyRecord),
         (status = 400, description = "Bad name", body = ErrorBody),
@@ -69,22 +47,21 @@ pub async fn list_policies(
 )]
 pub async fn get_policy(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    name: PolicyName,
 ) -> Result<JsonResponse<PolicyRecord>, ApiError> {
-    name("policy", &raw)?;
     state
-        .policy(&raw)
+        .service
+        .policy(&name)
         .await?
         .map(JsonResponse)
-        .ok_or_else(|| ApiError::not_found(format!("no policy '{raw}'")))
+        .ok_or_else(|| ApiError::not_found(format!("no policy '{name}'")))
 }
 
 /// Stores a new version of a policy. The body is a full or partial policy: fields it leaves
 /// out take the `seed` defaults. Built-in policies are read-only.
 #[utoipa::path(
     put, path = "/v1/policies/{name}", tag = "policies",
-    params(("name" = String, Path, description = "Policy name (not a built-in one)", example = "strict",
-        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", min_length = 1, max_length = 64)),
+    params(PolicyParam),
     request_body(content = Policy,
         description = "A full policy, or a partial one: the fields it leaves out take the `seed` defaults",
         example = json!({"rules": {"error_rate": {"threshold": 2.0}, "latency": {"sigmas": 3.0}}})),
@@ -100,21 +77,10 @@ pub async fn get_policy(
 )]
 pub async fn put_policy(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    name: PolicyName,
     Json(body): Json<Value>,
 ) -> Result<(StatusCode, JsonResponse<PolicyRecord>), ApiError> {
-    name("policy", &raw)?;
-    if BUILTIN_NAMES.contains(&raw.as_str()) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "policy_read_only",
-            format!(
-                "'{raw}' is a built-in policy and cannot be changed; store yours under another name"
-            ),
-        ));
-    }
-    let policy = Policy::from_partial_json(&body)?;
-    let record = state.store.put_policy(&raw, &policy).await?;
+    let record = state.service.put_policy(&name, &body).await?;
     let status = if record.version == 1 {
         StatusCode::CREATED
     } else {
@@ -139,15 +105,14 @@ pub struct EnvironmentList {
 pub async fn list_environments(
     State(state): State<AppState>,
 ) -> Result<JsonResponse<EnvironmentList>, ApiError> {
-    let environments = state.store.list_environment_policies().await?;
+    let environments = state.service.list_environments().await?;
     Ok(JsonResponse(EnvironmentList { environments }))
 }
 
 /// An environment's default policy.
 #[utoipa::path(
     get, path = "/v1/environments/{name}", tag = "policies",
-    params(("name" = String, Path, description = "Environment name", example = "production",
-        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", min_length = 1, max_length = 64)),
+    params(EnvironmentParam),
     responses(
         (status = 200, description = "The environment's default policy", body = EnvironmentPolicy),
         (status = 400, description = "Bad name", body = ErrorBody),
@@ -157,15 +122,9 @@ pub async fn list_environments(
 )]
 pub async fn get_environment(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    name: EnvironmentName,
 ) -> Result<JsonResponse<EnvironmentPolicy>, ApiError> {
-    name("environment", &raw)?;
-    state
-        .store
-        .get_environment_policy(&raw)
-        .await?
-        .map(JsonResponse)
-        .ok_or_else(|| ApiError::not_found(format!("no default policy for environment '{raw}'")))
+    Ok(JsonResponse(state.service.environment(&name).await?))
 }
 
 /// The policy to set as an environment's default.
@@ -173,20 +132,14 @@ pub async fn get_environment(
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentRequest {
     /// A built-in or stored policy name.
-    #[schema(
-        example = "seed",
-        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$",
-        min_length = 1,
-        max_length = 64
-    )]
+    #[schema(value_type = PolicyName)]
     pub policy: String,
 }
 
 /// Sets an environment's default policy; it must name an existing policy.
 #[utoipa::path(
     put, path = "/v1/environments/{name}", tag = "policies",
-    params(("name" = String, Path, description = "Environment name", example = "production",
-        pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", min_length = 1, max_length = 64)),
+    params(EnvironmentParam),
     request_body = EnvironmentRequest,
     responses(
         (status = 200, description = "The environment's new default policy", body = EnvironmentPolicy),
@@ -198,16 +151,12 @@ pub struct EnvironmentRequest {
 )]
 pub async fn put_environment(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    name: EnvironmentName,
     Json(req): Json<EnvironmentRequest>,
 ) -> Result<JsonResponse<EnvironmentPolicy>, ApiError> {
-    name("environment", &raw)?;
-    name("policy", &req.policy)?;
-    state.require_policy(&req.policy).await?;
+    // Parsed here, not by serde, so that a bad name is `invalid_name` like one in the path.
+    let policy = PolicyName::parse(&req.policy)?;
     Ok(JsonResponse(
-        state
-            .store
-            .put_environment_policy(&raw, &req.policy)
-            .await?,
+        state.service.set_environment(&name, &policy).await?,
     ))
 }

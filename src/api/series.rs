@@ -8,11 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::deployments::key;
-use super::extract::{Path, Query};
-use crate::analysis::metric;
+use super::extract::{KeyParam, Query};
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{Cohort, Point};
+use crate::service::{Cohort, DeploymentKey, MetricName, Point};
 
 /// Most points returned per series when the request gives no `limit`.
 pub const DEFAULT_PER_SERIES: i64 = 10_000;
@@ -24,7 +22,7 @@ pub const MAX_PER_SERIES: i64 = 100_000;
 #[into_params(parameter_in = Query)]
 pub struct PointsQuery {
     /// Only this metric, e.g. `error_rate`; default every stored metric.
-    #[param(pattern = "^[a-z][a-z0-9_]{0,63}$", example = "error_rate")]
+    #[param(value_type = Option<MetricName>)]
     pub metric: Option<String>,
     /// Only this cohort; default every cohort.
     pub cohort: Option<Cohort>,
@@ -97,7 +95,7 @@ fn group(points: Vec<Point>, limit: i64) -> Vec<StoredSeries> {
 /// keeps its most recent `limit` points.
 #[utoipa::path(
     get, path = "/v1/deployments/{key}/points", tag = "deployments",
-    params(("key" = String, Path, description = "Deployment key"), PointsQuery),
+    params(KeyParam, PointsQuery),
     responses(
         (status = 200, description = "The deployment's series (empty when it has no points)", body = SeriesList),
         (status = 400, description = "Bad key or query", body = ErrorBody),
@@ -107,21 +105,15 @@ fn group(points: Vec<Point>, limit: i64) -> Vec<StoredSeries> {
 )]
 pub async fn read_points(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    key: DeploymentKey,
     Query(q): Query<PointsQuery>,
 ) -> Result<JsonResponse<SeriesList>, ApiError> {
-    let key = key(&raw)?;
-    if let Some(m) = &q.metric
-        && !metric::is_valid_metric_name(m)
-    {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            format!(
-                "metric name '{}' must match [a-z][a-z0-9_]{{0,63}}",
-                m.chars().take(80).collect::<String>()
-            ),
-        ));
-    }
+    let metric = q
+        .metric
+        .as_deref()
+        .map(MetricName::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
     let limit = match q.limit {
         None => DEFAULT_PER_SERIES,
         Some(n @ 1..=MAX_PER_SERIES) => n,
@@ -133,10 +125,9 @@ pub async fn read_points(
         }
     };
     let points = state
-        .store
-        .read_points(&key, q.metric.as_deref(), q.cohort, limit)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no deployment '{key}'")))?;
+        .service
+        .read_points(&key, metric.as_ref(), q.cohort, limit)
+        .await?;
     Ok(JsonResponse(SeriesList {
         deployment: key.to_string(),
         series: group(points, limit),

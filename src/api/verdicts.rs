@@ -7,15 +7,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::deployments::key;
-use super::evaluate::resolve_spec;
-use super::extract::{OptionalJson, Path, Query};
+use super::extract::{KeyParam, OptionalJson, Query};
 use super::{AppState, page_limit, parse_cursor};
-use crate::analysis::metric::{self, JUDGED_METRICS};
-use crate::analysis::policy::{GUARDED, PolicyError};
-use crate::analysis::{Observations, Policy, PolicySpec, Traffic, Verdict, evaluate, recommend};
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{DeploymentKey, NewVerdict, StoredVerdict, VerdictInputs, series_observations};
+use crate::service::{
+    DeploymentKey, PolicyName, PolicySpec, Record, StoredVerdict, VerdictOptions, Weights,
+};
 
 /// Options for one evaluation of a deployment's stored series; the body may be empty.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -35,105 +32,12 @@ pub struct VerdictRequest {
 }
 
 impl VerdictRequest {
-    /// The (current, max) weights, checked, when the caller gave a current weight.
-    fn weights(&self) -> Result<Option<(u32, u32)>, ApiError> {
-        let max = self.max_weight.unwrap_or(100);
-        if !(1..=100).contains(&max) {
-            return Err(ApiError::bad_request(
-                "invalid_body",
-                format!("max_weight {max} must be between 1 and 100"),
-            ));
-        }
-        match self.canary_weight {
-            None => Ok(None),
-            Some(w) if w <= max => Ok(Some((w, max))),
-            Some(w) => Err(ApiError::bad_request(
-                "invalid_body",
-                format!("canary_weight {w} must be between 0 and max_weight {max}"),
-            )),
-        }
-    }
-}
-
-/// The policy for a deployment: the request's, else the deployment's, else its environment's
-/// default (both read with the deployment), else `guarded`.
-async fn choose_policy(
-    state: &AppState,
-    requested: Option<&PolicySpec>,
-    inputs: Option<&VerdictInputs>,
-) -> Result<(String, Policy, Option<i64>), ApiError> {
-    if let Some(requested) = requested {
-        return resolve_spec(state, requested).await;
-    }
-    let name = inputs
-        .and_then(|i| i.policy_name.as_deref())
-        .unwrap_or(GUARDED);
-    if let Some(policy) = Policy::builtin(name) {
-        return Ok((name.to_string(), policy, None));
-    }
-    match inputs.and_then(|i| i.stored_policy.clone()) {
-        Some(record) => Ok((record.name, record.policy, Some(record.version))),
-        None => Err(PolicyError::Unknown(name.to_string()).into()),
-    }
-}
-
-/// Whether a judgement goes into the deployment's audit trail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Record {
-    Yes,
-    No,
-}
-
-fn last(obs: &Observations, metric: &str) -> Option<f64> {
-    obs.canary
-        .get(metric)
-        .and_then(|s| s.values.last().copied())
-}
-
-/// Evaluates `key`'s stored series; records the verdict when asked and the deployment exists.
-pub async fn judge(
-    state: &AppState,
-    key: &DeploymentKey,
-    req: &VerdictRequest,
-    record: Record,
-) -> Result<StoredVerdict, ApiError> {
-    let weights = req.weights()?;
-    // One read for the deployment, its default policy and its series.
-    let inputs = state
-        .store
-        .verdict_inputs(key, &JUDGED_METRICS, req.at)
-        .await?;
-    let (name, policy, version) =
-        choose_policy(state, req.policy.as_ref(), inputs.as_ref()).await?;
-    let exists = inputs.is_some();
-    let series = inputs.map(|i| i.series).unwrap_or_default();
-    let count = series.iter().map(|s| s.ts.len() as i64).sum();
-    let first_ts = series.iter().filter_map(|s| s.ts.first()).min().copied();
-    let last_ts = series.iter().filter_map(|s| s.ts.last()).max().copied();
-    let obs: Observations = series_observations(series);
-    let evaluation = evaluate(&policy, &obs.inputs());
-    let mut report = Verdict::new(name, &policy, &evaluation);
-    crate::telemetry::record_verdict(&report);
-    if let Some((current, max)) = weights {
-        let traffic = Traffic {
-            latency_p99: last(&obs, metric::LATENCY_P99),
-            rps: last(&obs, metric::RPS),
-        };
-        report.recommendation = Some(recommend(evaluation.decision, current, max, traffic));
-    }
-    let new = NewVerdict {
-        as_of: req.at,
-        policy_version: version,
-        points: count,
-        first_ts,
-        last_ts,
-        report,
-    };
-    if exists && record == Record::Yes {
-        Ok(state.store.record_verdict(key, new).await?)
-    } else {
-        // Read-only, or an unknown deployment (inconclusive, not an error): nothing to record.
-        Ok(StoredVerdict::new(None, key, Utc::now(), new))
+    pub fn options(self) -> Result<VerdictOptions, ApiError> {
+        Ok(VerdictOptions {
+            weights: Weights::new(self.canary_weight, self.max_weight)?,
+            policy: self.policy,
+            at: self.at,
+        })
     }
 }
 
@@ -143,9 +47,7 @@ pub async fn judge(
 /// no verdict could be computed.
 #[utoipa::path(
     post, path = "/v1/deployments/{key}/verdicts", tag = "verdicts",
-    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
-        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
-        example = "checkout.production.v2-3-1")),
+    params(KeyParam),
     request_body(content = Option<VerdictRequest>,
         description = "Optional: with no body (and no content type), the defaults apply",
         example = json!({"policy": "seed", "canary_weight": 20})),
@@ -173,13 +75,14 @@ pub async fn judge(
 )]
 pub async fn create_verdict(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    key: DeploymentKey,
     OptionalJson(req): OptionalJson<VerdictRequest>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let key = key(&raw)?;
-    judge(&state, &key, &req, Record::Yes)
-        .await
-        .map(JsonResponse)
+    let judged = state
+        .service
+        .judge(&key, &req.options()?, Record::Yes)
+        .await?;
+    Ok(JsonResponse(judged.verdict))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -187,7 +90,7 @@ pub async fn create_verdict(
 #[into_params(parameter_in = Query)]
 pub struct PeekQuery {
     /// A built-in or stored policy name; default as for POST.
-    #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", example = "seed")]
+    #[param(value_type = Option<PolicyName>)]
     pub policy: Option<String>,
     /// Evaluate as of this RFC 3339 time.
     pub at: Option<DateTime<Utc>>,
@@ -203,9 +106,7 @@ pub struct PeekQuery {
 /// web metric left at its default method): the same verdict, not recorded in the audit trail.
 #[utoipa::path(
     get, path = "/v1/deployments/{key}/verdict", tag = "verdicts",
-    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
-        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
-        example = "checkout.production.v2-3-1"), PeekQuery),
+    params(KeyParam, PeekQuery),
     responses(
         (status = 200, description = "The verdict, not recorded (id is null)", body = StoredVerdict),
         (status = 400, description = "Bad key, query or unknown policy", body = ErrorBody),
@@ -214,19 +115,16 @@ pub struct PeekQuery {
 )]
 pub async fn peek_verdict(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    key: DeploymentKey,
     Query(q): Query<PeekQuery>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let key = key(&raw)?;
-    let req = VerdictRequest {
+    let options = VerdictOptions {
+        weights: Weights::new(q.canary_weight, q.max_weight)?,
         policy: q.policy.map(PolicySpec::Name),
         at: q.at,
-        canary_weight: q.canary_weight,
-        max_weight: q.max_weight,
     };
-    judge(&state, &key, &req, Record::No)
-        .await
-        .map(JsonResponse)
+    let judged = state.service.judge(&key, &options, Record::No).await?;
+    Ok(JsonResponse(judged.verdict))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -252,9 +150,7 @@ pub struct VerdictPage {
 /// The deployment's recorded verdicts, newest first.
 #[utoipa::path(
     get, path = "/v1/deployments/{key}/verdicts", tag = "verdicts",
-    params(("key" = String, Path, description = "Deployment key, chosen by the caller",
-        pattern = "^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$", min_length = 1, max_length = 200,
-        example = "checkout.production.v2-3-1"), HistoryQuery),
+    params(KeyParam, HistoryQuery),
     responses(
         (status = 200, description = "A page of verdicts", body = VerdictPage),
         (status = 400, description = "Bad key or query", body = ErrorBody),
@@ -264,16 +160,12 @@ pub struct VerdictPage {
 )]
 pub async fn list_verdicts(
     State(state): State<AppState>,
-    Path(raw): Path<String>,
+    key: DeploymentKey,
     Query(q): Query<HistoryQuery>,
 ) -> Result<JsonResponse<VerdictPage>, ApiError> {
-    let key = key(&raw)?;
     let limit = page_limit(q.limit)?;
     let before = parse_cursor(q.cursor.as_deref())?;
-    if state.store.get_deployment(&key).await?.is_none() {
-        return Err(ApiError::not_found(format!("no deployment '{key}'")));
-    }
-    let verdicts = state.store.list_verdicts(&key, limit, before).await?;
+    let verdicts = state.service.list_verdicts(&key, limit, before).await?;
     let next_cursor = (verdicts.len() as i64 == limit)
         .then(|| verdicts.last().and_then(|v| v.id).map(|id| id.to_string()))
         .flatten();

@@ -15,8 +15,8 @@ use super::evaluate::{EXIT_BAD_INPUT, load_policy};
 use crate::analysis::Policy;
 use crate::config::DatabaseArgs;
 use crate::replay::input::{self, InputError};
-use crate::replay::source::{StoreFilter, StoreSource};
-use crate::replay::{Polling, ReplayDeployment, ReplayReport, replay_all, replay_one, report_from};
+use crate::replay::{Polling, ReplayDeployment, ReplayReport, replay_all};
+use crate::service::{ReplayRun, StoreFilter};
 use crate::store;
 
 #[derive(Debug, Args)]
@@ -128,7 +128,7 @@ fn report(args: &ReplayArgs) -> anyhow::Result<ReplayReport> {
     let policies = args.load_policies()?;
     let polling = args.polling()?;
     if args.from_store {
-        return from_store(args, &policies, polling);
+        return from_store(args, policies, polling);
     }
     let path = args
         .file
@@ -158,7 +158,7 @@ fn report(args: &ReplayArgs) -> anyhow::Result<ReplayReport> {
 
 fn from_store(
     args: &ReplayArgs,
-    policies: &[(String, Policy)],
+    policies: Vec<(String, Policy)>,
     polling: Polling,
 ) -> anyhow::Result<ReplayReport> {
     let runtime = tokio::runtime::Runtime::new()?;
@@ -172,16 +172,14 @@ fn from_store(
             since: args.since,
             until: args.until,
         };
-        let mut source = StoreSource::list(store, &filter).await?;
-        let bar = progress_bar(Some(source.total() as u64));
-        // Only the current deployment's series is held in memory; results accumulate.
-        let mut results = Vec::with_capacity(source.total());
-        while let Some(deployment) = source.next().await {
-            results.push(replay_one(&deployment?, policies, polling)?);
-            bar.set_position(results.len() as u64);
+        let mut run = ReplayRun::from_store(store, &filter, policies, polling).await?;
+        let bar = progress_bar(Some(run.total() as u64));
+        while let Some(stepped) = run.step().await {
+            stepped?;
+            bar.set_position(run.done() as u64);
         }
         bar.finish_and_clear();
-        Ok(report_from(policies, results))
+        Ok(run.report())
     })
 }
 

@@ -19,8 +19,9 @@ use serde::Deserialize;
 
 use super::{ReplayDeployment, ReplayError};
 use crate::analysis::document::{BaselineValues, CohortSeries};
+use crate::analysis::metric::ValueError;
 use crate::analysis::{EvaluationDocument, Observations, PolicySpec, Series, SeriesPoint, metric};
-use crate::model::{Cohort, DeploymentKey, Outcome};
+use crate::model::{Cohort, DeploymentKey, MetricName, NameError, Outcome};
 
 /// A bad input, located by line.
 #[derive(Debug, thiserror::Error)]
@@ -65,21 +66,45 @@ struct NdjsonLine {
     cohorts: CohortSeries,
 }
 
+/// What is wrong with one deployment (an NDJSON line, or a CSV row).
+#[derive(Debug, thiserror::Error)]
+pub enum DeploymentError {
+    /// The line is not a deployment object.
+    #[error(transparent)]
+    Shape(#[from] serde_json::Error),
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error("onset_step is 1-based")]
+    OnsetZero,
+    #[error("{error} ({key})")]
+    Series {
+        key: String,
+        error: crate::analysis::InputError,
+    },
+    #[error("cohort '{0}' must be canary, baseline or pre")]
+    Cohort(String),
+    #[error("{metric}: {error}")]
+    Value { metric: String, error: ValueError },
+}
+
 fn parse_line(line_no: u64, text: &str) -> Result<ReplayDeployment, InputError> {
-    let line: NdjsonLine = serde_json::from_str(text).map_err(|e| bad(line_no, e.to_string()))?;
-    checked(line).map_err(|m| bad(line_no, m))
+    serde_json::from_str(text)
+        .map_err(DeploymentError::from)
+        .and_then(checked)
+        .map_err(|e| bad(line_no, e.to_string()))
 }
 
 /// One deployment in the NDJSON line shape, given as a JSON value (e.g. inside an HTTP request).
-pub fn deployment_from_value(value: serde_json::Value) -> Result<ReplayDeployment, String> {
-    let line: NdjsonLine = serde_json::from_value(value).map_err(|e| e.to_string())?;
-    checked(line)
+pub fn deployment_from_value(
+    value: serde_json::Value,
+) -> Result<ReplayDeployment, DeploymentError> {
+    checked(serde_json::from_value(value)?)
 }
 
-fn checked(line: NdjsonLine) -> Result<ReplayDeployment, String> {
+fn checked(line: NdjsonLine) -> Result<ReplayDeployment, DeploymentError> {
     DeploymentKey::parse(&line.key)?;
     if line.onset_step == Some(0) {
-        return Err("onset_step is 1-based".into());
+        return Err(DeploymentError::OnsetZero);
     }
     let doc = EvaluationDocument {
         policy: None,
@@ -89,7 +114,10 @@ fn checked(line: NdjsonLine) -> Result<ReplayDeployment, String> {
     };
     let (_, obs) = doc
         .into_observations()
-        .map_err(|e| format!("{} ({})", e, line.key))?;
+        .map_err(|error| DeploymentError::Series {
+            key: line.key.clone(),
+            error,
+        })?;
     Ok(ReplayDeployment {
         key: line.key,
         outcome: line.outcome,
@@ -204,7 +232,7 @@ pub fn csv(
             };
             if let Err(e) = check_row(&row) {
                 done = true;
-                return Some(Err(bad(line, e)));
+                return Some(Err(bad(line, e.to_string())));
             }
             if current.as_ref().is_some_and(|g| g.key == row.deployment) {
                 let g = current.as_mut().expect("checked");
@@ -237,21 +265,16 @@ pub fn csv(
     })
 }
 
-fn check_row(row: &CsvRow) -> Result<(), String> {
+fn check_row(row: &CsvRow) -> Result<(), DeploymentError> {
     DeploymentKey::parse(&row.deployment)?;
-    if !metric::is_valid_metric_name(&row.metric) {
-        return Err(format!(
-            "metric name '{}' must match [a-z][a-z0-9_]{{0,63}}",
-            row.metric
-        ));
-    }
+    MetricName::parse(&row.metric)?;
     if Cohort::parse(&row.cohort).is_none() {
-        return Err(format!(
-            "cohort '{}' must be canary, baseline or pre",
-            row.cohort
-        ));
+        return Err(DeploymentError::Cohort(row.cohort.clone()));
     }
-    metric::check_value(&row.metric, row.value).map_err(|m| format!("{}: {m}", row.metric))
+    metric::check_value(&row.metric, row.value).map_err(|error| DeploymentError::Value {
+        metric: row.metric.clone(),
+        error,
+    })
 }
 
 #[cfg(test)]

@@ -9,14 +9,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::analysis::Policy;
+use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
 };
-use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport};
 
 mod batch;
 mod postgres;
+mod rows;
 mod sqlite;
 
 pub use postgres::PgStore;

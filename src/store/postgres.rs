@@ -1,24 +1,24 @@
 //! The Postgres store: the production backend. Bulk ingest is one `insert … select from unnest`
 //! statement per batch (not a row-at-a-time loop); reads are one indexed range scan.
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Row};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
+use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
 use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points};
-use crate::analysis::metric::is_valid_metric_name;
-use crate::analysis::{Decision, Policy, Verdict};
+use crate::analysis::{Decision, Policy};
+use crate::model::MetricName;
+use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Outcome, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
 };
-use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 
 /// Postgres-backed [`Store`].
 #[derive(Clone, Debug)]
@@ -26,20 +26,6 @@ pub struct PgStore {
     pool: PgPool,
     verdicts: VerdictWriter,
 }
-
-const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.version, d.started_at, \
-    d.labels, d.policy, d.outcome, d.created_at, d.updated_at, \
-    (select count(*) from points p where p.deployment_id = d.id) as points, \
-    (select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict, \
-    (select v.evaluated_at from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_at, \
-    (select v.policy from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_policy";
-
-/// The latest verdict of the deployment `d`, for filtering.
-const LATEST_VERDICT: &str =
-    "(select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1)";
-
-const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
-    v.first_ts, v.last_ts, v.report";
 
 /// Writes a batch of verdicts with one statement, committed on its own. The new rows' ids are
 /// drawn from the identity's sequence inside the statement, so that each returned row can be
@@ -122,7 +108,7 @@ const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 fn verdict_inputs_sql(metrics: &[&str], until: bool) -> String {
     let names: Vec<String> = metrics
         .iter()
-        .filter(|m| is_valid_metric_name(m))
+        .filter(|m| MetricName::is_valid(m))
         .map(|m| format!("('{m}')"))
         .collect();
     let metrics = if names.is_empty() {
@@ -204,77 +190,6 @@ impl PgStore {
     }
 }
 
-fn parse_decision(s: &str) -> StoreResult<Decision> {
-    Decision::parse(s).ok_or_else(|| StoreError::Corrupt(format!("verdict '{s}'")))
-}
-
-fn spec_from_row(row: &PgRow) -> StoreResult<DeploymentSpec> {
-    let outcome: Option<String> = row.try_get("outcome")?;
-    let labels: Json<BTreeMap<String, String>> = row.try_get("labels")?;
-    Ok(DeploymentSpec {
-        service: row.try_get("service")?,
-        environment: row.try_get("environment")?,
-        version: row.try_get("version")?,
-        started_at: row.try_get("started_at")?,
-        labels: labels.0,
-        policy: row.try_get("policy")?,
-        outcome: outcome.as_deref().and_then(Outcome::parse),
-    })
-}
-
-fn deployment_from_row(row: &PgRow) -> StoreResult<(i64, Deployment)> {
-    let latest: Option<String> = row.try_get("latest_verdict")?;
-    Ok((
-        row.try_get("id")?,
-        Deployment {
-            key: row.try_get("key")?,
-            spec: spec_from_row(row)?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            points: row.try_get("points")?,
-            latest_verdict: latest.as_deref().map(parse_decision).transpose()?,
-            latest_verdict_at: row.try_get("latest_verdict_at")?,
-            latest_verdict_policy: row.try_get("latest_verdict_policy")?,
-        },
-    ))
-}
-
-fn verdict_from_row(row: &PgRow) -> StoreResult<StoredVerdict> {
-    let report: Json<Verdict> = row.try_get("report")?;
-    Ok(StoredVerdict {
-        id: Some(row.try_get("id")?),
-        deployment: row.try_get("key")?,
-        evaluated_at: row.try_get("evaluated_at")?,
-        as_of: row.try_get("as_of")?,
-        policy_version: row
-            .try_get::<Option<i32>, _>("policy_version")?
-            .map(i64::from),
-        points: row.try_get("points")?,
-        first_ts: row.try_get("first_ts")?,
-        last_ts: row.try_get("last_ts")?,
-        report: report.0,
-    })
-}
-
-fn policy_from_row(row: &PgRow) -> StoreResult<PolicyRecord> {
-    let body: Json<Policy> = row.try_get("body")?;
-    Ok(PolicyRecord {
-        name: row.try_get("name")?,
-        version: i64::from(row.try_get::<i32, _>("version")?),
-        builtin: false,
-        policy: body.0,
-        created_at: Some(row.try_get("created_at")?),
-    })
-}
-
-fn environment_from_row(row: &PgRow) -> StoreResult<EnvironmentPolicy> {
-    Ok(EnvironmentPolicy {
-        environment: row.try_get("environment")?,
-        policy: row.try_get("policy")?,
-        updated_at: row.try_get("updated_at")?,
-    })
-}
-
 #[async_trait]
 impl Store for PgStore {
     fn backend(&self) -> &'static str {
@@ -326,7 +241,7 @@ impl Store for PgStore {
             .fetch_one(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok((deployment_from_row(&row)?.1, created))
+        Ok((rows::deployment(&row)?.1, created))
     }
 
     async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>> {
@@ -335,7 +250,7 @@ impl Store for PgStore {
             .bind(key.as_str())
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| deployment_from_row(&r).map(|(_, d)| d))
+        row.map(|r| rows::deployment(&r).map(|(_, d)| d))
             .transpose()
     }
 
@@ -356,7 +271,7 @@ impl Store for PgStore {
             .bind(q.verdict.map(Decision::as_str))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(deployment_from_row).collect()
+        rows.iter().map(rows::deployment).collect()
     }
 
     async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()> {
@@ -419,17 +334,7 @@ impl Store for PgStore {
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let policy_name: Option<String> = first.try_get("policy_name")?;
-        let stored_policy = match first.try_get::<Option<Json<Policy>>, _>("policy_body")? {
-            Some(body) => Some(PolicyRecord {
-                name: policy_name.clone().unwrap_or_default(),
-                version: i64::from(first.try_get::<i32, _>("policy_version")?),
-                builtin: false,
-                policy: body.0,
-                created_at: Some(first.try_get("policy_created_at")?),
-            }),
-            None => None,
-        };
+        let (policy_name, stored_policy) = rows::default_policy(first)?;
         let mut series = Vec::with_capacity(rows.len());
         for row in &rows {
             let Some(metric) = row.try_get::<Option<String>, _>("metric")? else {
@@ -449,7 +354,7 @@ impl Store for PgStore {
         }
         series.sort_by(|a, b| (&a.metric, a.cohort.as_str()).cmp(&(&b.metric, b.cohort.as_str())));
         Ok(Some(VerdictInputs {
-            spec: spec_from_row(first)?,
+            spec: rows::spec(first)?,
             policy_name,
             stored_policy,
             series,
@@ -523,7 +428,7 @@ impl Store for PgStore {
             .bind(limit)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(verdict_from_row).collect()
+        rows.iter().map(rows::verdict).collect()
     }
 
     async fn put_policy(&self, name: &str, policy: &Policy) -> StoreResult<PolicyRecord> {
@@ -543,7 +448,7 @@ impl Store for PgStore {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        policy_from_row(&row)
+        rows::policy(&row)
     }
 
     async fn get_policy(&self, name: &str) -> StoreResult<Option<PolicyRecord>> {
@@ -554,7 +459,7 @@ impl Store for PgStore {
         .bind(name)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(policy_from_row).transpose()
+        row.as_ref().map(rows::policy).transpose()
     }
 
     async fn list_policies(&self) -> StoreResult<Vec<PolicyRecord>> {
@@ -564,7 +469,7 @@ impl Store for PgStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(policy_from_row).collect()
+        rows.iter().map(rows::policy).collect()
     }
 
     async fn put_environment_policy(
@@ -581,7 +486,7 @@ impl Store for PgStore {
         .bind(policy)
         .fetch_one(&self.pool)
         .await?;
-        environment_from_row(&row)
+        rows::environment(&row)
     }
 
     async fn get_environment_policy(
@@ -594,7 +499,7 @@ impl Store for PgStore {
         .bind(environment)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(environment_from_row).transpose()
+        row.as_ref().map(rows::environment).transpose()
     }
 
     async fn list_environment_policies(&self) -> StoreResult<Vec<EnvironmentPolicy>> {
@@ -603,7 +508,7 @@ impl Store for PgStore {
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(environment_from_row).collect()
+        rows.iter().map(rows::environment).collect()
     }
 
     async fn create_replay(&self, policies: &[String]) -> StoreResult<ReplayRecord> {
@@ -613,7 +518,7 @@ impl Store for PgStore {
         .bind(Json(policies))
         .fetch_one(&self.pool)
         .await?;
-        replay_from_row(&row, false)
+        rows::replay(&row, false)
     }
 
     async fn update_replay_progress(&self, id: i64, progress: ReplayProgress) -> StoreResult<()> {
@@ -654,7 +559,7 @@ impl Store for PgStore {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| replay_from_row(&r, true)).transpose()
+        row.map(|r| rows::replay(&r, true)).transpose()
     }
 
     async fn list_replays(&self, limit: i64) -> StoreResult<Vec<ReplayRecord>> {
@@ -664,34 +569,6 @@ impl Store for PgStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| replay_from_row(r, false)).collect()
+        rows.iter().map(|r| rows::replay(r, false)).collect()
     }
-}
-
-const REPLAY_COLUMNS: &str =
-    "id, status, created_at, finished_at, policies, progress_done, progress_total, error";
-
-fn replay_from_row(row: &PgRow, with_result: bool) -> StoreResult<ReplayRecord> {
-    let status: String = row.try_get("status")?;
-    let policies: Json<Vec<String>> = row.try_get("policies")?;
-    let result = if with_result {
-        row.try_get::<Option<Json<ReplayReport>>, _>("result")?
-            .map(|j| j.0)
-    } else {
-        None
-    };
-    Ok(ReplayRecord {
-        id: row.try_get("id")?,
-        status: ReplayStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("replay status '{status}'")))?,
-        created_at: row.try_get("created_at")?,
-        finished_at: row.try_get("finished_at")?,
-        policies: policies.0,
-        progress: ReplayProgress {
-            done: row.try_get("progress_done")?,
-            total: row.try_get("progress_total")?,
-        },
-        error: row.try_get("error")?,
-        result,
-    })
 }

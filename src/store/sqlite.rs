@@ -2,26 +2,24 @@
 //! through a one-connection pool, so they queue in the process instead of failing with
 //! SQLITE_BUSY; reads use their own pool and see committed data (WAL mode).
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::types::Json;
 use sqlx::{Row, SqlitePool};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
+use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
 use super::{Store, StoreError, StoreResult, dedupe_points};
-use crate::analysis::{Decision, Policy, Verdict};
+use crate::analysis::{Decision, Policy};
+use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Outcome, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
 };
-use crate::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 
 /// SQLite-backed [`Store`].
 #[derive(Clone, Debug)]
@@ -31,110 +29,12 @@ pub struct SqliteStore {
     verdicts: VerdictWriter,
 }
 
-const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.version, d.started_at, \
-    d.labels, d.policy, d.outcome, d.created_at, d.updated_at, \
-    (select count(*) from points p where p.deployment_id = d.id) as points, \
-    (select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict, \
-    (select v.evaluated_at from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_at, \
-    (select v.policy from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_policy";
-
-/// The latest verdict of the deployment `d`, for filtering.
-const LATEST_VERDICT: &str =
-    "(select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1)";
-
-const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
-    v.first_ts, v.last_ts, v.report";
-
 fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-fn from_micros(us: i64) -> StoreResult<DateTime<Utc>> {
-    DateTime::from_timestamp_micros(us)
-        .ok_or_else(|| StoreError::Corrupt(format!("timestamp {us}")))
-}
-
-fn opt_time(row: &SqliteRow, col: &str) -> StoreResult<Option<DateTime<Utc>>> {
-    row.try_get::<Option<i64>, _>(col)?
-        .map(from_micros)
-        .transpose()
-}
-
-fn time(row: &SqliteRow, col: &str) -> StoreResult<DateTime<Utc>> {
-    from_micros(row.try_get(col)?)
-}
-
 fn now() -> i64 {
     micros(Utc::now())
-}
-
-fn parse_decision(s: &str) -> StoreResult<Decision> {
-    Decision::parse(s).ok_or_else(|| StoreError::Corrupt(format!("verdict '{s}'")))
-}
-
-fn spec_from_row(row: &SqliteRow) -> StoreResult<DeploymentSpec> {
-    let outcome: Option<String> = row.try_get("outcome")?;
-    let labels: Json<BTreeMap<String, String>> = row.try_get("labels")?;
-    Ok(DeploymentSpec {
-        service: row.try_get("service")?,
-        environment: row.try_get("environment")?,
-        version: row.try_get("version")?,
-        started_at: opt_time(row, "started_at")?,
-        labels: labels.0,
-        policy: row.try_get("policy")?,
-        outcome: outcome.as_deref().and_then(Outcome::parse),
-    })
-}
-
-fn deployment_from_row(row: &SqliteRow) -> StoreResult<(i64, Deployment)> {
-    let latest: Option<String> = row.try_get("latest_verdict")?;
-    Ok((
-        row.try_get("id")?,
-        Deployment {
-            key: row.try_get("key")?,
-            spec: spec_from_row(row)?,
-            created_at: time(row, "created_at")?,
-            updated_at: time(row, "updated_at")?,
-            points: row.try_get("points")?,
-            latest_verdict: latest.as_deref().map(parse_decision).transpose()?,
-            latest_verdict_at: opt_time(row, "latest_verdict_at")?,
-            latest_verdict_policy: row.try_get("latest_verdict_policy")?,
-        },
-    ))
-}
-
-fn verdict_from_row(row: &SqliteRow) -> StoreResult<StoredVerdict> {
-    let report: Json<Verdict> = row.try_get("report")?;
-    Ok(StoredVerdict {
-        id: Some(row.try_get("id")?),
-        deployment: row.try_get("key")?,
-        evaluated_at: time(row, "evaluated_at")?,
-        as_of: opt_time(row, "as_of")?,
-        policy_version: row.try_get("policy_version")?,
-        points: row.try_get("points")?,
-        first_ts: opt_time(row, "first_ts")?,
-        last_ts: opt_time(row, "last_ts")?,
-        report: report.0,
-    })
-}
-
-fn policy_from_row(row: &SqliteRow) -> StoreResult<PolicyRecord> {
-    let body: Json<Policy> = row.try_get("body")?;
-    Ok(PolicyRecord {
-        name: row.try_get("name")?,
-        version: row.try_get("version")?,
-        builtin: false,
-        policy: body.0,
-        created_at: Some(time(row, "created_at")?),
-    })
-}
-
-fn environment_from_row(row: &SqliteRow) -> StoreResult<EnvironmentPolicy> {
-    Ok(EnvironmentPolicy {
-        environment: row.try_get("environment")?,
-        policy: row.try_get("policy")?,
-        updated_at: time(row, "updated_at")?,
-    })
 }
 
 /// Writes a batch of verdicts in one transaction: one journal flush for all of them.
@@ -163,7 +63,7 @@ async fn write_verdicts(writer: SqlitePool, batch: Batch) -> BatchResult {
         ids.push(id);
     }
     tx.commit().await?;
-    let evaluated_at = from_micros(evaluated_at)?;
+    let evaluated_at = rows::from_micros(evaluated_at)?;
     let rows = ids
         .into_iter()
         .map(|id| id.map(|id| (id, evaluated_at)))
@@ -230,7 +130,7 @@ impl SqliteStore {
             .bind(id)
             .fetch_one(conn)
             .await?;
-        Ok(deployment_from_row(&row)?.1)
+        Ok(rows::deployment(&row)?.1)
     }
 }
 
@@ -292,7 +192,7 @@ impl Store for SqliteStore {
             .bind(key.as_str())
             .fetch_optional(&self.reader)
             .await?;
-        row.map(|r| deployment_from_row(&r).map(|(_, d)| d))
+        row.map(|r| rows::deployment(&r).map(|(_, d)| d))
             .transpose()
     }
 
@@ -313,7 +213,7 @@ impl Store for SqliteStore {
             .bind(q.verdict.map(Decision::as_str))
             .fetch_all(&self.reader)
             .await?;
-        rows.iter().map(deployment_from_row).collect()
+        rows.iter().map(rows::deployment).collect()
     }
 
     async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()> {
@@ -377,17 +277,7 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let id: i64 = row.try_get("id")?;
-        let policy_name: Option<String> = row.try_get("policy_name")?;
-        let stored_policy = match row.try_get::<Option<Json<Policy>>, _>("policy_body")? {
-            Some(body) => Some(PolicyRecord {
-                name: policy_name.clone().unwrap_or_default(),
-                version: row.try_get("policy_version")?,
-                builtin: false,
-                policy: body.0,
-                created_at: Some(time(&row, "policy_created_at")?),
-            }),
-            None => None,
-        };
+        let (policy_name, stored_policy) = rows::default_policy(&row)?;
         // A series' metric and cohort come on its first row only: every row crosses from
         // SQLite's worker thread on its own, and two strings per point cost more than the rest.
         let rows: Vec<(Option<String>, Option<String>, i64, f64)> = sqlx::query_as(
@@ -418,11 +308,11 @@ impl Store for SqliteStore {
             let s = series
                 .last_mut()
                 .ok_or_else(|| StoreError::Corrupt("a series without its name".into()))?;
-            s.ts.push(from_micros(ts)?);
+            s.ts.push(rows::from_micros(ts)?);
             s.values.push(value);
         }
         Ok(Some(VerdictInputs {
-            spec: spec_from_row(&row)?,
+            spec: rows::spec(&row)?,
             policy_name,
             stored_policy,
             series,
@@ -463,7 +353,7 @@ impl Store for SqliteStore {
                 Ok(Point {
                     metric,
                     cohort,
-                    ts: from_micros(ts)?,
+                    ts: rows::from_micros(ts)?,
                     value,
                 })
             })
@@ -496,7 +386,7 @@ impl Store for SqliteStore {
             .bind(limit)
             .fetch_all(&self.reader)
             .await?;
-        rows.iter().map(verdict_from_row).collect()
+        rows.iter().map(rows::verdict).collect()
     }
 
     async fn put_policy(&self, name: &str, policy: &Policy) -> StoreResult<PolicyRecord> {
@@ -511,7 +401,7 @@ impl Store for SqliteStore {
         .bind(now())
         .fetch_one(&self.writer)
         .await?;
-        policy_from_row(&row)
+        rows::policy(&row)
     }
 
     async fn get_policy(&self, name: &str) -> StoreResult<Option<PolicyRecord>> {
@@ -522,7 +412,7 @@ impl Store for SqliteStore {
         .bind(name)
         .fetch_optional(&self.reader)
         .await?;
-        row.as_ref().map(policy_from_row).transpose()
+        row.as_ref().map(rows::policy).transpose()
     }
 
     async fn list_policies(&self) -> StoreResult<Vec<PolicyRecord>> {
@@ -533,7 +423,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.reader)
         .await?;
-        rows.iter().map(policy_from_row).collect()
+        rows.iter().map(rows::policy).collect()
     }
 
     async fn put_environment_policy(
@@ -551,7 +441,7 @@ impl Store for SqliteStore {
         .bind(now())
         .fetch_one(&self.writer)
         .await?;
-        environment_from_row(&row)
+        rows::environment(&row)
     }
 
     async fn get_environment_policy(
@@ -564,7 +454,7 @@ impl Store for SqliteStore {
         .bind(environment)
         .fetch_optional(&self.reader)
         .await?;
-        row.as_ref().map(environment_from_row).transpose()
+        row.as_ref().map(rows::environment).transpose()
     }
 
     async fn list_environment_policies(&self) -> StoreResult<Vec<EnvironmentPolicy>> {
@@ -573,7 +463,7 @@ impl Store for SqliteStore {
         )
         .fetch_all(&self.reader)
         .await?;
-        rows.iter().map(environment_from_row).collect()
+        rows.iter().map(rows::environment).collect()
     }
 
     async fn create_replay(&self, policies: &[String]) -> StoreResult<ReplayRecord> {
@@ -584,7 +474,7 @@ impl Store for SqliteStore {
         .bind(now())
         .fetch_one(&self.writer)
         .await?;
-        replay_from_row(&row, false)
+        rows::replay(&row, false)
     }
 
     async fn update_replay_progress(&self, id: i64, progress: ReplayProgress) -> StoreResult<()> {
@@ -626,7 +516,7 @@ impl Store for SqliteStore {
         .bind(id)
         .fetch_optional(&self.reader)
         .await?;
-        row.map(|r| replay_from_row(&r, true)).transpose()
+        row.map(|r| rows::replay(&r, true)).transpose()
     }
 
     async fn list_replays(&self, limit: i64) -> StoreResult<Vec<ReplayRecord>> {
@@ -636,34 +526,6 @@ impl Store for SqliteStore {
         .bind(limit)
         .fetch_all(&self.reader)
         .await?;
-        rows.iter().map(|r| replay_from_row(r, false)).collect()
+        rows.iter().map(|r| rows::replay(r, false)).collect()
     }
-}
-
-const REPLAY_COLUMNS: &str =
-    "id, status, created_at, finished_at, policies, progress_done, progress_total, error";
-
-fn replay_from_row(row: &SqliteRow, with_result: bool) -> StoreResult<ReplayRecord> {
-    let status: String = row.try_get("status")?;
-    let policies: Json<Vec<String>> = row.try_get("policies")?;
-    let result = if with_result {
-        row.try_get::<Option<Json<ReplayReport>>, _>("result")?
-            .map(|j| j.0)
-    } else {
-        None
-    };
-    Ok(ReplayRecord {
-        id: row.try_get("id")?,
-        status: ReplayStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("replay status '{status}'")))?,
-        created_at: time(row, "created_at")?,
-        finished_at: opt_time(row, "finished_at")?,
-        policies: policies.0,
-        progress: ReplayProgress {
-            done: row.try_get("progress_done")?,
-            total: row.try_get("progress_total")?,
-        },
-        error: row.try_get("error")?,
-        result,
-    })
 }

@@ -2,7 +2,6 @@
 //! types is always acceptable to store.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,59 +9,11 @@ use utoipa::ToSchema;
 
 use crate::analysis::{Decision, Observations, Policy, Series, Verdict};
 
-/// A deployment's caller-chosen key: `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct DeploymentKey(String);
+pub mod replay;
 
-impl DeploymentKey {
-    pub const MAX_LEN: usize = 200;
-
-    pub fn parse(key: &str) -> Result<Self, String> {
-        let b = key.as_bytes();
-        let ok = !b.is_empty()
-            && b.len() <= Self::MAX_LEN
-            && b[0].is_ascii_alphanumeric()
-            && b[1..]
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || b"._:@-".contains(&c));
-        if ok {
-            Ok(DeploymentKey(key.to_string()))
-        } else {
-            Err(format!(
-                "deployment key '{}' must match ^[A-Za-z0-9][A-Za-z0-9._:@-]{{0,199}}$",
-                key.chars().take(210).collect::<String>()
-            ))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for DeploymentKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A policy or environment name: `^[a-z0-9][a-z0-9._-]{0,63}$`.
-pub fn check_name(kind: &str, name: &str) -> Result<(), String> {
-    let b = name.as_bytes();
-    let ok = !b.is_empty()
-        && b.len() <= 64
-        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b[1..]
-            .iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"._-".contains(&c));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "{kind} name '{name}' must match ^[a-z0-9][a-z0-9._-]{{0,63}}$"
-        ))
-    }
-}
+pub use crate::names::{
+    DeploymentKey, EnvironmentName, MetricName, NameError, NameKind, PolicyName,
+};
 
 /// Which side of the rollout a point describes.
 #[derive(
@@ -165,6 +116,58 @@ pub struct DeploymentSpec {
     pub outcome: Option<Outcome>,
 }
 
+/// Longest accepted service, environment, version, label key or label value, in bytes.
+pub const MAX_FIELD_LEN: usize = 256;
+/// Most labels on one deployment.
+pub const MAX_LABELS: usize = 64;
+
+/// Whether a descriptive text (or a filter on one) is acceptable: at most [`MAX_FIELD_LEN`]
+/// bytes, no control characters (Postgres cannot even compare text holding NUL).
+pub fn is_valid_field(value: &str) -> bool {
+    value.len() <= MAX_FIELD_LEN && !value.chars().any(char::is_control)
+}
+
+/// What is wrong with a deployment's descriptive fields.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SpecError {
+    #[error("{0} must be at most {MAX_FIELD_LEN} bytes without control characters")]
+    Field(&'static str),
+    #[error("at most {MAX_LABELS} labels")]
+    TooManyLabels,
+    #[error(transparent)]
+    Policy(#[from] NameError),
+}
+
+impl DeploymentSpec {
+    /// Checks the fields' lengths and characters, the label count and the policy name; the
+    /// error names the first bad field.
+    pub fn check(&self) -> Result<(), SpecError> {
+        let fields = [
+            ("service", self.service.as_deref()),
+            ("environment", self.environment.as_deref()),
+            ("version", self.version.as_deref()),
+        ];
+        let labels = self.labels.iter().flat_map(|(k, v)| {
+            [
+                ("labels (key)", Some(k.as_str())),
+                ("labels (value)", Some(v.as_str())),
+            ]
+        });
+        for (name, value) in fields.into_iter().chain(labels) {
+            if value.is_some_and(|v| !is_valid_field(v)) {
+                return Err(SpecError::Field(name));
+            }
+        }
+        if self.labels.len() > MAX_LABELS {
+            return Err(SpecError::TooManyLabels);
+        }
+        if let Some(p) = &self.policy {
+            PolicyName::parse(p)?;
+        }
+        Ok(())
+    }
+}
+
 /// A stored deployment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Deployment {
@@ -220,7 +223,8 @@ impl StoredSeries {
     }
 }
 
-/// Everything a verdict on a stored deployment needs, read at once ([`crate::store::Store::verdict_inputs`]).
+/// Everything a verdict on a stored deployment needs, read at once (by the store's
+/// `verdict_inputs`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct VerdictInputs {
     pub spec: DeploymentSpec,
@@ -301,6 +305,24 @@ pub struct PolicyRecord {
     pub created_at: Option<DateTime<Utc>>,
 }
 
+impl PolicyRecord {
+    /// The record of a built-in policy: version 0, never stored.
+    pub fn builtin(name: &str, policy: Policy) -> Self {
+        PolicyRecord {
+            name: name.to_string(),
+            version: 0,
+            builtin: true,
+            policy,
+            created_at: None,
+        }
+    }
+
+    /// The version to record with a verdict: `None` for built-in policies.
+    pub fn stored_version(&self) -> Option<i64> {
+        (!self.builtin).then_some(self.version)
+    }
+}
+
 /// The default policy of an environment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct EnvironmentPolicy {
@@ -339,32 +361,4 @@ pub fn series_observations(series: Vec<StoredSeries>) -> Observations {
         );
     }
     obs
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deployment_keys_follow_the_pattern() {
-        for ok in [
-            "checkout.production.v2-3-1",
-            "a",
-            "A9:b@c_d-e.f",
-            &"k".repeat(200),
-        ] {
-            assert!(DeploymentKey::parse(ok).is_ok(), "{ok}");
-        }
-        for bad in ["", ".x", "-x", "a/b", "a b", "é", &"k".repeat(201)] {
-            assert!(DeploymentKey::parse(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn names_follow_the_pattern() {
-        assert!(check_name("policy", "strict-prod.v2").is_ok());
-        for bad in ["", "Strict", "-a", "a/b", &"a".repeat(65)] {
-            assert!(check_name("policy", bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -1,0 +1,59 @@
+//! Deployments, their points, and the points read back.
+
+use super::{Service, ServiceError, ServiceResult};
+use crate::model::{
+    Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, MetricName, Point,
+};
+
+impl Service {
+    /// Creates the deployment, or replaces its descriptive fields (points and verdicts are
+    /// kept); `true` when it was created.
+    pub async fn put_deployment(
+        &self,
+        key: &DeploymentKey,
+        spec: &DeploymentSpec,
+    ) -> ServiceResult<(Deployment, bool)> {
+        spec.check()
+            .map_err(|e| ServiceError::invalid("body", e.to_string()))?;
+        Ok(self.store.put_deployment(key, spec).await?)
+    }
+
+    pub async fn deployment(&self, key: &DeploymentKey) -> ServiceResult<Deployment> {
+        self.store
+            .get_deployment(key)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no deployment '{key}'")))
+    }
+
+    /// A page of deployments, newest first, each with its row id (the next page's cursor).
+    pub async fn list_deployments(
+        &self,
+        query: &DeploymentQuery,
+    ) -> ServiceResult<Vec<(i64, Deployment)>> {
+        Ok(self.store.list_deployments(query).await?)
+    }
+
+    /// Stores a validated batch atomically, creating the deployment if needed.
+    pub async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> ServiceResult<()> {
+        if !points.is_empty() {
+            self.store.ingest(key, points).await?;
+        }
+        crate::telemetry::record_ingest(points.len());
+        Ok(())
+    }
+
+    /// The deployment's stored points, each series cut to its latest `per_series` points plus
+    /// one older point when there are more (so the caller can tell a cut series).
+    pub async fn read_points(
+        &self,
+        key: &DeploymentKey,
+        metric: Option<&MetricName>,
+        cohort: Option<Cohort>,
+        per_series: i64,
+    ) -> ServiceResult<Vec<Point>> {
+        self.store
+            .read_points(key, metric.map(MetricName::as_str), cohort, per_series)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no deployment '{key}'")))
+    }
+}

@@ -1,0 +1,94 @@
+//! What a request means, between the front ends (`api/`, `cli/`) and the store: which policy
+//! judges, judging a deployment and recording the verdict, deployments and their points, and
+//! replay runs. Handlers extract, call one function here and map the result to HTTP.
+//!
+//! The types the front ends exchange with the service are re-exported here, so `api/` needs
+//! no other module of the domain.
+
+use std::sync::Arc;
+
+use crate::store::{Store, StoreError};
+
+mod deployments;
+mod policies;
+pub mod replays;
+mod verdicts;
+
+pub use crate::analysis::document::InputError;
+pub use crate::analysis::metric::{ValueError, check_value};
+pub use crate::analysis::{
+    Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, RuleStatus, Verdict,
+};
+pub use crate::model::replay::{ReplayRecord, ReplayReport};
+pub use crate::model::{
+    Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentName,
+    EnvironmentPolicy, MAX_FIELD_LEN, MetricName, NameError, NameKind, Point, PolicyName,
+    PolicyRecord, StoredVerdict, is_valid_field,
+};
+pub use policies::Resolved;
+pub use replays::{Polling, ReplayInput, ReplayRun, StoreFilter};
+pub use verdicts::{Judgement, Record, VerdictOptions, Weights};
+
+/// Why the service could not do what was asked. Each variant is one kind of answer: the API
+/// maps them to status codes, the CLI to messages.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An unknown policy name, or an inline policy that does not parse.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// A bad evaluation document.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A bad identifier in the request.
+    #[error(transparent)]
+    Name(#[from] NameError),
+    /// A request whose parts contradict each other or lie out of range; `field` names the part.
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    /// One of a replay request's inline deployments is bad.
+    #[error("deployments[{index}]: {message}")]
+    ReplayDeployment { index: usize, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    /// Built-in policies cannot be replaced.
+    #[error("'{0}' is a built-in policy and cannot be changed; store yours under another name")]
+    PolicyReadOnly(PolicyName),
+}
+
+impl ServiceError {
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        ServiceError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// The service: the store, and what runs beside requests (replays).
+#[derive(Clone)]
+pub struct Service {
+    store: Arc<dyn Store>,
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Service { store }
+    }
+
+    /// `postgres` or `sqlite`.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// One round trip to the database (readiness).
+    pub async fn ping(&self) -> ServiceResult<()> {
+        Ok(self.store.ping().await?)
+    }
+}

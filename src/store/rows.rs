@@ -1,0 +1,229 @@
+//! Rows to domain values, written once for both backends. The backends differ only in how a
+//! column is decoded (SQLite keeps times as integer microseconds and integers as 64 bits;
+//! Postgres has `timestamptz` and `int4`), which [`Cols`] hides.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::types::Json;
+
+use super::{StoreError, StoreResult};
+use crate::analysis::{Decision, Policy, Verdict};
+use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
+use crate::model::{
+    Deployment, DeploymentSpec, EnvironmentPolicy, Outcome, PolicyRecord, StoredVerdict,
+};
+
+/// Columns of the deployments list and lookups (`d` is `deployments`).
+pub const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.version, d.started_at, \
+    d.labels, d.policy, d.outcome, d.created_at, d.updated_at, \
+    (select count(*) from points p where p.deployment_id = d.id) as points, \
+    (select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict, \
+    (select v.evaluated_at from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_at, \
+    (select v.policy from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_policy";
+
+/// The latest verdict of the deployment `d`, for filtering.
+pub const LATEST_VERDICT: &str =
+    "(select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1)";
+
+/// Columns of a stored verdict (`v` is `verdicts`, `d` its deployment).
+pub const VERDICT_COLUMNS: &str = "v.id, d.key, v.evaluated_at, v.as_of, v.policy_version, v.points, \
+    v.first_ts, v.last_ts, v.report";
+
+/// Columns of a replay record, without its result.
+pub const REPLAY_COLUMNS: &str =
+    "id, status, created_at, finished_at, policies, progress_done, progress_total, error";
+
+/// Typed access to a row's columns; a failed decode is a [`StoreError`].
+pub trait Cols {
+    fn text(&self, col: &str) -> StoreResult<String>;
+    fn opt_text(&self, col: &str) -> StoreResult<Option<String>>;
+    fn int(&self, col: &str) -> StoreResult<i64>;
+    fn opt_int(&self, col: &str) -> StoreResult<Option<i64>>;
+    /// A version number (`int4` in Postgres).
+    fn version(&self, col: &str) -> StoreResult<i64>;
+    fn opt_version(&self, col: &str) -> StoreResult<Option<i64>>;
+    fn json<T: DeserializeOwned>(&self, col: &str) -> StoreResult<T>;
+    fn opt_json<T: DeserializeOwned>(&self, col: &str) -> StoreResult<Option<T>>;
+    fn time(&self, col: &str) -> StoreResult<DateTime<Utc>>;
+    fn opt_time(&self, col: &str) -> StoreResult<Option<DateTime<Utc>>>;
+}
+
+/// The accessors both backends decode alike.
+macro_rules! common_cols {
+    () => {
+        fn text(&self, col: &str) -> StoreResult<String> {
+            Ok(self.try_get(col)?)
+        }
+        fn opt_text(&self, col: &str) -> StoreResult<Option<String>> {
+            Ok(self.try_get(col)?)
+        }
+        fn int(&self, col: &str) -> StoreResult<i64> {
+            Ok(self.try_get(col)?)
+        }
+        fn opt_int(&self, col: &str) -> StoreResult<Option<i64>> {
+            Ok(self.try_get(col)?)
+        }
+        fn json<T: DeserializeOwned>(&self, col: &str) -> StoreResult<T> {
+            Ok(self.try_get::<Json<T>, _>(col)?.0)
+        }
+        fn opt_json<T: DeserializeOwned>(&self, col: &str) -> StoreResult<Option<T>> {
+            Ok(self.try_get::<Option<Json<T>>, _>(col)?.map(|j| j.0))
+        }
+    };
+}
+
+impl Cols for PgRow {
+    common_cols!();
+    fn version(&self, col: &str) -> StoreResult<i64> {
+        Ok(i64::from(self.try_get::<i32, _>(col)?))
+    }
+    fn opt_version(&self, col: &str) -> StoreResult<Option<i64>> {
+        Ok(self.try_get::<Option<i32>, _>(col)?.map(i64::from))
+    }
+    fn time(&self, col: &str) -> StoreResult<DateTime<Utc>> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_time(&self, col: &str) -> StoreResult<Option<DateTime<Utc>>> {
+        Ok(self.try_get(col)?)
+    }
+}
+
+/// SQLite keeps times as integer microseconds since the epoch.
+pub fn from_micros(us: i64) -> StoreResult<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(us)
+        .ok_or_else(|| StoreError::Corrupt(format!("timestamp {us}")))
+}
+
+impl Cols for SqliteRow {
+    common_cols!();
+    fn version(&self, col: &str) -> StoreResult<i64> {
+        self.int(col)
+    }
+    fn opt_version(&self, col: &str) -> StoreResult<Option<i64>> {
+        self.opt_int(col)
+    }
+    fn time(&self, col: &str) -> StoreResult<DateTime<Utc>> {
+        from_micros(self.try_get(col)?)
+    }
+    fn opt_time(&self, col: &str) -> StoreResult<Option<DateTime<Utc>>> {
+        self.try_get::<Option<i64>, _>(col)?
+            .map(from_micros)
+            .transpose()
+    }
+}
+
+pub fn parse_decision(s: &str) -> StoreResult<Decision> {
+    Decision::parse(s).ok_or_else(|| StoreError::Corrupt(format!("verdict '{s}'")))
+}
+
+pub fn spec(row: &impl Cols) -> StoreResult<DeploymentSpec> {
+    Ok(DeploymentSpec {
+        service: row.opt_text("service")?,
+        environment: row.opt_text("environment")?,
+        version: row.opt_text("version")?,
+        started_at: row.opt_time("started_at")?,
+        labels: row.json::<BTreeMap<String, String>>("labels")?,
+        policy: row.opt_text("policy")?,
+        outcome: row.opt_text("outcome")?.as_deref().and_then(Outcome::parse),
+    })
+}
+
+/// A deployment read with [`DEPLOYMENT_COLUMNS`], with its row id.
+pub fn deployment(row: &impl Cols) -> StoreResult<(i64, Deployment)> {
+    let latest = row.opt_text("latest_verdict")?;
+    Ok((
+        row.int("id")?,
+        Deployment {
+            key: row.text("key")?,
+            spec: spec(row)?,
+            created_at: row.time("created_at")?,
+            updated_at: row.time("updated_at")?,
+            points: row.int("points")?,
+            latest_verdict: latest.as_deref().map(parse_decision).transpose()?,
+            latest_verdict_at: row.opt_time("latest_verdict_at")?,
+            latest_verdict_policy: row.opt_text("latest_verdict_policy")?,
+        },
+    ))
+}
+
+/// A verdict read with [`VERDICT_COLUMNS`].
+pub fn verdict(row: &impl Cols) -> StoreResult<StoredVerdict> {
+    Ok(StoredVerdict {
+        id: Some(row.int("id")?),
+        deployment: row.text("key")?,
+        evaluated_at: row.time("evaluated_at")?,
+        as_of: row.opt_time("as_of")?,
+        policy_version: row.opt_version("policy_version")?,
+        points: row.int("points")?,
+        first_ts: row.opt_time("first_ts")?,
+        last_ts: row.opt_time("last_ts")?,
+        report: row.json::<Verdict>("report")?,
+    })
+}
+
+/// A stored policy version (`name, version, body, created_at`).
+pub fn policy(row: &impl Cols) -> StoreResult<PolicyRecord> {
+    Ok(PolicyRecord {
+        name: row.text("name")?,
+        version: row.version("version")?,
+        builtin: false,
+        policy: row.json::<Policy>("body")?,
+        created_at: Some(row.time("created_at")?),
+    })
+}
+
+/// An environment's default policy (`environment, policy, updated_at`).
+pub fn environment(row: &impl Cols) -> StoreResult<EnvironmentPolicy> {
+    Ok(EnvironmentPolicy {
+        environment: row.text("environment")?,
+        policy: row.text("policy")?,
+        updated_at: row.time("updated_at")?,
+    })
+}
+
+/// A replay read with [`REPLAY_COLUMNS`], plus `result` when `with_result`.
+pub fn replay(row: &impl Cols, with_result: bool) -> StoreResult<ReplayRecord> {
+    let status = row.text("status")?;
+    let result = if with_result {
+        row.opt_json::<ReplayReport>("result")?
+    } else {
+        None
+    };
+    Ok(ReplayRecord {
+        id: row.int("id")?,
+        status: ReplayStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("replay status '{status}'")))?,
+        created_at: row.time("created_at")?,
+        finished_at: row.opt_time("finished_at")?,
+        policies: row.json::<Vec<String>>("policies")?,
+        progress: ReplayProgress {
+            done: row.int("progress_done")?,
+            total: row.opt_int("progress_total")?,
+        },
+        error: row.opt_text("error")?,
+        result,
+    })
+}
+
+/// The default policy read with a deployment's verdict inputs: its name (`policy_name`) and,
+/// when a policy of that name is stored, its latest version (`policy_version`, `policy_body`,
+/// `policy_created_at`).
+pub fn default_policy(row: &impl Cols) -> StoreResult<(Option<String>, Option<PolicyRecord>)> {
+    let name = row.opt_text("policy_name")?;
+    let stored = match row.opt_json::<Policy>("policy_body")? {
+        Some(policy) => Some(PolicyRecord {
+            name: name.clone().unwrap_or_default(),
+            version: row.version("policy_version")?,
+            builtin: false,
+            policy,
+            created_at: Some(row.time("policy_created_at")?),
+        }),
+        None => None,
+    };
+    Ok((name, stored))
+}
