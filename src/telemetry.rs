@@ -222,12 +222,12 @@ pub fn request_span(req: &axum::http::Request<Body>) -> tracing::Span {
 pub fn record_verdict(verdict: &Verdict) {
     counter!("rollguard_verdicts_total", "verdict" => verdict.verdict.as_str()).increment(1);
     for rule in &verdict.rules {
-        let status = match rule.status {
+        let status = match rule.outcome.status {
             RuleStatus::Passed => "passed",
             RuleStatus::Triggered => "triggered",
             RuleStatus::InsufficientData => "insufficient_data",
         };
-        counter!("rollguard_rule_results_total", "rule" => rule.rule.as_str(), "status" => status)
+        counter!("rollguard_rule_results_total", "rule" => rule.outcome.rule.as_str(), "status" => status)
             .increment(1);
     }
 }

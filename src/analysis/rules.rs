@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::policy::{ConversionParams, ErrorRateParams, LatencyParams};
+use super::policy::{ConversionParams, ErrorRateParams, LatencyParams, Rules};
 use super::stats;
 
 /// The rules rollguard knows, by their names in policies and verdicts.
@@ -23,6 +23,19 @@ pub enum RuleName {
 }
 
 impl RuleName {
+    /// Every rule, in rule order: the order verdicts report them in, and in which the first
+    /// trigger is taken.
+    pub const ALL: [RuleName; 3] = [RuleName::ErrorRate, RuleName::Latency, RuleName::Conversion];
+
+    /// The rules `rules` enables, in rule order.
+    pub fn enabled(rules: &Rules) -> impl Iterator<Item = RuleName> + '_ {
+        Self::ALL.into_iter().filter(|r| match r {
+            RuleName::ErrorRate => rules.error_rate.enabled,
+            RuleName::Latency => rules.latency.enabled,
+            RuleName::Conversion => rules.conversion.enabled,
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RuleName::ErrorRate => "error_rate",
@@ -54,25 +67,33 @@ pub enum BaselineSource {
 }
 
 /// The numbers one rule compared. Cheap to build (no strings): the human message is rendered
-/// only when a verdict is reported, so replay and benches pay nothing for it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// only when a verdict is reported ([`crate::analysis::RuleReport`] adds it), so replay and
+/// benches pay nothing for it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RuleOutcome {
     pub rule: RuleName,
     pub status: RuleStatus,
-    /// The value compared with the threshold (mean error rate, last latency, current conversion).
+    /// The value compared with the threshold (mean error rate, last latency, current
+    /// conversion); null when the rule lacked data.
     pub observed: Option<f64>,
     pub threshold: Option<f64>,
     /// Points the rule read (for latency: the baseline points plus the last point).
     pub points: usize,
-    /// Points the rule needed and did not have, when `insufficient_data`.
+    /// Points the rule needs before it can judge.
+    #[serde(default)]
     pub needed: usize,
     /// Latency only: the baseline mean and population standard deviation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub std_dev: Option<f64>,
     /// Conversion only: the baseline conversion rate and where it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_source: Option<BaselineSource>,
     /// With a persistence guard: how many of the last `of` points were beyond the limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beyond: Option<usize>,
 }
 

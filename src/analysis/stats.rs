@@ -74,19 +74,19 @@ pub fn mean_and_population_std(xs: &[f64]) -> Option<(f64, f64)> {
     Some((m, (squares / xs.len() as f64).sqrt()))
 }
 
-/// The median (mean of the middle two for an even count); 0 for an empty slice.
-pub fn median(xs: &[f64]) -> f64 {
+/// The median (mean of the middle two for an even count); `None` for an empty slice.
+pub fn median(xs: &[f64]) -> Option<f64> {
     if xs.is_empty() {
-        return 0.0;
+        return None;
     }
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
     let mid = v.len() / 2;
-    if v.len() % 2 == 1 {
+    Some(if v.len() % 2 == 1 {
         v[mid]
     } else {
         (v[mid - 1] + v[mid]) / 2.0
-    }
+    })
 }
 
 /// Welford's running mean and sum of squared deviations (Welford 1962; Knuth, TAOCP vol. 2,
@@ -122,8 +122,11 @@ impl Welford {
     /// spike among the first points cannot set the spread either. Continue with
     /// [`Welford::push_winsorized`] (warm-up 0).
     pub fn winsorized_start(warm: &[f64], c: f64) -> Self {
-        let med = median(warm);
-        let mad = median(&warm.iter().map(|x| (x - med).abs()).collect::<Vec<_>>()) * 1.4826;
+        let Some(med) = median(warm) else {
+            return Welford::default();
+        };
+        let deviations: Vec<f64> = warm.iter().map(|x| (x - med).abs()).collect();
+        let mad = median(&deviations).unwrap_or_default() * 1.4826;
         let mut w = Welford::default();
         for &x in warm {
             w.push(if mad > 0.0 {

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::verdict::Decision;
+use super::decision::Decision;
 
 /// p99 latency below this (ms) allows the fast step.
 pub const FAST_STEP_MAX_LATENCY_MS: f64 = 500.0;

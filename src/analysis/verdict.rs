@@ -7,40 +7,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::decision::Decision;
 use super::policy::Policy;
 use super::rules::{self, BaselineSource, ConversionBaseline, RuleName, RuleOutcome, RuleStatus};
 use super::stepping::Recommendation;
-
-/// The answer to "should this deployment be rolled back?".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Every rule ran and passed.
-    Pass,
-    /// At least one rule triggered.
-    Rollback,
-    /// Nothing triggered, but at least one rule lacked data.
-    Inconclusive,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Pass => "pass",
-            Decision::Rollback => "rollback",
-            Decision::Inconclusive => "inconclusive",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "pass" => Some(Decision::Pass),
-            "rollback" => Some(Decision::Rollback),
-            "inconclusive" => Some(Decision::Inconclusive),
-            _ => None,
-        }
-    }
-}
 
 /// The series a policy reads, borrowed. Units: error rate in percent, latency in ms,
 /// conversion as a fraction; values already validated (see `metric::check_value`).
@@ -85,20 +55,17 @@ pub fn combine(statuses: impl IntoIterator<Item = RuleStatus>) -> Decision {
 /// Runs every enabled rule of `policy` over `inputs`.
 pub fn evaluate(policy: &Policy, inputs: &Inputs<'_>) -> Evaluation {
     let r = &policy.rules;
-    let mut outcomes = Vec::with_capacity(3);
-    if r.error_rate.enabled {
-        outcomes.push(rules::error_rate(&r.error_rate, inputs.error_rate));
-    }
-    if r.latency.enabled {
-        outcomes.push(rules::latency(&r.latency, inputs.latency_p99));
-    }
-    if r.conversion.enabled {
-        outcomes.push(rules::conversion(
-            &r.conversion,
-            inputs.conversion_rate,
-            &inputs.conversion_baseline,
-        ));
-    }
+    let outcomes: Vec<RuleOutcome> = RuleName::enabled(r)
+        .map(|rule| match rule {
+            RuleName::ErrorRate => rules::error_rate(&r.error_rate, inputs.error_rate),
+            RuleName::Latency => rules::latency(&r.latency, inputs.latency_p99),
+            RuleName::Conversion => rules::conversion(
+                &r.conversion,
+                inputs.conversion_rate,
+                &inputs.conversion_baseline,
+            ),
+        })
+        .collect();
     Evaluation {
         decision: combine(outcomes.iter().map(|o| o.status)),
         rules: outcomes,
@@ -117,26 +84,13 @@ pub struct Verdict {
     pub recommendation: Option<Recommendation>,
 }
 
-/// One rule's result as reported.
+/// One rule's result as reported: its numbers and a line for a person.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RuleReport {
-    pub rule: RuleName,
-    pub status: RuleStatus,
-    /// The value compared with the threshold; null when the rule lacked data.
-    pub observed: Option<f64>,
-    pub threshold: Option<f64>,
-    /// Points the rule read.
-    pub points: usize,
+    #[serde(flatten)]
+    pub outcome: RuleOutcome,
     /// One line for a person, e.g. "mean error rate of last 3 points 6.10% > 5.00%".
     pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mean: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub std_dev: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_source: Option<BaselineSource>,
 }
 
 impl Verdict {
@@ -157,16 +111,8 @@ impl Verdict {
 impl RuleReport {
     fn new(policy: &Policy, o: &RuleOutcome) -> Self {
         RuleReport {
-            rule: o.rule,
-            status: o.status,
-            observed: o.observed,
-            threshold: o.threshold,
-            points: o.points,
+            outcome: *o,
             message: message(policy, o),
-            mean: o.mean,
-            std_dev: o.std_dev,
-            baseline: o.baseline,
-            baseline_source: o.baseline_source,
         }
     }
 }

@@ -144,6 +144,7 @@ path_identifier!(DeploymentKey, PolicyName, EnvironmentName);
 #[allow(dead_code)]
 pub struct KeyParam {
     /// Deployment key, chosen by the caller.
+    #[param(inline)]
     key: DeploymentKey,
 }
 
@@ -153,6 +154,7 @@ pub struct KeyParam {
 #[allow(dead_code)]
 pub struct PolicyParam {
     /// Policy name.
+    #[param(inline)]
     name: PolicyName,
 }
 
@@ -162,5 +164,6 @@ pub struct PolicyParam {
 #[allow(dead_code)]
 pub struct EnvironmentParam {
     /// Environment name.
+    #[param(inline)]
     name: EnvironmentName,
 }

@@ -95,7 +95,7 @@ fn reasons(v: &StoredVerdict) -> String {
         .report
         .rules
         .iter()
-        .filter(|r| r.status == RuleStatus::Triggered)
+        .filter(|r| r.outcome.status == RuleStatus::Triggered)
         .map(|r| r.message.as_str())
         .collect();
     if triggered.is_empty() {

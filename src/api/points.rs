@@ -20,13 +20,14 @@ pub struct IngestRequest {
     pub points: Vec<PointInput>,
 }
 
-/// One metric value at one time.
+/// One metric value at one time. `metric` is `error_rate` (percent, 0–100), `latency_p99` (ms),
+/// `conversion_rate` (fraction, 0–1), or any other name matching `[a-z][a-z0-9_]{0,63}` (stored,
+/// not yet read by a rule).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PointInput {
-    /// `error_rate` (percent, 0–100), `latency_p99` (ms), `conversion_rate` (fraction, 0–1), or
-    /// any other name matching `[a-z][a-z0-9_]{0,63}` (stored, not yet read by a rule).
-    #[schema(value_type = MetricName)]
+    // A field's own description would turn the inlined schema into an `allOf` with an object.
+    #[schema(value_type = MetricName, inline)]
     pub metric: String,
     /// RFC 3339 time.
     #[schema(example = "2026-11-24T10:00:00Z")]

@@ -127,12 +127,12 @@ pub async fn get_environment(
     Ok(JsonResponse(state.service.environment(&name).await?))
 }
 
-/// The policy to set as an environment's default.
+/// The policy to set as an environment's default: `policy` names a built-in or stored policy.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnvironmentRequest {
-    /// A built-in or stored policy name.
-    #[schema(value_type = PolicyName)]
+    // A field's own description would turn the inlined schema into an `allOf` with an object.
+    #[schema(value_type = PolicyName, inline)]
     pub policy: String,
 }
 

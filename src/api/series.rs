@@ -22,7 +22,7 @@ pub const MAX_PER_SERIES: i64 = 100_000;
 #[into_params(parameter_in = Query)]
 pub struct PointsQuery {
     /// Only this metric, e.g. `error_rate`; default every stored metric.
-    #[param(value_type = Option<MetricName>)]
+    #[param(value_type = Option<MetricName>, inline)]
     pub metric: Option<String>,
     /// Only this cohort; default every cohort.
     pub cohort: Option<Cohort>,

@@ -90,7 +90,7 @@ pub async fn create_verdict(
 #[into_params(parameter_in = Query)]
 pub struct PeekQuery {
     /// A built-in or stored policy name; default as for POST.
-    #[param(value_type = Option<PolicyName>)]
+    #[param(value_type = Option<PolicyName>, inline)]
     pub policy: Option<String>,
     /// Evaluate as of this RFC 3339 time.
     pub at: Option<DateTime<Utc>>,

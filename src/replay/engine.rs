@@ -217,25 +217,23 @@ fn walk(
     };
     for step in steps {
         let [n_err, n_lat, n_conv] = step.lens;
-        let mut statuses = [RuleStatus::Passed; 3];
+        let mut statuses = [RuleStatus::Passed; RuleName::ALL.len()];
         let mut first = None;
-        let mut note = |i: usize, rule: RuleName, status: RuleStatus| {
-            statuses[i] = status;
+        for (i, rule) in RuleName::enabled(r).enumerate() {
+            let status = match rule {
+                RuleName::ErrorRate => {
+                    rules::error_rate(&r.error_rate, &inputs.error_rate[..n_err]).status
+                }
+                RuleName::Latency => latency.status(n_lat),
+                RuleName::Conversion => {
+                    rules::conversion(&r.conversion, &inputs.conversion_rate[..n_conv], &baseline)
+                        .status
+                }
+            };
             if status == RuleStatus::Triggered && first.is_none() {
                 first = Some(rule);
             }
-        };
-        if r.error_rate.enabled {
-            let s = rules::error_rate(&r.error_rate, &inputs.error_rate[..n_err]).status;
-            note(0, RuleName::ErrorRate, s);
-        }
-        if r.latency.enabled {
-            note(1, RuleName::Latency, latency.status(n_lat));
-        }
-        if r.conversion.enabled {
-            let s = rules::conversion(&r.conversion, &inputs.conversion_rate[..n_conv], &baseline)
-                .status;
-            note(2, RuleName::Conversion, s);
+            statuses[i] = status;
         }
         if !on_step(step, combine(statuses), first) {
             return;

@@ -505,12 +505,9 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        /** @description The policy to set as an environment's default. */
+        /** @description The policy to set as an environment's default: `policy` names a built-in or stored policy. */
         EnvironmentRequest: {
-            /**
-             * @description A built-in or stored policy name.
-             * @example seed
-             */
+            /** @example seed */
             policy: string;
         };
         /**
@@ -700,15 +697,15 @@ export interface components {
             of: number;
             required: number;
         };
-        /** @description One metric value at one time. */
+        /**
+         * @description One metric value at one time. `metric` is `error_rate` (percent, 0–100), `latency_p99` (ms),
+         *     `conversion_rate` (fraction, 0–1), or any other name matching `[a-z][a-z0-9_]{0,63}` (stored,
+         *     not yet read by a rule).
+         */
         PointInput: {
             /** @description Defaults to `canary`. */
             cohort?: components["schemas"]["Cohort"];
-            /**
-             * @description `error_rate` (percent, 0–100), `latency_p99` (ms), `conversion_rate` (fraction, 0–1), or
-             *     any other name matching `[a-z][a-z0-9_]{0,63}` (stored, not yet read by a rule).
-             * @example error_rate
-             */
+            /** @example error_rate */
             metric: string;
             /**
              * Format: date-time
@@ -895,21 +892,34 @@ export interface components {
          * @enum {string}
          */
         RuleName: "error_rate" | "latency" | "conversion";
-        /** @description One rule's result as reported. */
-        RuleReport: {
-            /** Format: double */
-            baseline?: number | null;
-            baseline_source?: components["schemas"]["BaselineSource"] | null;
-            /** Format: double */
-            mean?: number | null;
-            /** @description One line for a person, e.g. "mean error rate of last 3 points 6.10% > 5.00%". */
-            message: string;
+        /**
+         * @description The numbers one rule compared. Cheap to build (no strings): the human message is rendered
+         *     only when a verdict is reported ([`crate::analysis::RuleReport`] adds it), so replay and
+         *     benches pay nothing for it.
+         */
+        RuleOutcome: {
             /**
              * Format: double
-             * @description The value compared with the threshold; null when the rule lacked data.
+             * @description Conversion only: the baseline conversion rate and where it came from.
+             */
+            baseline?: number | null;
+            baseline_source?: components["schemas"]["BaselineSource"] | null;
+            /** @description With a persistence guard: how many of the last `of` points were beyond the limit. */
+            beyond?: number | null;
+            /**
+             * Format: double
+             * @description Latency only: the baseline mean and population standard deviation.
+             */
+            mean?: number | null;
+            /** @description Points the rule needs before it can judge. */
+            needed?: number;
+            /**
+             * Format: double
+             * @description The value compared with the threshold (mean error rate, last latency, current
+             *     conversion); null when the rule lacked data.
              */
             observed?: number | null;
-            /** @description Points the rule read. */
+            /** @description Points the rule read (for latency: the baseline points plus the last point). */
             points: number;
             rule: components["schemas"]["RuleName"];
             status: components["schemas"]["RuleStatus"];
@@ -917,6 +927,11 @@ export interface components {
             std_dev?: number | null;
             /** Format: double */
             threshold?: number | null;
+        };
+        /** @description One rule's result as reported: its numbers and a line for a person. */
+        RuleReport: components["schemas"]["RuleOutcome"] & {
+            /** @description One line for a person, e.g. "mean error rate of last 3 points 6.10% > 5.00%". */
+            message: string;
         };
         /**
          * @description What one rule concluded.
@@ -1271,10 +1286,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Deployment key, chosen by the caller
-                 * @example checkout.production.v2-3-1
-                 */
+                /** @description Deployment key, chosen by the caller. */
                 key: string;
             };
             cookie?: never;
@@ -1342,10 +1354,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Deployment key, chosen by the caller
-                 * @example checkout.production.v2-3-1
-                 */
+                /** @description Deployment key, chosen by the caller. */
                 key: string;
             };
             cookie?: never;
@@ -1444,10 +1453,7 @@ export interface operations {
     read_points: {
         parameters: {
             query?: {
-                /**
-                 * @description Only this metric, e.g. `error_rate`; default every stored metric.
-                 * @example error_rate
-                 */
+                /** @description Only this metric, e.g. `error_rate`; default every stored metric. */
                 metric?: string;
                 /** @description Only this cohort; default every cohort. */
                 cohort?: components["schemas"]["Cohort"];
@@ -1459,7 +1465,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Deployment key */
+                /** @description Deployment key, chosen by the caller. */
                 key: string;
             };
             cookie?: never;
@@ -1527,10 +1533,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Deployment key, chosen by the caller
-                 * @example checkout.production.v2-3-1
-                 */
+                /** @description Deployment key, chosen by the caller. */
                 key: string;
             };
             cookie?: never;
@@ -1638,10 +1641,7 @@ export interface operations {
     peek_verdict: {
         parameters: {
             query?: {
-                /**
-                 * @description A built-in or stored policy name; default as for POST.
-                 * @example seed
-                 */
+                /** @description A built-in or stored policy name; default as for POST. */
                 policy?: string;
                 /** @description Evaluate as of this RFC 3339 time. */
                 at?: string;
@@ -1652,10 +1652,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description Deployment key, chosen by the caller
-                 * @example checkout.production.v2-3-1
-                 */
+                /** @description Deployment key, chosen by the caller. */
                 key: string;
             };
             cookie?: never;
@@ -1719,10 +1716,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description Deployment key, chosen by the caller
-                 * @example checkout.production.v2-3-1
-                 */
+                /** @description Deployment key, chosen by the caller. */
                 key: string;
             };
             cookie?: never;
@@ -1790,10 +1784,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Deployment key, chosen by the caller
-                 * @example checkout.production.v2-3-1
-                 */
+                /** @description Deployment key, chosen by the caller. */
                 key: string;
             };
             cookie?: never;
@@ -1970,10 +1961,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Environment name
-                 * @example production
-                 */
+                /** @description Environment name. */
                 name: string;
             };
             cookie?: never;
@@ -2041,10 +2029,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Environment name
-                 * @example production
-                 */
+                /** @description Environment name. */
                 name: string;
             };
             cookie?: never;
@@ -2470,10 +2455,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Policy name
-                 * @example seed
-                 */
+                /** @description Policy name. */
                 name: string;
             };
             cookie?: never;
@@ -2541,10 +2523,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description Policy name (not a built-in one)
-                 * @example strict
-                 */
+                /** @description Policy name. */
                 name: string;
             };
             cookie?: never;

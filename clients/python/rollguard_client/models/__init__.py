@@ -49,6 +49,7 @@ from .replay_report_summary import ReplayReportSummary
 from .replay_request import ReplayRequest
 from .replay_status import ReplayStatus
 from .rule_name import RuleName
+from .rule_outcome import RuleOutcome
 from .rule_report import RuleReport
 from .rule_status import RuleStatus
 from .rules import Rules
@@ -114,6 +115,7 @@ __all__ = (
     "ReplayRequest",
     "ReplayStatus",
     "RuleName",
+    "RuleOutcome",
     "RuleReport",
     "Rules",
     "RuleStatus",

@@ -10,10 +10,10 @@ T = TypeVar("T", bound="EnvironmentRequest")
 
 @_attrs_define
 class EnvironmentRequest:
-    """The policy to set as an environment's default.
+    """The policy to set as an environment's default: `policy` names a built-in or stored policy.
 
     Attributes:
-        policy (str): A built-in or stored policy name. Example: seed.
+        policy (str):
     """
 
     policy: str

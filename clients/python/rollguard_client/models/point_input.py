@@ -14,15 +14,16 @@ T = TypeVar("T", bound="PointInput")
 
 @_attrs_define
 class PointInput:
-    """One metric value at one time.
+    """One metric value at one time. `metric` is `error_rate` (percent, 0–100), `latency_p99` (ms),
+    `conversion_rate` (fraction, 0–1), or any other name matching `[a-z][a-z0-9_]{0,63}` (stored,
+    not yet read by a rule).
 
-    Attributes:
-        metric (str): `error_rate` (percent, 0–100), `latency_p99` (ms), `conversion_rate` (fraction, 0–1), or
-            any other name matching `[a-z][a-z0-9_]{0,63}` (stored, not yet read by a rule). Example: error_rate.
-        ts (datetime.datetime): RFC 3339 time. Example: 2026-11-24T10:00:00Z.
-        value (float): A finite, non-negative number in the metric's unit; at most 100 for `error_rate` and 1
-            for `conversion_rate`. Example: 1.2.
-        cohort (Cohort | Unset): Which side of the rollout a point describes.
+        Attributes:
+            metric (str):
+            ts (datetime.datetime): RFC 3339 time. Example: 2026-11-24T10:00:00Z.
+            value (float): A finite, non-negative number in the metric's unit; at most 100 for `error_rate` and 1
+                for `conversion_rate`. Example: 1.2.
+            cohort (Cohort | Unset): Which side of the rollout a point describes.
     """
 
     metric: str

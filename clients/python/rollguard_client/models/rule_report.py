@@ -16,41 +16,46 @@ T = TypeVar("T", bound="RuleReport")
 
 @_attrs_define
 class RuleReport:
-    """One rule's result as reported.
+    """One rule's result as reported: its numbers and a line for a person.
 
     Attributes:
-        message (str): One line for a person, e.g. "mean error rate of last 3 points 6.10% > 5.00%".
-        points (int): Points the rule read.
+        points (int): Points the rule read (for latency: the baseline points plus the last point).
         rule (RuleName): The rules rollguard knows, by their names in policies and verdicts.
         status (RuleStatus): What one rule concluded.
-        baseline (float | None | Unset):
+        message (str): One line for a person, e.g. "mean error rate of last 3 points 6.10% > 5.00%".
+        baseline (float | None | Unset): Conversion only: the baseline conversion rate and where it came from.
         baseline_source (BaselineSource | None | Unset):
-        mean (float | None | Unset):
-        observed (float | None | Unset): The value compared with the threshold; null when the rule lacked data.
+        beyond (int | None | Unset): With a persistence guard: how many of the last `of` points were beyond the limit.
+        mean (float | None | Unset): Latency only: the baseline mean and population standard deviation.
+        needed (int | Unset): Points the rule needs before it can judge.
+        observed (float | None | Unset): The value compared with the threshold (mean error rate, last latency, current
+            conversion); null when the rule lacked data.
         std_dev (float | None | Unset):
         threshold (float | None | Unset):
     """
 
-    message: str
     points: int
     rule: RuleName
     status: RuleStatus
+    message: str
     baseline: float | None | Unset = UNSET
     baseline_source: BaselineSource | None | Unset = UNSET
+    beyond: int | None | Unset = UNSET
     mean: float | None | Unset = UNSET
+    needed: int | Unset = UNSET
     observed: float | None | Unset = UNSET
     std_dev: float | None | Unset = UNSET
     threshold: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message
-
         points = self.points
 
         rule = self.rule.value
 
         status = self.status.value
+
+        message = self.message
 
         baseline: float | None | Unset
         if isinstance(self.baseline, Unset):
@@ -66,11 +71,19 @@ class RuleReport:
         else:
             baseline_source = self.baseline_source
 
+        beyond: int | None | Unset
+        if isinstance(self.beyond, Unset):
+            beyond = UNSET
+        else:
+            beyond = self.beyond
+
         mean: float | None | Unset
         if isinstance(self.mean, Unset):
             mean = UNSET
         else:
             mean = self.mean
+
+        needed = self.needed
 
         observed: float | None | Unset
         if isinstance(self.observed, Unset):
@@ -94,18 +107,22 @@ class RuleReport:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "message": message,
                 "points": points,
                 "rule": rule,
                 "status": status,
+                "message": message,
             }
         )
         if baseline is not UNSET:
             field_dict["baseline"] = baseline
         if baseline_source is not UNSET:
             field_dict["baseline_source"] = baseline_source
+        if beyond is not UNSET:
+            field_dict["beyond"] = beyond
         if mean is not UNSET:
             field_dict["mean"] = mean
+        if needed is not UNSET:
+            field_dict["needed"] = needed
         if observed is not UNSET:
             field_dict["observed"] = observed
         if std_dev is not UNSET:
@@ -118,13 +135,13 @@ class RuleReport:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        message = d.pop("message")
-
         points = d.pop("points")
 
         rule = RuleName(d.pop("rule"))
 
         status = RuleStatus(d.pop("status"))
+
+        message = d.pop("message")
 
         def _parse_baseline(data: object) -> float | None | Unset:
             if data is None:
@@ -152,6 +169,15 @@ class RuleReport:
 
         baseline_source = _parse_baseline_source(d.pop("baseline_source", UNSET))
 
+        def _parse_beyond(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        beyond = _parse_beyond(d.pop("beyond", UNSET))
+
         def _parse_mean(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -160,6 +186,8 @@ class RuleReport:
             return cast(float | None | Unset, data)
 
         mean = _parse_mean(d.pop("mean", UNSET))
+
+        needed = d.pop("needed", UNSET)
 
         def _parse_observed(data: object) -> float | None | Unset:
             if data is None:
@@ -189,13 +217,15 @@ class RuleReport:
         threshold = _parse_threshold(d.pop("threshold", UNSET))
 
         rule_report = cls(
-            message=message,
             points=points,
             rule=rule,
             status=status,
+            message=message,
             baseline=baseline,
             baseline_source=baseline_source,
+            beyond=beyond,
             mean=mean,
+            needed=needed,
             observed=observed,
             std_dev=std_dev,
             threshold=threshold,

@@ -99,7 +99,8 @@ def sync_detailed(
 
     Args:
         name (str):
-        body (EnvironmentRequest): The policy to set as an environment's default.
+        body (EnvironmentRequest): The policy to set as an environment's default: `policy` names a
+            built-in or stored policy.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,7 +132,8 @@ def sync(
 
     Args:
         name (str):
-        body (EnvironmentRequest): The policy to set as an environment's default.
+        body (EnvironmentRequest): The policy to set as an environment's default: `policy` names a
+            built-in or stored policy.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +160,8 @@ async def asyncio_detailed(
 
     Args:
         name (str):
-        body (EnvironmentRequest): The policy to set as an environment's default.
+        body (EnvironmentRequest): The policy to set as an environment's default: `policy` names a
+            built-in or stored policy.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,7 +191,8 @@ async def asyncio(
 
     Args:
         name (str):
-        body (EnvironmentRequest): The policy to set as an environment's default.
+        body (EnvironmentRequest): The policy to set as an environment's default: `policy` names a
+            built-in or stored policy.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
