@@ -9,6 +9,8 @@
 //! All data is generated up front from fixed seeds; only the analysis runs in the timed loop.
 //! `benches/compare_reference.sh` runs the `noisy` shape against the numpy reference.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test or run
+
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

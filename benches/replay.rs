@@ -8,6 +8,8 @@
 //! Throughput is in steps (elements); `benches/replay_compare.sh` sets the full walk against the
 //! numpy reference replaying prefixes.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test or run
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -86,7 +88,7 @@ fn bench(c: &mut Criterion) {
                     fired += usize::from(hits[0].is_some());
                 }
                 black_box(fired)
-            })
+            });
         });
     }
     group.finish();

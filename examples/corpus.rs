@@ -15,6 +15,8 @@
 //! - Incidents (`rolled_back`) add one sustained regression from a random onset (step 20–70) to
 //!   the end: latency +3σ to +6σ, error rate +5 to +10 points, or conversion −25 % to −50 %.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test or run
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, LogNormal, Normal, StudentT};
@@ -110,7 +112,7 @@ fn main() {
             .map(|_| baseline * (1.0 + conv_noise.sample(&mut rng)))
             .collect();
         // Single-point latency spikes: not incidents.
-        for x in latency.iter_mut() {
+        for x in &mut latency {
             if rng.random_bool(0.01) {
                 *x += sigma * rng.random_range(4.0..8.0);
             }

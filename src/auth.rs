@@ -283,7 +283,7 @@ pub fn required_access(method: &Method, path: &str) -> Access {
             ["deployments", _, "verdicts"] if post => Scope::Evaluate,
             ["deployments", _, "verdict"] if reading => Scope::Evaluate,
             ["replays", ..] if !reading => Scope::Evaluate,
-            ["policies", _] | ["environments", _] if put => Scope::Admin,
+            ["policies" | "environments", _] if put => Scope::Admin,
             _ if reading => Scope::Read,
             _ => Scope::Admin,
         },
@@ -444,7 +444,7 @@ pub fn document(doc: &mut utoipa::openapi::OpenApi) {
                 .build(),
         )
     };
-    for (path, item) in doc.paths.paths.iter_mut() {
+    for (path, item) in &mut doc.paths.paths {
         let operations = [
             (Method::GET, &mut item.get),
             (Method::PUT, &mut item.put),

@@ -33,7 +33,7 @@ pub struct FlaggerPayload {
         example = "podinfo",
         pattern = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
         min_length = 1,
-        max_length = 253
+        max_length = 136
     )]
     pub name: String,
     /// The Canary's namespace (a Kubernetes namespace name).
@@ -57,9 +57,38 @@ pub struct FlaggerPayload {
     pub metadata: BTreeMap<String, String>,
 }
 
+/// Whether `s` is a Kubernetes name of at most `max` characters: lowercase alphanumerics and
+/// `-` (and `.` when `dots`), starting and ending with an alphanumeric.
+fn is_k8s_name(s: &str, max: usize, dots: bool) -> bool {
+    let b = s.as_bytes();
+    let edge = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    !b.is_empty()
+        && b.len() <= max
+        && b.first().is_some_and(edge)
+        && b.last().is_some_and(edge)
+        && b.iter()
+            .all(|c| edge(c) || *c == b'-' || (dots && *c == b'.'))
+}
+
 impl FlaggerPayload {
-    /// The deployment key: `metadata.deployment`, else `{namespace}.{name}`.
+    /// The deployment key: `metadata.deployment`, else `{namespace}.{name}`. The name (at most
+    /// 136 characters, so that the default key fits in 200) and the namespace must be
+    /// Kubernetes names, as Flagger sends them.
     pub fn deployment_key(&self) -> Result<DeploymentKey, ApiError> {
+        for (field, value, max, dots) in [
+            ("name", &self.name, 136, true),
+            ("namespace", &self.namespace, 63, false),
+        ] {
+            if !is_k8s_name(value, max, dots) {
+                return Err(ApiError::bad_request(
+                    "invalid_key",
+                    format!(
+                        "{field} '{}' is not a Kubernetes name of at most {max} characters",
+                        value.chars().take(80).collect::<String>()
+                    ),
+                ));
+            }
+        }
         let key = match self.metadata.get("deployment") {
             Some(k) => DeploymentKey::parse(k),
             None => DeploymentKey::parse(&format!("{}.{}", self.namespace, self.name)),
@@ -72,12 +101,17 @@ impl FlaggerPayload {
             self.metadata
                 .get(field)
                 .map(|v| {
-                    v.trim().parse::<u32>().map_err(|_| {
-                        ApiError::bad_request(
-                            "invalid_body",
-                            format!("metadata.{field} '{v}' is not a whole number"),
-                        )
-                    })
+                    // Digits only, spaces around allowed (no sign): the documented pattern.
+                    let digits = v.trim_matches(' ');
+                    let ok = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+                    ok.then(|| digits.parse::<u32>().ok())
+                        .flatten()
+                        .ok_or_else(|| {
+                            ApiError::bad_request(
+                                "invalid_body",
+                                format!("metadata.{field} '{v}' is not a whole number"),
+                            )
+                        })
                 })
                 .transpose()
         };

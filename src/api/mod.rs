@@ -16,8 +16,10 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::error::ApiError;
 use crate::service::Service;
 use crate::store::Store;
+pub use document::ApiDocument;
 
 pub mod deployments;
+pub mod document;
 pub mod evaluate;
 pub mod extract;
 pub mod health;
@@ -119,7 +121,7 @@ fn api_router() -> OpenApiRouter<AppState> {
 }
 
 /// The OpenAPI document, as committed in `openapi/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+pub fn openapi() -> ApiDocument {
     let (_, mut doc) = api_router().split_for_parts();
     doc.paths
         .paths
@@ -131,7 +133,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     merge_flattened(&mut doc, "Deployment", "DeploymentSpec");
     unwrap_optional_bodies(&mut doc);
     crate::auth::document(&mut doc);
-    doc
+    document::refine(doc)
 }
 
 /// `request_body = Option<T>` comes out as the schema `oneOf: [T, null]`, which says a JSON

@@ -82,7 +82,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut state = AppState::new(store.clone());
     state.limits = args.limits();
     if auth.is_enabled() {
-        let names: Vec<&str> = auth.tokens().iter().map(|t| t.name()).collect();
+        let names: Vec<&str> = auth.tokens().iter().map(crate::auth::Token::name).collect();
         tracing::info!(tokens = ?names, open_flagger_hooks = auth.flagger_hooks_open(), "API tokens required");
     } else {
         tracing::warn!(

@@ -95,7 +95,7 @@ pub struct Point {
 }
 
 /// A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`. Strings, label
-/// keys and label values are at most 256 bytes, without control characters.
+/// keys and label values are at most 256 characters, without control characters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentSpec {
@@ -116,21 +116,21 @@ pub struct DeploymentSpec {
     pub outcome: Option<Outcome>,
 }
 
-/// Longest accepted service, environment, version, label key or label value, in bytes.
+/// Longest accepted service, environment, version, label key or label value, in characters.
 pub const MAX_FIELD_LEN: usize = 256;
 /// Most labels on one deployment.
 pub const MAX_LABELS: usize = 64;
 
 /// Whether a descriptive text (or a filter on one) is acceptable: at most [`MAX_FIELD_LEN`]
-/// bytes, no control characters (Postgres cannot even compare text holding NUL).
+/// characters, no control characters (Postgres cannot even compare text holding NUL).
 pub fn is_valid_field(value: &str) -> bool {
-    value.len() <= MAX_FIELD_LEN && !value.chars().any(char::is_control)
+    value.chars().count() <= MAX_FIELD_LEN && !value.chars().any(char::is_control)
 }
 
 /// What is wrong with a deployment's descriptive fields.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SpecError {
-    #[error("{0} must be at most {MAX_FIELD_LEN} bytes without control characters")]
+    #[error("{0} must be at most {MAX_FIELD_LEN} characters without control characters")]
     Field(&'static str),
     #[error("at most {MAX_LABELS} labels")]
     TooManyLabels,

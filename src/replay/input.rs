@@ -217,7 +217,7 @@ pub fn csv(
             }
             let header = headers.as_ref().expect("read above");
             let read = rdr.read_record(&mut record);
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record.position().map_or(0, csv::Position::line);
             let row: CsvRow = match read.map(|more| more.then(|| record.deserialize(Some(header))))
             {
                 Ok(None) => {

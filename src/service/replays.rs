@@ -70,22 +70,19 @@ impl Source {
 
 impl Polling {
     /// A request's polling: every N points or every N seconds, not both; by default every point.
-    pub fn from_request(
-        every: Option<usize>,
-        interval_seconds: Option<u64>,
-    ) -> ServiceResult<Self> {
+    pub fn from_request(every: Option<i32>, interval_seconds: Option<i64>) -> ServiceResult<Self> {
         match (every, interval_seconds) {
             (Some(_), Some(_)) => Err(ServiceError::invalid(
                 "every",
                 "give every or interval_seconds, not both",
             )),
-            (Some(0), _) | (_, Some(0)) => Err(ServiceError::invalid(
+            (Some(..=0), _) | (_, Some(..=0)) => Err(ServiceError::invalid(
                 "every",
                 "every and interval_seconds must be at least 1",
             )),
-            (Some(n), None) => Ok(Polling::EveryPoints(n)),
+            (Some(n), None) => Ok(Polling::EveryPoints(n.unsigned_abs() as usize)),
             (None, Some(s)) => Ok(Polling::Interval(chrono::Duration::seconds(
-                s.min(i64::MAX as u64 / 1_000_000) as i64,
+                s.min(i64::MAX / 1_000_000),
             ))),
             (None, None) => Ok(Polling::EveryPoints(1)),
         }

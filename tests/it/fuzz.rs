@@ -61,6 +61,10 @@ async fn list_filters_with_control_characters_are_400_not_500(backend: Backend) 
 on_both_backends!(
     policy_names_with_nul_are_unknown_policies_not_500,
     list_filters_with_control_characters_are_400_not_500,
+    json_array_bodies_are_400,
+    whole_floats_are_integers,
+    flagger_names_must_be_kubernetes_names,
+    field_lengths_count_characters,
 );
 
 /// `Deployment` flattens `DeploymentSpec`, which denies unknown fields: rendered as an `allOf`,
@@ -118,4 +122,143 @@ async fn hooks_document_the_415_they_answer() {
             );
         }
     }
+}
+
+/// serde reads a struct from an array of its fields in order, so `[null, null]` was a valid
+/// verdict request; the document says a body is an object.
+async fn json_array_bodies_are_400(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    for path in [
+        "/v1/deployments/d1/verdicts",
+        "/v1/evaluate",
+        "/v1/replays",
+        "/v1/deployments/d1/points",
+    ] {
+        assert_error(
+            &s.post(path, json!([null, null])).await,
+            400,
+            "invalid_body",
+            "must be a JSON object",
+        );
+    }
+}
+
+/// JSON Schema counts `20.0` as the integer 20, so generated clients may send it: fields the
+/// document calls integers take whole floats, and refuse fractions.
+async fn whole_floats_are_integers(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let (status, v) = s
+        .post(
+            "/v1/deployments/d1/verdicts",
+            json!({"policy": "seed", "canary_weight": 20.0, "max_weight": 50.0}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["recommendation"]["current_weight"], 20, "{v}");
+    assert_error(
+        &s.post(
+            "/v1/deployments/d1/verdicts",
+            json!({"canary_weight": 20.5}),
+        )
+        .await,
+        400,
+        "invalid_body",
+        "canary_weight",
+    );
+    let (status, p) = s
+        .put(
+            "/v1/policies/wide",
+            json!({"rules": {"error_rate": {"window": 4.0, "threshold": 2}}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{p}");
+    assert_eq!(p["policy"]["rules"]["error_rate"]["window"], 4, "{p}");
+    assert_eq!(p["policy"]["rules"]["error_rate"]["threshold"], 2.0, "{p}");
+    // Beyond what the document's int64 allows.
+    assert_error(
+        &s.post(
+            "/v1/replays",
+            json!({"deployments": [], "interval_seconds": 9_223_372_036_854_775_808_u64}),
+        )
+        .await,
+        400,
+        "invalid_body",
+        "interval_seconds",
+    );
+}
+
+/// A Flagger payload's name and namespace are Kubernetes names (the document's patterns), also
+/// when `metadata.deployment` gives the key.
+async fn flagger_names_must_be_kubernetes_names(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    for (name, namespace) in [("podinfo", "×ø"), ("PodInfo", "test"), ("-a", "test")] {
+        let payload = json!({"name": name, "namespace": namespace,
+                             "metadata": {"deployment": "test.podinfo"}});
+        assert_error(
+            &s.post("/v1/hooks/flagger/gate", payload).await,
+            400,
+            "invalid_key",
+            "Kubernetes name",
+        );
+    }
+    // Weights are digits (spaces around allowed), as the document's pattern says.
+    for bad in ["+5", "5.0", "ten", ""] {
+        let payload = json!({"name": "podinfo", "namespace": "test",
+                             "metadata": {"canary_weight": bad}});
+        assert_error(
+            &s.post("/v1/hooks/flagger/gate", payload).await,
+            400,
+            "invalid_body",
+            "not a whole number",
+        );
+    }
+}
+
+/// Lengths of descriptive fields count characters, as JSON Schema's `maxLength` does.
+async fn field_lengths_count_characters(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let (status, d) = s
+        .put("/v1/deployments/wide", json!({"service": "é".repeat(256)}))
+        .await;
+    assert_eq!(status, 201, "{d}");
+    assert_error(
+        &s.put("/v1/deployments/wide", json!({"service": "é".repeat(257)}))
+            .await,
+        400,
+        "invalid_body",
+        "at most 256 characters",
+    );
+}
+
+/// What a derive cannot say, the document says after refinement: a replay takes exactly one
+/// source and at most one polling rule, a policy body may be partial, a policy name follows its
+/// rule, and free text has no control characters.
+#[test]
+fn the_document_states_what_the_derives_cannot() {
+    let doc = rollguard::api::openapi();
+    let schemas = &doc.as_value()["components"]["schemas"];
+    let replay = &schemas["ReplayRequest"];
+    for keyword in ["if", "then", "else", "not"] {
+        assert!(replay.get(keyword).is_some(), "{keyword}: {replay}");
+    }
+    let partial = &schemas["PartialPolicy"];
+    assert!(partial.get("required").is_none(), "{partial}");
+    assert!(
+        partial["properties"]["rules"]["properties"]["error_rate"]
+            .get("required")
+            .is_none()
+    );
+    assert_eq!(
+        schemas["PolicySpec"]["oneOf"][0]["pattern"],
+        "^[a-z0-9][a-z0-9._-]{0,63}$"
+    );
+    assert_eq!(
+        schemas["DeploymentSpec"]["properties"]["service"]["pattern"],
+        rollguard::api::document::NO_CONTROL_CHARACTERS
+    );
+    let body = &doc.as_value()["paths"]["/v1/policies/{name}"]["put"]["requestBody"];
+    assert_eq!(
+        body["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/PartialPolicy"
+    );
 }

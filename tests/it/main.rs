@@ -2,6 +2,8 @@
 //! HTTP, the CLI and server as real processes, and the differential test against the numpy
 //! reference.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test or run
+
 mod api;
 mod cli;
 mod docs;

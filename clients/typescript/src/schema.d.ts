@@ -473,7 +473,7 @@ export interface components {
         };
         /**
          * @description A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`. Strings, label
-         *     keys and label values are at most 256 bytes, without control characters.
+         *     keys and label values are at most 256 characters, without control characters.
          */
         DeploymentSpec: {
             /**
@@ -612,6 +612,11 @@ export interface components {
              *     `max_weight` (for a step recommendation).
              */
             metadata?: {
+                canary_weight?: string;
+                deployment?: string;
+                max_weight?: string;
+                policy?: string;
+            } & {
                 [key: string]: string;
             };
             /**
@@ -689,6 +694,74 @@ export interface components {
          * @enum {string}
          */
         Outcome: "rolled_back" | "promoted";
+        /** @description A full or partial policy: every field it leaves out, at any depth, takes the `seed` policy's value. A persistence guard is given whole. */
+        PartialPolicy: {
+            /** @description How hook endpoints that must answer yes or no treat an `inconclusive` verdict. */
+            gate?: {
+                /**
+                 * @description Let an `inconclusive` verdict through the gate (HTTP 200). Off by default: a gate opens
+                 *     only on `pass`, so a canary with no data yet is held (Flagger counts a failed check).
+                 */
+                pass_inconclusive?: boolean;
+            };
+            /** @description One entry per rule; a rule with `enabled: false` is not run and not reported. */
+            rules?: {
+                /**
+                 * @description Conversion drop: the mean of the last `window` conversion points is below `min_ratio` × baseline.
+                 *     The baseline is `baseline.conversion_rate` when given, else the mean of the baseline cohort's
+                 *     conversion points, else the mean of the pre-deployment points.
+                 */
+                conversion?: {
+                    enabled?: boolean;
+                    /** Format: double */
+                    min_ratio?: number;
+                    persistence?: {
+                        of: number;
+                        required: number;
+                    } | null;
+                    window?: number;
+                };
+                /** @description Sustained error rate: the mean of the last `window` points is above `threshold` (percent). */
+                error_rate?: {
+                    enabled?: boolean;
+                    persistence?: {
+                        of: number;
+                        required: number;
+                    } | null;
+                    /**
+                     * Format: double
+                     * @description Percent, 0–100; the rule triggers when the mean is strictly above it.
+                     */
+                    threshold?: number;
+                    /** @description Number of most recent points averaged; fewer points is `insufficient_data`. */
+                    window?: number;
+                };
+                /**
+                 * @description Latency spike: the last point is above mean + `sigmas` × population standard deviation of all
+                 *     points except the last `exclude_recent`.
+                 */
+                latency?: {
+                    /**
+                     * Format: double
+                     * @description Winsorize the baseline: in time order, each point past the first `min_baseline_points`
+                     *     is clipped to mean ± `clip_sigmas`·σ of the points before it (Welford's running mean and
+                     *     σ), so a single spike cannot inflate the spread. Null (the seed): plain mean and σ.
+                     */
+                    clip_sigmas?: number | null;
+                    enabled?: boolean;
+                    /** @description Most recent points left out of the mean and standard deviation. */
+                    exclude_recent?: number;
+                    /** @description Fewest points that must remain after excluding the recent ones; fewer is `insufficient_data`. */
+                    min_baseline_points?: number;
+                    persistence?: {
+                        of: number;
+                        required: number;
+                    } | null;
+                    /** Format: double */
+                    sigmas?: number;
+                };
+            };
+        };
         /**
          * @description "At least `required` of the last `of` points beyond the limit": a rule fires on a sustained
          *     change, not on one unlucky point.
@@ -767,9 +840,7 @@ export interface components {
             version: number;
         };
         /** @description A policy by name or inline. */
-        PolicySpec: string | {
-            [key: string]: unknown;
-        };
+        PolicySpec: string | components["schemas"]["PartialPolicy"];
         /** @description How one policy did over the whole replay. */
         PolicySummary: {
             /** @description Incidents with a known onset rolled back at or after it. */
@@ -871,7 +942,10 @@ export interface components {
              *     `metrics`, `baseline`, `cohorts`). Exactly one of `deployments` and `from_store`.
              */
             deployments?: unknown[] | null;
-            /** @description Ask every N points (default 1). */
+            /**
+             * Format: int32
+             * @description Ask every N points (default 1).
+             */
             every?: number | null;
             from_store?: components["schemas"]["StoreFilter"] | null;
             /**
@@ -2543,7 +2617,7 @@ export interface operations {
                  *       }
                  *     }
                  */
-                "application/json": components["schemas"]["Policy"];
+                "application/json": components["schemas"]["PartialPolicy"];
             };
         };
         responses: {

@@ -16,7 +16,7 @@ fn addr(s: &TestServer) -> &str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_over_the_time_limit_is_a_json_408_and_stores_nothing() {
     let s = TestServer::start_with(Backend::Sqlite, |st| {
-        st.limits.request_timeout = Duration::from_millis(400)
+        st.limits.request_timeout = Duration::from_millis(400);
     })
     .await;
     // The body never completes: the handler waits for it until the limit.

@@ -15,7 +15,7 @@ pub struct Cluster {
 fn pg_bin() -> PathBuf {
     let mut dirs: Vec<(Vec<u32>, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .expect("Postgres binaries under /usr/lib/postgresql (apt-get install postgresql)")
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter_map(|e| {
             let version = e
                 .file_name()

@@ -32,13 +32,21 @@ from .ingest_request import IngestRequest
 from .ingest_response import IngestResponse
 from .latency_params import LatencyParams
 from .outcome import Outcome
+from .partial_policy import PartialPolicy
+from .partial_policy_gate import PartialPolicyGate
+from .partial_policy_rules import PartialPolicyRules
+from .partial_policy_rules_conversion import PartialPolicyRulesConversion
+from .partial_policy_rules_conversion_persistence_type_0 import PartialPolicyRulesConversionPersistenceType0
+from .partial_policy_rules_error_rate import PartialPolicyRulesErrorRate
+from .partial_policy_rules_error_rate_persistence_type_0 import PartialPolicyRulesErrorRatePersistenceType0
+from .partial_policy_rules_latency import PartialPolicyRulesLatency
+from .partial_policy_rules_latency_persistence_type_0 import PartialPolicyRulesLatencyPersistenceType0
 from .persistence import Persistence
 from .point_input import PointInput
 from .policy import Policy
 from .policy_list import PolicyList
 from .policy_outcome import PolicyOutcome
 from .policy_record import PolicyRecord
-from .policy_spec_type_1 import PolicySpecType1
 from .policy_summary import PolicySummary
 from .recommendation import Recommendation
 from .replay_list import ReplayList
@@ -98,13 +106,21 @@ __all__ = (
     "IngestResponse",
     "LatencyParams",
     "Outcome",
+    "PartialPolicy",
+    "PartialPolicyGate",
+    "PartialPolicyRules",
+    "PartialPolicyRulesConversion",
+    "PartialPolicyRulesConversionPersistenceType0",
+    "PartialPolicyRulesErrorRate",
+    "PartialPolicyRulesErrorRatePersistenceType0",
+    "PartialPolicyRulesLatency",
+    "PartialPolicyRulesLatencyPersistenceType0",
     "Persistence",
     "PointInput",
     "Policy",
     "PolicyList",
     "PolicyOutcome",
     "PolicyRecord",
-    "PolicySpecType1",
     "PolicySummary",
     "Recommendation",
     "ReplayList",

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from ..models.baseline_values import BaselineValues
     from ..models.cohort_series import CohortSeries
     from ..models.evaluation_document_metrics import EvaluationDocumentMetrics
-    from ..models.policy_spec_type_1 import PolicySpecType1
+    from ..models.partial_policy import PartialPolicy
 
 
 T = TypeVar("T", bound="EvaluationDocument")
@@ -30,16 +30,16 @@ class EvaluationDocument:
             `error_rate` (percent, 0–100), `latency_p99` (ms) and `conversion_rate` (fraction, 0–1). Example:
             {'conversion_rate': [0.029], 'error_rate': [0.4, 0.7, 6.2], 'latency_p99': [{'ts': '2026-11-24T10:00:00Z',
             'value': 212.5}]}.
-        policy (None | PolicySpecType1 | str | Unset):
+        policy (None | PartialPolicy | str | Unset):
     """
 
     baseline: BaselineValues | Unset = UNSET
     cohorts: CohortSeries | Unset = UNSET
     metrics: EvaluationDocumentMetrics | Unset = UNSET
-    policy: None | PolicySpecType1 | str | Unset = UNSET
+    policy: None | PartialPolicy | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.policy_spec_type_1 import PolicySpecType1  # noqa: PLC0415
+        from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
 
         baseline: dict[str, Any] | Unset = UNSET
         if not isinstance(self.baseline, Unset):
@@ -56,7 +56,7 @@ class EvaluationDocument:
         policy: dict[str, Any] | None | str | Unset
         if isinstance(self.policy, Unset):
             policy = UNSET
-        elif isinstance(self.policy, PolicySpecType1):
+        elif isinstance(self.policy, PartialPolicy):
             policy = self.policy.to_dict()
         else:
             policy = self.policy
@@ -80,7 +80,7 @@ class EvaluationDocument:
         from ..models.baseline_values import BaselineValues  # noqa: PLC0415
         from ..models.cohort_series import CohortSeries  # noqa: PLC0415
         from ..models.evaluation_document_metrics import EvaluationDocumentMetrics  # noqa: PLC0415
-        from ..models.policy_spec_type_1 import PolicySpecType1  # noqa: PLC0415
+        from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
 
         d = dict(src_dict)
         _baseline = d.pop("baseline", UNSET)
@@ -104,7 +104,7 @@ class EvaluationDocument:
         else:
             metrics = EvaluationDocumentMetrics.from_dict(_metrics)
 
-        def _parse_policy(data: object) -> None | PolicySpecType1 | str | Unset:
+        def _parse_policy(data: object) -> None | PartialPolicy | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -112,12 +112,12 @@ class EvaluationDocument:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_policy_spec_type_1 = PolicySpecType1.from_dict(data)
+                componentsschemas_policy_spec_type_1 = PartialPolicy.from_dict(data)
 
                 return componentsschemas_policy_spec_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PolicySpecType1 | str | Unset, data)
+            return cast(None | PartialPolicy | str | Unset, data)
 
         policy = _parse_policy(d.pop("policy", UNSET))
 

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.policy_spec_type_1 import PolicySpecType1
+    from ..models.partial_policy import PartialPolicy
     from ..models.store_filter import StoreFilter
 
 
@@ -26,7 +26,7 @@ class ReplayRequest:
         every (int | None | Unset): Ask every N points (default 1).
         from_store (None | StoreFilter | Unset):
         interval_seconds (int | None | Unset): Ask every this many seconds instead (needs timestamped series).
-        policies (list[PolicySpecType1 | str] | Unset): Policy names or inline policies, compared side by side (default:
+        policies (list[PartialPolicy | str] | Unset): Policy names or inline policies, compared side by side (default:
             `seed` and `guarded`).
     """
 
@@ -34,10 +34,10 @@ class ReplayRequest:
     every: int | None | Unset = UNSET
     from_store: None | StoreFilter | Unset = UNSET
     interval_seconds: int | None | Unset = UNSET
-    policies: list[PolicySpecType1 | str] | Unset = UNSET
+    policies: list[PartialPolicy | str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.policy_spec_type_1 import PolicySpecType1  # noqa: PLC0415
+        from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
         from ..models.store_filter import StoreFilter  # noqa: PLC0415
 
         deployments: list[Any] | None | Unset
@@ -74,7 +74,7 @@ class ReplayRequest:
             policies = []
             for policies_item_data in self.policies:
                 policies_item: dict[str, Any] | str
-                if isinstance(policies_item_data, PolicySpecType1):
+                if isinstance(policies_item_data, PartialPolicy):
                     policies_item = policies_item_data.to_dict()
                 else:
                     policies_item = policies_item_data
@@ -98,7 +98,7 @@ class ReplayRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.policy_spec_type_1 import PolicySpecType1  # noqa: PLC0415
+        from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
         from ..models.store_filter import StoreFilter  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -156,21 +156,21 @@ class ReplayRequest:
         interval_seconds = _parse_interval_seconds(d.pop("interval_seconds", UNSET))
 
         _policies = d.pop("policies", UNSET)
-        policies: list[PolicySpecType1 | str] | Unset = UNSET
+        policies: list[PartialPolicy | str] | Unset = UNSET
         if _policies is not UNSET:
             policies = []
             for policies_item_data in _policies:
 
-                def _parse_policies_item(data: object) -> PolicySpecType1 | str:
+                def _parse_policies_item(data: object) -> PartialPolicy | str:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        componentsschemas_policy_spec_type_1 = PolicySpecType1.from_dict(data)
+                        componentsschemas_policy_spec_type_1 = PartialPolicy.from_dict(data)
 
                         return componentsschemas_policy_spec_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(PolicySpecType1 | str, data)
+                    return cast(PartialPolicy | str, data)
 
                 policies_item = _parse_policies_item(policies_item_data)
 

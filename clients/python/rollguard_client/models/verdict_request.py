@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.policy_spec_type_1 import PolicySpecType1
+    from ..models.partial_policy import PartialPolicy
 
 
 T = TypeVar("T", bound="VerdictRequest")
@@ -25,16 +25,16 @@ class VerdictRequest:
             carries the next
             step (see canary stepping in the README).
         max_weight (int | None | Unset): The weight at which the canary is fully rolled out (percent, default 100).
-        policy (None | PolicySpecType1 | str | Unset):
+        policy (None | PartialPolicy | str | Unset):
     """
 
     at: datetime.datetime | None | Unset = UNSET
     canary_weight: int | None | Unset = UNSET
     max_weight: int | None | Unset = UNSET
-    policy: None | PolicySpecType1 | str | Unset = UNSET
+    policy: None | PartialPolicy | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.policy_spec_type_1 import PolicySpecType1  # noqa: PLC0415
+        from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
 
         at: None | str | Unset
         if isinstance(self.at, Unset):
@@ -59,7 +59,7 @@ class VerdictRequest:
         policy: dict[str, Any] | None | str | Unset
         if isinstance(self.policy, Unset):
             policy = UNSET
-        elif isinstance(self.policy, PolicySpecType1):
+        elif isinstance(self.policy, PartialPolicy):
             policy = self.policy.to_dict()
         else:
             policy = self.policy
@@ -80,7 +80,7 @@ class VerdictRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.policy_spec_type_1 import PolicySpecType1  # noqa: PLC0415
+        from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -119,7 +119,7 @@ class VerdictRequest:
 
         max_weight = _parse_max_weight(d.pop("max_weight", UNSET))
 
-        def _parse_policy(data: object) -> None | PolicySpecType1 | str | Unset:
+        def _parse_policy(data: object) -> None | PartialPolicy | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -127,12 +127,12 @@ class VerdictRequest:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_policy_spec_type_1 = PolicySpecType1.from_dict(data)
+                componentsschemas_policy_spec_type_1 = PartialPolicy.from_dict(data)
 
                 return componentsschemas_policy_spec_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PolicySpecType1 | str | Unset, data)
+            return cast(None | PartialPolicy | str | Unset, data)
 
         policy = _parse_policy(d.pop("policy", UNSET))
 

@@ -104,7 +104,7 @@ def sync_detailed(
         key (str):
         body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
             /v1/deployments/{key}`. Strings, label
-            keys and label values are at most 256 bytes, without control characters.
+            keys and label values are at most 256 characters, without control characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +138,7 @@ def sync(
         key (str):
         body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
             /v1/deployments/{key}`. Strings, label
-            keys and label values are at most 256 bytes, without control characters.
+            keys and label values are at most 256 characters, without control characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,7 +167,7 @@ async def asyncio_detailed(
         key (str):
         body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
             /v1/deployments/{key}`. Strings, label
-            keys and label values are at most 256 bytes, without control characters.
+            keys and label values are at most 256 characters, without control characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,7 +199,7 @@ async def asyncio(
         key (str):
         body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
             /v1/deployments/{key}`. Strings, label
-            keys and label values are at most 256 bytes, without control characters.
+            keys and label values are at most 256 characters, without control characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_body import ErrorBody
-from ...models.policy import Policy
+from ...models.partial_policy import PartialPolicy
 from ...models.policy_record import PolicyRecord
 from ...types import Response
 
@@ -15,7 +15,7 @@ from ...types import Response
 def _get_kwargs(
     name: str,
     *,
-    body: Policy,
+    body: PartialPolicy,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -103,14 +103,15 @@ def sync_detailed(
     name: str,
     *,
     client: AuthenticatedClient,
-    body: Policy,
+    body: PartialPolicy,
 ) -> Response[ErrorBody | PolicyRecord]:
     """Stores a new version of a policy. The body is a full or partial policy: fields it leaves
     out take the `seed` defaults. Built-in policies are read-only.
 
     Args:
         name (str):
-        body (Policy): Rule parameters for one policy.
+        body (PartialPolicy): A full or partial policy: every field it leaves out, at any depth,
+            takes the `seed` policy's value. A persistence guard is given whole.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,14 +137,15 @@ def sync(
     name: str,
     *,
     client: AuthenticatedClient,
-    body: Policy,
+    body: PartialPolicy,
 ) -> ErrorBody | PolicyRecord | None:
     """Stores a new version of a policy. The body is a full or partial policy: fields it leaves
     out take the `seed` defaults. Built-in policies are read-only.
 
     Args:
         name (str):
-        body (Policy): Rule parameters for one policy.
+        body (PartialPolicy): A full or partial policy: every field it leaves out, at any depth,
+            takes the `seed` policy's value. A persistence guard is given whole.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,14 +166,15 @@ async def asyncio_detailed(
     name: str,
     *,
     client: AuthenticatedClient,
-    body: Policy,
+    body: PartialPolicy,
 ) -> Response[ErrorBody | PolicyRecord]:
     """Stores a new version of a policy. The body is a full or partial policy: fields it leaves
     out take the `seed` defaults. Built-in policies are read-only.
 
     Args:
         name (str):
-        body (Policy): Rule parameters for one policy.
+        body (PartialPolicy): A full or partial policy: every field it leaves out, at any depth,
+            takes the `seed` policy's value. A persistence guard is given whole.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -195,14 +198,15 @@ async def asyncio(
     name: str,
     *,
     client: AuthenticatedClient,
-    body: Policy,
+    body: PartialPolicy,
 ) -> ErrorBody | PolicyRecord | None:
     """Stores a new version of a policy. The body is a full or partial policy: fields it leaves
     out take the `seed` defaults. Built-in policies are read-only.
 
     Args:
         name (str):
-        body (Policy): Rule parameters for one policy.
+        body (PartialPolicy): A full or partial policy: every field it leaves out, at any depth,
+            takes the `seed` policy's value. A persistence guard is given whole.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.partial_policy_gate import PartialPolicyGate
+    from ..models.partial_policy_rules import PartialPolicyRules
+
+
+T = TypeVar("T", bound="PartialPolicy")
+
+
+@_attrs_define
+class PartialPolicy:
+    """A full or partial policy: every field it leaves out, at any depth, takes the `seed` policy's value. A persistence
+    guard is given whole.
+
+        Attributes:
+            gate (PartialPolicyGate | Unset): How hook endpoints that must answer yes or no treat an `inconclusive` verdict.
+            rules (PartialPolicyRules | Unset): One entry per rule; a rule with `enabled: false` is not run and not
+                reported.
+    """
+
+    gate: PartialPolicyGate | Unset = UNSET
+    rules: PartialPolicyRules | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        gate: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.gate, Unset):
+            gate = self.gate.to_dict()
+
+        rules: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.rules, Unset):
+            rules = self.rules.to_dict()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if gate is not UNSET:
+            field_dict["gate"] = gate
+        if rules is not UNSET:
+            field_dict["rules"] = rules
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.partial_policy_gate import PartialPolicyGate  # noqa: PLC0415
+        from ..models.partial_policy_rules import PartialPolicyRules  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _gate = d.pop("gate", UNSET)
+        gate: PartialPolicyGate | Unset
+        if isinstance(_gate, Unset):
+            gate = UNSET
+        else:
+            gate = PartialPolicyGate.from_dict(_gate)
+
+        _rules = d.pop("rules", UNSET)
+        rules: PartialPolicyRules | Unset
+        if isinstance(_rules, Unset):
+            rules = UNSET
+        else:
+            rules = PartialPolicyRules.from_dict(_rules)
+
+        partial_policy = cls(
+            gate=gate,
+            rules=rules,
+        )
+
+        return partial_policy
