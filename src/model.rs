@@ -10,6 +10,10 @@ use utoipa::ToSchema;
 
 use crate::analysis::{Decision, Observations, Policy, Series, Verdict};
 
+mod timestamp;
+
+pub use timestamp::{Timestamp, deserialize_opt as deserialize_opt_timestamp};
+
 /// A deployment's caller-chosen key: `^[A-Za-z0-9][A-Za-z0-9._:@-]{0,199}$`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct DeploymentKey(String);
@@ -155,6 +159,8 @@ pub struct DeploymentSpec {
     pub environment: Option<String>,
     #[schema(example = "v2.3.1", max_length = 256)]
     pub version: Option<String>,
+    /// RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+    #[serde(default, deserialize_with = "deserialize_opt_timestamp")]
     pub started_at: Option<DateTime<Utc>>,
     /// At most 64 labels.
     #[serde(default)]

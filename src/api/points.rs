@@ -2,7 +2,6 @@
 
 use axum::Json as JsonResponse;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -12,7 +11,8 @@ use super::deployments::key;
 use super::extract::{Json, Path};
 use crate::analysis::metric;
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{Cohort, Point};
+use crate::model::{Cohort, Point, Timestamp};
+use crate::store::dedupe_points;
 
 /// A batch of points for one deployment.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -35,9 +35,9 @@ pub struct PointInput {
         max_length = 64
     )]
     pub metric: String,
-    /// RFC 3339 time.
-    #[schema(example = "2026-11-24T10:00:00Z")]
-    pub ts: DateTime<Utc>,
+    /// RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+    #[schema(value_type = String, format = DateTime, example = "2026-11-24T10:00:00Z")]
+    pub ts: Timestamp,
     /// A finite, non-negative number in the metric's unit; at most 100 for `error_rate` and 1
     /// for `conversion_rate`.
     #[schema(example = 1.2, minimum = 0)]
@@ -50,7 +50,8 @@ pub struct PointInput {
 /// How many points were stored (committed) by the request.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct IngestResponse {
-    /// The number of points in the batch, all stored.
+    /// The number of points stored. Points of the batch with the same (metric, cohort, ts),
+    /// times cut to microseconds, are one point (the last of them is stored) and count once.
     #[schema(example = 2)]
     pub accepted: usize,
 }
@@ -80,7 +81,7 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
             Ok(Point {
                 metric: p.metric,
                 cohort: p.cohort,
-                ts: p.ts,
+                ts: p.ts.get(),
                 value: p.value,
             })
         })
@@ -127,11 +128,11 @@ pub async fn ingest_points(
         ));
     }
     let points = validate(req.points)?;
+    // As the store writes them: one point per (metric, cohort, ts), the last of the batch.
+    let accepted = dedupe_points(&points).len();
     if !points.is_empty() {
         state.store.ingest(&key, &points).await?;
     }
-    crate::telemetry::record_ingest(points.len());
-    Ok(JsonResponse(IngestResponse {
-        accepted: points.len(),
-    }))
+    crate::telemetry::record_ingest(accepted);
+    Ok(JsonResponse(IngestResponse { accepted }))
 }

@@ -3,7 +3,7 @@
 
 use axum::Json as JsonResponse;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,7 +15,9 @@ use crate::analysis::metric::{self, JUDGED_METRICS};
 use crate::analysis::policy::{GUARDED, PolicyError};
 use crate::analysis::{Observations, Policy, PolicySpec, Traffic, Verdict, evaluate, recommend};
 use crate::error::{ApiError, ErrorBody};
-use crate::model::{DeploymentKey, NewVerdict, StoredVerdict, VerdictInputs, series_observations};
+use crate::model::{
+    DeploymentKey, NewVerdict, StoredVerdict, Timestamp, VerdictInputs, series_observations,
+};
 
 /// Options for one evaluation of a deployment's stored series; the body may be empty.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -23,8 +25,9 @@ use crate::model::{DeploymentKey, NewVerdict, StoredVerdict, VerdictInputs, seri
 pub struct VerdictRequest {
     /// Overrides the deployment's policy: a name or an inline (partial) policy.
     pub policy: Option<PolicySpec>,
-    /// Evaluate as of this time: only points at or before it are read.
-    pub at: Option<DateTime<Utc>>,
+    /// Evaluate as of this time (RFC 3339, years 0001–9999): only points at or before it are read.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub at: Option<Timestamp>,
     /// The canary's current traffic weight (percent); when given, the verdict carries the next
     /// step (see canary stepping in the README).
     #[schema(minimum = 0, maximum = 100)]
@@ -101,7 +104,7 @@ pub async fn judge(
     // One read for the deployment, its default policy and its series.
     let inputs = state
         .store
-        .verdict_inputs(key, &JUDGED_METRICS, req.at)
+        .verdict_inputs(key, &JUDGED_METRICS, req.at.map(Timestamp::get))
         .await?;
     let (name, policy, version) =
         choose_policy(state, req.policy.as_ref(), inputs.as_ref()).await?;
@@ -122,7 +125,7 @@ pub async fn judge(
         report.recommendation = Some(recommend(evaluation.decision, current, max, traffic));
     }
     let new = NewVerdict {
-        as_of: req.at,
+        as_of: req.at.map(Timestamp::get),
         policy_version: version,
         points: count,
         first_ts,
@@ -189,8 +192,9 @@ pub struct PeekQuery {
     /// A built-in or stored policy name; default as for POST.
     #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", example = "seed")]
     pub policy: Option<String>,
-    /// Evaluate as of this RFC 3339 time.
-    pub at: Option<DateTime<Utc>>,
+    /// Evaluate as of this RFC 3339 time (years 0001–9999).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub at: Option<Timestamp>,
     /// The canary's current traffic weight (percent), for a step recommendation.
     #[param(minimum = 0, maximum = 100)]
     pub canary_weight: Option<u32>,

@@ -4,13 +4,12 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::ReplayDeployment;
 use crate::analysis::metric::JUDGED_METRICS;
-use crate::model::{Deployment, DeploymentKey, DeploymentQuery, series_observations};
+use crate::model::{Deployment, DeploymentKey, DeploymentQuery, Timestamp, series_observations};
 use crate::store::{Store, StoreError, StoreResult};
 
 /// Which stored deployments to replay.
@@ -20,9 +19,11 @@ pub struct StoreFilter {
     pub service: Option<String>,
     pub environment: Option<String>,
     /// Only deployments started (or, without a start time, created) at or after this time.
-    pub since: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub since: Option<Timestamp>,
     /// Only deployments started (or created) before this time.
-    pub until: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub until: Option<Timestamp>,
 }
 
 /// The stored deployments matching a filter, newest first, read one at a time.
@@ -50,8 +51,8 @@ impl StoreSource {
             query.before_id = Some(*last_id);
             pending.extend(page.into_iter().map(|(_, d)| d).filter(|d| {
                 let started = d.spec.started_at.unwrap_or(d.created_at);
-                filter.since.is_none_or(|s| started >= s)
-                    && filter.until.is_none_or(|u| started < u)
+                filter.since.is_none_or(|s| started >= s.get())
+                    && filter.until.is_none_or(|u| started < u.get())
             }));
         }
         let total = pending.len();

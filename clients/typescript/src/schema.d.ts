@@ -446,7 +446,10 @@ export interface components {
             policy?: string | null;
             /** @example checkout */
             service?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+             */
             started_at?: string | null;
             /** Format: date-time */
             updated_at: string;
@@ -490,7 +493,10 @@ export interface components {
             policy?: string | null;
             /** @example checkout */
             service?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+             */
             started_at?: string | null;
             /** @example v2.3.1 */
             version?: string | null;
@@ -661,7 +667,8 @@ export interface components {
         /** @description How many points were stored (committed) by the request. */
         IngestResponse: {
             /**
-             * @description The number of points in the batch, all stored.
+             * @description The number of points stored. Points of the batch with the same (metric, cohort, ts),
+             *     times cut to microseconds, are one point (the last of them is stored) and count once.
              * @example 2
              */
             accepted: number;
@@ -712,7 +719,7 @@ export interface components {
             metric: string;
             /**
              * Format: date-time
-             * @description RFC 3339 time.
+             * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
              * @example 2026-11-24T10:00:00Z
              */
             ts: string;
@@ -1025,6 +1032,7 @@ export interface components {
         TimedPoint: {
             /**
              * Format: date-time
+             * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
              * @example 2026-11-24T10:00:00Z
              */
             ts: string;
@@ -1053,7 +1061,7 @@ export interface components {
         VerdictRequest: {
             /**
              * Format: date-time
-             * @description Evaluate as of this time: only points at or before it are read.
+             * @description Evaluate as of this time (RFC 3339, years 0001–9999): only points at or before it are read.
              */
             at?: string | null;
             /**
@@ -1643,7 +1651,7 @@ export interface operations {
                  * @example seed
                  */
                 policy?: string;
-                /** @description Evaluate as of this RFC 3339 time. */
+                /** @description Evaluate as of this RFC 3339 time (years 0001–9999). */
                 at?: string;
                 /** @description The canary's current traffic weight (percent), for a step recommendation. */
                 canary_weight?: number;

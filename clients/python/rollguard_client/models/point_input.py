@@ -19,7 +19,8 @@ class PointInput:
     Attributes:
         metric (str): `error_rate` (percent, 0–100), `latency_p99` (ms), `conversion_rate` (fraction, 0–1), or
             any other name matching `[a-z][a-z0-9_]{0,63}` (stored, not yet read by a rule). Example: error_rate.
-        ts (datetime.datetime): RFC 3339 time. Example: 2026-11-24T10:00:00Z.
+        ts (datetime.datetime): RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+            Example: 2026-11-24T10:00:00Z.
         value (float): A finite, non-negative number in the metric's unit; at most 100 for `error_rate` and 1
             for `conversion_rate`. Example: 1.2.
         cohort (Cohort | Unset): Which side of the rollout a point describes.
