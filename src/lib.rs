@@ -16,3 +16,4 @@ pub mod replay;
 pub mod service;
 pub mod store;
 pub mod telemetry;
+pub mod timestamp;

@@ -27,6 +27,7 @@ use super::policy::{Policy, PolicyError};
 use super::rules::ConversionBaseline;
 use super::verdict::Inputs;
 use crate::names::MetricName;
+use crate::timestamp::Timestamp;
 
 /// A request to evaluate series against a policy.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -108,8 +109,9 @@ pub enum SeriesPoint {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimedPoint {
-    #[schema(example = "2026-11-24T10:00:00Z")]
-    pub ts: DateTime<Utc>,
+    /// RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+    #[schema(value_type = String, format = DateTime, example = "2026-11-24T10:00:00Z")]
+    pub ts: Timestamp,
     /// Finite and non-negative, in the metric's unit.
     #[schema(example = 212.5, minimum = 0)]
     pub value: f64,
@@ -190,18 +192,18 @@ impl Series {
             match (point, timed) {
                 (SeriesPoint::Timed(p), true) => {
                     if let Some(prev) = times.last()
-                        && p.ts <= *prev
+                        && p.ts.get() <= *prev
                     {
                         return Err(at(
                             i,
                             format!(
                                 "timestamp {} is not after the previous point's {}",
-                                p.ts.to_rfc3339(),
+                                p.ts,
                                 prev.to_rfc3339()
                             ),
                         ));
                     }
-                    times.push(p.ts);
+                    times.push(p.ts.get());
                 }
                 (SeriesPoint::Value(_), false) => {}
                 _ => {

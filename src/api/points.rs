@@ -2,7 +2,6 @@
 
 use axum::Json as JsonResponse;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -10,7 +9,7 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::extract::{Json, KeyParam};
 use crate::error::{ApiError, ErrorBody};
-use crate::service::{Cohort, DeploymentKey, MetricName, Point, check_value};
+use crate::service::{Cohort, DeploymentKey, MetricName, Point, Timestamp, check_value};
 
 /// A batch of points for one deployment.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -29,9 +28,9 @@ pub struct PointInput {
     // A field's own description would turn the inlined schema into an `allOf` with an object.
     #[schema(value_type = MetricName, inline)]
     pub metric: String,
-    /// RFC 3339 time.
-    #[schema(example = "2026-11-24T10:00:00Z")]
-    pub ts: DateTime<Utc>,
+    /// RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+    #[schema(value_type = String, format = DateTime, example = "2026-11-24T10:00:00Z")]
+    pub ts: Timestamp,
     /// A finite, non-negative number in the metric's unit; at most 100 for `error_rate` and 1
     /// for `conversion_rate`.
     #[schema(example = 1.2, minimum = 0)]
@@ -44,7 +43,8 @@ pub struct PointInput {
 /// How many points were stored (committed) by the request.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct IngestResponse {
-    /// The number of points in the batch, all stored.
+    /// The number of points stored. Points of the batch with the same (metric, cohort, ts),
+    /// times cut to microseconds, are one point (the last of them is stored) and count once.
     #[schema(example = 2)]
     pub accepted: usize,
 }
@@ -68,7 +68,7 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
             Ok(Point {
                 metric: metric.into_string(),
                 cohort: p.cohort,
-                ts: p.ts,
+                ts: p.ts.get(),
                 value: p.value,
             })
         })
@@ -112,8 +112,6 @@ pub async fn ingest_points(
         ));
     }
     let points = validate(req.points)?;
-    state.service.ingest(&key, &points).await?;
-    Ok(JsonResponse(IngestResponse {
-        accepted: points.len(),
-    }))
+    let accepted = state.service.ingest(&key, &points).await?;
+    Ok(JsonResponse(IngestResponse { accepted }))
 }

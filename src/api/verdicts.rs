@@ -3,7 +3,6 @@
 
 use axum::Json as JsonResponse;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,7 +10,8 @@ use super::extract::{KeyParam, OptionalJson, Query, whole_number};
 use super::{AppState, page_limit, parse_cursor};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::{
-    DeploymentKey, PolicyName, PolicySpec, Record, StoredVerdict, VerdictOptions, Weights,
+    DeploymentKey, PolicyName, PolicySpec, Record, StoredVerdict, Timestamp, VerdictOptions,
+    Weights,
 };
 
 /// Options for one evaluation of a deployment's stored series; the body may be empty.
@@ -20,8 +20,9 @@ use crate::service::{
 pub struct VerdictRequest {
     /// Overrides the deployment's policy: a name or an inline (partial) policy.
     pub policy: Option<PolicySpec>,
-    /// Evaluate as of this time: only points at or before it are read.
-    pub at: Option<DateTime<Utc>>,
+    /// Evaluate as of this time (RFC 3339, years 0001–9999): only points at or before it are read.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub at: Option<Timestamp>,
     /// The canary's current traffic weight (percent); when given, the verdict carries the next
     /// step (see canary stepping in the README).
     #[schema(minimum = 0, maximum = 100)]
@@ -38,7 +39,7 @@ impl VerdictRequest {
         Ok(VerdictOptions {
             weights: Weights::new(self.canary_weight, self.max_weight)?,
             policy: self.policy,
-            at: self.at,
+            at: self.at.map(Timestamp::get),
         })
     }
 }
@@ -94,8 +95,9 @@ pub struct PeekQuery {
     /// A built-in or stored policy name; default as for POST.
     #[param(value_type = Option<PolicyName>, inline)]
     pub policy: Option<String>,
-    /// Evaluate as of this RFC 3339 time.
-    pub at: Option<DateTime<Utc>>,
+    /// Evaluate as of this RFC 3339 time (years 0001–9999).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub at: Option<Timestamp>,
     /// The canary's current traffic weight (percent), for a step recommendation.
     #[param(minimum = 0, maximum = 100)]
     pub canary_weight: Option<u32>,
@@ -123,7 +125,7 @@ pub async fn peek_verdict(
     let options = VerdictOptions {
         weights: Weights::new(q.canary_weight, q.max_weight)?,
         policy: q.policy.map(PolicySpec::Name),
-        at: q.at,
+        at: q.at.map(Timestamp::get),
     };
     let judged = state.service.judge(&key, &options, Record::No).await?;
     Ok(JsonResponse(judged.verdict))

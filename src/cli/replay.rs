@@ -7,13 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::evaluate::{EXIT_BAD_INPUT, load_policy};
 use crate::analysis::Policy;
 use crate::config::DatabaseArgs;
+use crate::model::Timestamp;
 use crate::replay::input::{self, InputError};
 use crate::replay::{Polling, ReplayDeployment, ReplayReport, replay_all};
 use crate::service::{ReplayRun, StoreFilter};
@@ -51,10 +51,10 @@ pub struct ReplayArgs {
     pub environment: Option<String>,
     /// With --from-store: only deployments started (or created) at or after this RFC 3339 time.
     #[arg(long)]
-    pub since: Option<DateTime<Utc>>,
+    pub since: Option<Timestamp>,
     /// With --from-store: only deployments started (or created) before this RFC 3339 time.
     #[arg(long)]
-    pub until: Option<DateTime<Utc>>,
+    pub until: Option<Timestamp>,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

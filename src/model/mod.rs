@@ -11,6 +11,8 @@ use crate::analysis::{Decision, Observations, Policy, Series, Verdict};
 
 pub mod replay;
 
+pub use crate::timestamp::{Timestamp, deserialize_opt as deserialize_opt_timestamp};
+
 pub use crate::names::{
     DeploymentKey, EnvironmentName, MetricName, NameError, NameKind, PolicyName,
 };
@@ -106,6 +108,8 @@ pub struct DeploymentSpec {
     pub environment: Option<String>,
     #[schema(example = "v2.3.1", max_length = 256)]
     pub version: Option<String>,
+    /// RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+    #[serde(default, deserialize_with = "deserialize_opt_timestamp")]
     pub started_at: Option<DateTime<Utc>>,
     /// At most 64 labels.
     #[serde(default)]

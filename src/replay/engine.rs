@@ -140,8 +140,17 @@ fn polled(steps: &[Step], polling: Polling) -> Result<Vec<Step>, ReplayError> {
                 let t = s.ts.expect("timed timeline");
                 // The first poll time at or after this step's point...
                 let since = (t - t0).num_microseconds().unwrap_or(i64::MAX);
-                let j = (since + every_us - 1).div_euclid(every_us).max(1);
-                let poll = t0 + Duration::microseconds(j.saturating_mul(every_us));
+                let j = since
+                    .saturating_add(every_us - 1)
+                    .div_euclid(every_us)
+                    .max(1);
+                let Some(poll) =
+                    t0.checked_add_signed(Duration::microseconds(j.saturating_mul(every_us)))
+                else {
+                    // Past the last time chrono represents (an interval of millennia): after
+                    // every point, so it ends no step's prefix.
+                    continue;
+                };
                 // ...sees exactly this prefix if it comes before the next point.
                 let next = steps.get(i + 1).and_then(|n| n.ts);
                 if poll >= t && next.is_none_or(|n| poll < n) && (next.is_some() || poll == t) {
@@ -404,6 +413,23 @@ mod tests {
                 .collect::<Vec<_>>(),
             [2, 4]
         );
+    }
+
+    #[test]
+    fn an_interval_past_the_last_representable_time_polls_nothing() {
+        let t = |y: i32| {
+            format!("{y}-01-01T00:00:00Z")
+                .parse::<DateTime<Utc>>()
+                .unwrap()
+        };
+        let a = Series {
+            values: vec![1.0; 2],
+            times: Some(vec![t(1), t(9999)]),
+        };
+        let steps = timeline([Some(&a), None, None]);
+        // The longest interval `POST /v1/replays` takes: 2^63 µs, about 292,000 years.
+        let longest = Duration::seconds(i64::MAX / 1_000_000);
+        assert_eq!(polled(&steps, Polling::Interval(longest)).unwrap(), []);
     }
 
     #[test]

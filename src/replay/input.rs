@@ -8,8 +8,9 @@
 //!   A `policy` field is ignored (replay takes its policies from the command line). Blank
 //!   lines are skipped.
 //! - **CSV**: a header `deployment,metric,cohort,ts,value`, rows grouped by deployment (each
-//!   deployment's rows contiguous; within it any order). Times are RFC 3339; a repeated
-//!   (metric, cohort, ts) keeps the last value, as ingest does. CSV carries no outcomes.
+//!   deployment's rows contiguous; within it any order). Times are RFC 3339, checked as the
+//!   API checks them ([`Timestamp`]: years 0001–9999, no leap second, cut to microseconds); a
+//!   repeated (metric, cohort, ts) keeps the last value, as ingest does. CSV carries no outcomes.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::BufRead;
@@ -21,7 +22,7 @@ use super::{ReplayDeployment, ReplayError};
 use crate::analysis::document::{BaselineValues, CohortSeries};
 use crate::analysis::metric::ValueError;
 use crate::analysis::{EvaluationDocument, Observations, PolicySpec, Series, SeriesPoint, metric};
-use crate::model::{Cohort, DeploymentKey, MetricName, NameError, Outcome};
+use crate::model::{Cohort, DeploymentKey, MetricName, NameError, Outcome, Timestamp};
 
 /// A bad input, located by line.
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +49,7 @@ struct NdjsonLine {
     #[serde(default)]
     outcome: Option<Outcome>,
     #[serde(default)]
-    started_at: Option<DateTime<Utc>>,
+    started_at: Option<Timestamp>,
     #[serde(default)]
     onset_step: Option<usize>,
     #[serde(default)]
@@ -121,7 +122,7 @@ fn checked(line: NdjsonLine) -> Result<ReplayDeployment, DeploymentError> {
     Ok(ReplayDeployment {
         key: line.key,
         outcome: line.outcome,
-        started_at: line.started_at,
+        started_at: line.started_at.map(Timestamp::get),
         onset_step: line.onset_step,
         obs,
     })
@@ -144,7 +145,7 @@ struct CsvRow {
     deployment: String,
     metric: String,
     cohort: String,
-    ts: DateTime<Utc>,
+    ts: Timestamp,
     value: f64,
 }
 
@@ -240,7 +241,7 @@ pub fn csv(
                 g.points
                     .entry((cohort, row.metric))
                     .or_default()
-                    .push((row.ts, row.value));
+                    .push((row.ts.get(), row.value));
                 continue;
             }
             if !seen.insert(row.deployment.clone()) {
@@ -256,7 +257,7 @@ pub fn csv(
             let cohort = Cohort::parse(&row.cohort).expect("checked");
             let next = CsvGroup {
                 key: row.deployment,
-                points: BTreeMap::from([((cohort, row.metric), vec![(row.ts, row.value)])]),
+                points: BTreeMap::from([((cohort, row.metric), vec![(row.ts.get(), row.value)])]),
             };
             if let Some(finished) = current.replace(next) {
                 return Some(Ok(finished.finish()));
@@ -317,6 +318,14 @@ mod tests {
                 "{\"key\": \"a\", \"onset_step\": 0}",
                 "line 1: onset_step is 1-based",
             ),
+            (
+                "{\"key\": \"a\", \"started_at\": \"2016-12-31T23:59:60Z\"}",
+                "line 1: 2016-12-31T23:59:60Z is a leap second",
+            ),
+            (
+                "{\"key\": \"a\", \"metrics\": {\"latency_p99\": [{\"ts\": \"+10000-01-01T00:00:00Z\", \"value\": 1}]}}",
+                "outside the accepted range, years 0001–9999 (UTC)",
+            ),
         ] {
             let err = ndjson(text.as_bytes())
                 .find_map(Result::err)
@@ -332,6 +341,8 @@ mod tests {
 a,error_rate,canary,2026-11-24T10:01:00Z,2
 a,error_rate,canary,2026-11-24T10:00:00Z,1
 a,error_rate,canary,2026-11-24T10:01:00Z,3
+a,error_rate,canary,2026-11-24T10:02:00.0000002Z,5
+a,error_rate,canary,2026-11-24T10:02:00.0000001Z,4
 a,conversion_rate,baseline,2026-11-24T10:00:00Z,0.03
 b,latency_p99,canary,2026-11-24T10:00:00Z,200
 ";
@@ -342,8 +353,8 @@ b,latency_p99,canary,2026-11-24T10:00:00Z,200
         );
         assert_eq!(
             ds[0].obs.canary["error_rate"].values,
-            [1.0, 3.0],
-            "sorted, last value wins"
+            [1.0, 3.0, 4.0],
+            "sorted, last value wins, times cut to microseconds"
         );
         assert_eq!(ds[0].obs.baseline_cohort["conversion_rate"].values, [0.03]);
         assert_eq!(ds[1].obs.inputs().latency_p99, [200.0]);
@@ -363,6 +374,14 @@ b,latency_p99,canary,2026-11-24T10:00:00Z,200
             (
                 "deployment,metric,cohort,ts,value\na,error_rate,canary,noon,1\n",
                 "line 2",
+            ),
+            (
+                "deployment,metric,cohort,ts,value\na,error_rate,canary,2026-11-24T10:00:00Z,1\na,error_rate,canary,-4714-11-24T00:00:00Z,1\n",
+                "-4714-11-24T00:00:00Z is outside the accepted range, years 0001–9999 (UTC)",
+            ),
+            (
+                "deployment,metric,cohort,ts,value\na,error_rate,canary,2016-12-31T23:59:60Z,1\n",
+                "leap second",
             ),
             (
                 "deployment,metric,cohort,ts,value\na,x,canary,2026-11-24T10:00:00Z,1\nb,x,canary,2026-11-24T10:00:00Z,1\na,x,canary,2026-11-24T10:01:00Z,1\n",

@@ -4,6 +4,7 @@ use super::{Service, ServiceError, ServiceResult};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, MetricName, Point,
 };
+use crate::store::dedupe_points;
 
 impl Service {
     /// Creates the deployment, or replaces its descriptive fields (points and verdicts are
@@ -33,13 +34,16 @@ impl Service {
         Ok(self.store.list_deployments(query).await?)
     }
 
-    /// Stores a validated batch atomically, creating the deployment if needed.
-    pub async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> ServiceResult<()> {
+    /// Stores a validated batch atomically, creating the deployment if needed; returns how many
+    /// points were stored: points of the batch with the same (metric, cohort, ts) are one point
+    /// (the last of them) and count once.
+    pub async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> ServiceResult<usize> {
+        let accepted = dedupe_points(points).len();
         if !points.is_empty() {
             self.store.ingest(key, points).await?;
         }
-        crate::telemetry::record_ingest(points.len());
-        Ok(())
+        crate::telemetry::record_ingest(accepted);
+        Ok(accepted)
     }
 
     /// The deployment's stored points, each series cut to its latest `per_series` points plus

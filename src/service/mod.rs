@@ -23,7 +23,7 @@ pub use crate::model::replay::{ReplayRecord, ReplayReport};
 pub use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentName,
     EnvironmentPolicy, MAX_FIELD_LEN, MetricName, NameError, NameKind, Point, PolicyName,
-    PolicyRecord, StoredVerdict, is_valid_field,
+    PolicyRecord, StoredVerdict, Timestamp, is_valid_field,
 };
 pub use policies::Resolved;
 pub use replays::{Polling, ReplayInput, ReplayRun, StoreFilter};

@@ -5,7 +5,6 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -16,7 +15,7 @@ use crate::analysis::policy::{GUARDED, SEED};
 use crate::analysis::{Policy, PolicySpec};
 use crate::model::replay::DeploymentResult;
 use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport};
-use crate::model::{Deployment, DeploymentKey, DeploymentQuery, series_observations};
+use crate::model::{Deployment, DeploymentKey, DeploymentQuery, Timestamp, series_observations};
 pub use crate::replay::Polling;
 use crate::replay::input::deployment_from_value;
 use crate::replay::{ReplayDeployment, replay_one, report_from};
@@ -32,9 +31,11 @@ pub struct StoreFilter {
     pub service: Option<String>,
     pub environment: Option<String>,
     /// Only deployments started (or, without a start time, created) at or after this time.
-    pub since: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub since: Option<Timestamp>,
     /// Only deployments started (or created) before this time.
-    pub until: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub until: Option<Timestamp>,
 }
 
 /// What a replay reads.
@@ -175,8 +176,8 @@ impl StoreSource {
             query.before_id = Some(*last_id);
             pending.extend(page.into_iter().map(|(_, d)| d).filter(|d| {
                 let started = d.spec.started_at.unwrap_or(d.created_at);
-                filter.since.is_none_or(|s| started >= s)
-                    && filter.until.is_none_or(|u| started < u)
+                filter.since.is_none_or(|s| started >= s.get())
+                    && filter.until.is_none_or(|u| started < u.get())
             }));
         }
         let total = pending.len();

@@ -216,22 +216,41 @@ pub async fn connect_with(url: &str, pool: PoolSettings) -> anyhow::Result<Arc<d
     }
 }
 
-/// Keeps the last point for each (metric, cohort, ts) of a batch, in first-seen order, so one
-/// bulk upsert never touches a row twice.
+/// A batch's points in the canonical write order — by metric, cohort (as stored) and time —
+/// keeping the last of each (metric, cohort, ts), so that one bulk upsert never touches a row
+/// twice.
+///
+/// Every writer takes its rows' locks in this one order, whatever order the client sent: two
+/// batches that overlap then queue behind each other instead of each holding a row the other
+/// waits for (Postgres answered such pairs "deadlock detected"). The order is also the points'
+/// primary-key order, so a batch's writes walk the index once.
 pub fn dedupe_points(points: &[Point]) -> Vec<&Point> {
-    use std::collections::HashMap;
-    let mut last: HashMap<(&str, crate::model::Cohort, DateTime<Utc>), usize> =
-        HashMap::with_capacity(points.len());
-    for (i, p) in points.iter().enumerate() {
-        last.insert((p.metric.as_str(), p.cohort, p.ts), i);
+    let mut sorted: Vec<&Point> = points.iter().collect();
+    // Stable: of equal keys, the one sent last stays last.
+    sorted.sort_by(|a, b| point_key(a).cmp(&point_key(b)));
+    let mut out: Vec<&Point> = Vec::with_capacity(sorted.len());
+    for p in sorted {
+        match out.last_mut() {
+            Some(last) if point_key(last) == point_key(p) => *last = p,
+            _ => out.push(p),
+        }
     }
-    if last.len() == points.len() {
-        return points.iter().collect();
+    out
+}
+
+/// A point's identity, in the canonical write order.
+fn point_key(p: &Point) -> (&str, &'static str, DateTime<Utc>) {
+    (p.metric.as_str(), p.cohort.as_str(), p.ts)
+}
+
+/// Whether a failed transaction may succeed when run again from the start: Postgres chose it as
+/// a deadlock's victim (SQLSTATE 40P01) or could not serialise it (40001).
+pub(crate) fn is_transient_conflict(e: &StoreError) -> bool {
+    match e {
+        StoreError::Database(cause) => match cause.as_ref() {
+            sqlx::Error::Database(db) => db.code().is_some_and(|c| c == "40P01" || c == "40001"),
+            _ => false,
+        },
+        _ => false,
     }
-    points
-        .iter()
-        .enumerate()
-        .filter(|(i, p)| last[&(p.metric.as_str(), p.cohort, p.ts)] == *i)
-        .map(|(_, p)| p)
-        .collect()
 }

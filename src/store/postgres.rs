@@ -11,7 +11,7 @@ use sqlx::{Connection, PgPool, Row};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
-use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points};
+use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict};
 use crate::analysis::{Decision, Policy};
 use crate::model::MetricName;
 use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
@@ -139,6 +139,25 @@ fn verdict_inputs_sql(metrics: &[&str], until: bool) -> String {
     )
 }
 
+/// A batch of points as the columns bound to the bulk upsert.
+struct PointColumns<'a> {
+    metrics: Vec<&'a str>,
+    cohorts: Vec<&'static str>,
+    times: Vec<DateTime<Utc>>,
+    values: Vec<f64>,
+}
+
+impl PointColumns<'_> {
+    fn with_capacity(n: usize) -> Self {
+        PointColumns {
+            metrics: Vec::with_capacity(n),
+            cohorts: Vec::with_capacity(n),
+            times: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+        }
+    }
+}
+
 impl PgStore {
     /// Connects lazily: the pool opens connections on demand, so the service starts (and
     /// `/readyz` reports the outage) while the database is down, and recovers by itself.
@@ -171,6 +190,51 @@ impl PgStore {
         let verdicts =
             VerdictWriter::spawn(move |batch| write_verdicts(writer_pool.clone(), batch));
         Ok(PgStore { pool, verdicts })
+    }
+
+    /// One attempt at [`Store::ingest`]: one transaction.
+    ///
+    /// Lock order: a transaction takes the deployment's row (only when it creates it: the
+    /// insert waits on a concurrent creator's unique-key entry), then its points in canonical
+    /// order. Each ingest touches one deployment, and the points carry no foreign key to it, so
+    /// no ingest waits on another deployment's row and no cycle can form across deployments.
+    async fn ingest_once(
+        &self,
+        key: &DeploymentKey,
+        columns: &PointColumns<'_>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let id = match Self::deployment_id(&mut tx, key).await? {
+            Some(id) => id,
+            None => {
+                // Created on first ingest; a concurrent first ingest may win the race.
+                sqlx::query(
+                    "insert into deployments (key) values ($1) on conflict (key) do nothing",
+                )
+                .bind(key.as_str())
+                .execute(&mut *tx)
+                .await?;
+                Self::deployment_id(&mut tx, key).await?.ok_or_else(|| {
+                    StoreError::Corrupt("deployment vanished during ingest".into())
+                })?
+            }
+        };
+        // One statement for the whole batch; the primary key makes re-sent points replace.
+        // Rows are inserted, and their locks taken, in the arrays' (canonical) order.
+        sqlx::query(
+            "insert into points (deployment_id, metric, cohort, ts, value)
+             select $1, * from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[])
+             on conflict (deployment_id, metric, cohort, ts) do update set value = excluded.value",
+        )
+        .bind(id)
+        .bind(&columns.metrics)
+        .bind(&columns.cohorts)
+        .bind(&columns.times)
+        .bind(&columns.values)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -275,48 +339,26 @@ impl Store for PgStore {
     }
 
     async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()> {
+        // Canonical order: overlapping batches lock their rows in the same order.
         let unique = dedupe_points(points);
-        let mut metrics = Vec::with_capacity(unique.len());
-        let mut cohorts = Vec::with_capacity(unique.len());
-        let mut times = Vec::with_capacity(unique.len());
-        let mut values = Vec::with_capacity(unique.len());
+        let mut columns = PointColumns::with_capacity(unique.len());
         for p in unique {
-            metrics.push(p.metric.as_str());
-            cohorts.push(p.cohort.as_str());
-            times.push(p.ts);
-            values.push(p.value);
+            columns.metrics.push(p.metric.as_str());
+            columns.cohorts.push(p.cohort.as_str());
+            columns.times.push(p.ts);
+            columns.values.push(p.value);
         }
-        let mut tx = self.pool.begin().await?;
-        let id = match Self::deployment_id(&mut tx, key).await? {
-            Some(id) => id,
-            None => {
-                // Created on first ingest; a concurrent first ingest may win the race.
-                sqlx::query(
-                    "insert into deployments (key) values ($1) on conflict (key) do nothing",
-                )
-                .bind(key.as_str())
-                .execute(&mut *tx)
-                .await?;
-                Self::deployment_id(&mut tx, key).await?.ok_or_else(|| {
-                    StoreError::Corrupt("deployment vanished during ingest".into())
-                })?
+        match self.ingest_once(key, &columns).await {
+            // With the canonical order a deadlock needs another writer that locks points in a
+            // different order (none in this service); should one happen all the same, the
+            // victim's transaction was rolled back whole and runs once more before the caller
+            // sees an error.
+            Err(e) if is_transient_conflict(&e) => {
+                tracing::warn!(error = %e, deployment = %key, "ingest conflicted; retrying once");
+                self.ingest_once(key, &columns).await
             }
-        };
-        // One statement for the whole batch; the primary key makes re-sent points replace.
-        sqlx::query(
-            "insert into points (deployment_id, metric, cohort, ts, value)
-             select $1, * from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[])
-             on conflict (deployment_id, metric, cohort, ts) do update set value = excluded.value",
-        )
-        .bind(id)
-        .bind(&metrics)
-        .bind(&cohorts)
-        .bind(&times)
-        .bind(&values)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            other => other,
+        }
     }
 
     async fn verdict_inputs(

@@ -232,7 +232,8 @@ impl Store for SqliteStore {
             }
         };
         // SQLite has no array binds; inside one transaction a prepared statement per row is the
-        // fast path (no per-row commit, statement cached by sqlx).
+        // fast path (no per-row commit, statement cached by sqlx). Canonical order, as Postgres:
+        // the same points give the same writes on both stores.
         for p in dedupe_points(points) {
             sqlx::query(
                 "insert into points (deployment_id, metric, cohort, ts, value) values (?1, ?2, ?3, ?4, ?5)

@@ -10,6 +10,7 @@ mod docs;
 mod fuzz;
 mod guarded;
 mod hooks;
+mod ingest;
 mod process;
 mod reference;
 mod reliability;

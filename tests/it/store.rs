@@ -919,6 +919,67 @@ async fn postgres_plans_the_verdict_read_once_per_connection() {
     );
 }
 
+/// An ingest chosen as a deadlock's victim is run once more inside the store, so its caller
+/// sees it succeed. The other party here is a transaction outside the service that locks two
+/// points in the reverse order; it waits longer before checking for deadlocks, so the ingest is
+/// the one Postgres aborts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
+    use sqlx::Connection;
+    let (store, db) = test_store(Backend::Postgres).await;
+    let k = key("victim");
+    let batch = points("error_rate", Cohort::Canary, &[1.0, 2.0]);
+    store.ingest(&k, &batch).await.unwrap();
+
+    let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    sqlx::query("set deadlock_timeout = '30s'")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    sqlx::query("begin").execute(&mut other).await.unwrap();
+    let lock = |ts: DateTime<Utc>| {
+        sqlx::query("update points set value = 50 where metric = 'error_rate' and ts = $1").bind(ts)
+    };
+    // Holds the later point, which the ingest (in canonical order) locks second.
+    lock(batch[1].ts).execute(&mut other).await.unwrap();
+    let ingest = tokio::spawn({
+        let store = store.clone();
+        let k = k.clone();
+        let batch = points("error_rate", Cohort::Canary, &[7.0, 7.0]);
+        async move { store.ingest(&k, &batch).await }
+    });
+    // Until the ingest holds the first point and waits for the second.
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity
+             where wait_event_type = 'Lock' and query like 'insert into points%'",
+        )
+        .fetch_one(&mut other)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    // The first point: a lock cycle. The ingest detects it first and is rolled back, which
+    // lets this update through.
+    lock(batch[0].ts).execute(&mut other).await.unwrap();
+    sqlx::query("commit").execute(&mut other).await.unwrap();
+
+    ingest.await.unwrap().expect("the retried ingest succeeds");
+    let series = store
+        .series(&k, &["error_rate"], None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        series.iter().map(|p| p.value).collect::<Vec<_>>(),
+        [7.0, 7.0],
+        "the retry ran after the other transaction committed"
+    );
+}
+
 /// With Postgres unreachable, recording a verdict fails as unavailable (a 503 upstream) within
 /// the acquire timeout, rather than hanging in the batch writer.
 #[tokio::test]

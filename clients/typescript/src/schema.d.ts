@@ -446,7 +446,10 @@ export interface components {
             policy?: string | null;
             /** @example checkout */
             service?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+             */
             started_at?: string | null;
             /** Format: date-time */
             updated_at: string;
@@ -490,7 +493,10 @@ export interface components {
             policy?: string | null;
             /** @example checkout */
             service?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+             */
             started_at?: string | null;
             /** @example v2.3.1 */
             version?: string | null;
@@ -663,7 +669,8 @@ export interface components {
         /** @description How many points were stored (committed) by the request. */
         IngestResponse: {
             /**
-             * @description The number of points in the batch, all stored.
+             * @description The number of points stored. Points of the batch with the same (metric, cohort, ts),
+             *     times cut to microseconds, are one point (the last of them is stored) and count once.
              * @example 2
              */
             accepted: number;
@@ -782,7 +789,7 @@ export interface components {
             metric: string;
             /**
              * Format: date-time
-             * @description RFC 3339 time.
+             * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
              * @example 2026-11-24T10:00:00Z
              */
             ts: string;
@@ -1114,6 +1121,7 @@ export interface components {
         TimedPoint: {
             /**
              * Format: date-time
+             * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
              * @example 2026-11-24T10:00:00Z
              */
             ts: string;
@@ -1142,7 +1150,7 @@ export interface components {
         VerdictRequest: {
             /**
              * Format: date-time
-             * @description Evaluate as of this time: only points at or before it are read.
+             * @description Evaluate as of this time (RFC 3339, years 0001–9999): only points at or before it are read.
              */
             at?: string | null;
             /**
@@ -1717,7 +1725,7 @@ export interface operations {
             query?: {
                 /** @description A built-in or stored policy name; default as for POST. */
                 policy?: string;
-                /** @description Evaluate as of this RFC 3339 time. */
+                /** @description Evaluate as of this RFC 3339 time (years 0001–9999). */
                 at?: string;
                 /** @description The canary's current traffic weight (percent), for a step recommendation. */
                 canary_weight?: number;

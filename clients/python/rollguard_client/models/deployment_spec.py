@@ -28,7 +28,8 @@ class DeploymentSpec:
             outcome (None | Outcome | Unset):
             policy (None | str | Unset): The policy this deployment is judged by; when absent, its environment's default.
             service (None | str | Unset):  Example: checkout.
-            started_at (datetime.datetime | None | Unset):
+            started_at (datetime.datetime | None | Unset): RFC 3339, years 0001–9999 (UTC), no leap second; digits past the
+                microsecond are cut.
             version (None | str | Unset):  Example: v2.3.1.
     """
 

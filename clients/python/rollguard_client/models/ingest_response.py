@@ -14,7 +14,8 @@ class IngestResponse:
     """How many points were stored (committed) by the request.
 
     Attributes:
-        accepted (int): The number of points in the batch, all stored. Example: 2.
+        accepted (int): The number of points stored. Points of the batch with the same (metric, cohort, ts),
+            times cut to microseconds, are one point (the last of them is stored) and count once. Example: 2.
     """
 
     accepted: int

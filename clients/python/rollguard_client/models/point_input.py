@@ -20,7 +20,8 @@ class PointInput:
 
         Attributes:
             metric (str):
-            ts (datetime.datetime): RFC 3339 time. Example: 2026-11-24T10:00:00Z.
+            ts (datetime.datetime): RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+                Example: 2026-11-24T10:00:00Z.
             value (float): A finite, non-negative number in the metric's unit; at most 100 for `error_rate` and 1
                 for `conversion_rate`. Example: 1.2.
             cohort (Cohort | Unset): Which side of the rollout a point describes.

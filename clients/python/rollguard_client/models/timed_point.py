@@ -14,7 +14,8 @@ class TimedPoint:
     """A value with its timestamp.
 
     Attributes:
-        ts (datetime.datetime):  Example: 2026-11-24T10:00:00Z.
+        ts (datetime.datetime): RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
+            Example: 2026-11-24T10:00:00Z.
         value (float): Finite and non-negative, in the metric's unit. Example: 212.5.
     """
 

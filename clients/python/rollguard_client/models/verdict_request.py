@@ -20,7 +20,8 @@ class VerdictRequest:
     """Options for one evaluation of a deployment's stored series; the body may be empty.
 
     Attributes:
-        at (datetime.datetime | None | Unset): Evaluate as of this time: only points at or before it are read.
+        at (datetime.datetime | None | Unset): Evaluate as of this time (RFC 3339, years 0001–9999): only points at or
+            before it are read.
         canary_weight (int | None | Unset): The canary's current traffic weight (percent); when given, the verdict
             carries the next
             step (see canary stepping in the README).
