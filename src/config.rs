@@ -1,5 +1,6 @@
-//! Typed configuration for `rollguard serve`, from flags and environment variables. Every key is
-//! in `.env.example`. The database URL may hold a password, so it never reaches logs or `Debug`.
+//! Typed configuration for `rollguard serve`, from flags and environment variables, and the
+//! settings types the layers below the CLI read (`Limits` for the API). Every key is in
+//! `.env.example`. The database URL may hold a password, so it never reaches logs or `Debug`.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -9,8 +10,31 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::api::Limits;
 use crate::store::{DEFAULT_DATABASE_URL, PoolSettings};
+
+/// Limits on what one request may carry.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest request body, bytes.
+    pub max_body_bytes: usize,
+    /// Most points in one ingest batch.
+    pub max_batch_points: usize,
+    /// Longest a request may take, body included (408 beyond).
+    pub request_timeout: Duration,
+    /// Most requests handled at once (503 `overloaded` beyond).
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 16 * 1024 * 1024,
+            max_batch_points: 50_000,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 256,
+        }
+    }
+}
 
 /// Where the data lives: `postgres://…` or `sqlite://…`.
 #[derive(Clone, Args)]
