@@ -7,7 +7,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use crate::api::{AppState, openapi, router};
+use crate::api::{AppState, openapi};
 use crate::auth::Auth;
 use crate::config::{DatabaseArgs, LogFormat, ServeArgs};
 use crate::store;
@@ -71,7 +71,9 @@ pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
 }
 
 /// Connects, migrates, binds and serves until SIGTERM or Ctrl-C, then finishes the requests in
-/// flight for at most `--shutdown-timeout`.
+/// flight for at most `--shutdown-timeout` (see [`crate::server::serve`]). Whatever is still
+/// running when this returns (a handler stuck in computation, a background replay) does not hold
+/// the process up: [`super::run_async`] does not wait for it.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_format);
     let auth = load_auth(&args)?;
@@ -100,32 +102,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // A line on stdout that scripts and tests can wait for.
     println!("rollguard listening on http://{local}");
 
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            let _ = stop_rx.await;
-        })
-        .into_future();
-    let mut server = std::pin::pin!(server);
-    tokio::select! {
-        result = &mut server => result?,
-        () = signal => {
-            let grace = args.shutdown_timeout;
-            tracing::info!(grace = ?grace, "shutting down: no new connections, finishing requests in flight");
-            let _ = stop_tx.send(());
-            match tokio::time::timeout(grace, &mut server).await {
-                Ok(result) => {
-                    result?;
-                    tracing::info!("every request in flight finished; exiting");
-                }
-                Err(_) => tracing::warn!(
-                    grace = ?grace,
-                    "requests still in flight after the shutdown timeout; exiting anyway"
-                ),
-            }
-        }
-    }
-    Ok(())
+    crate::server::serve(listener, state, signal, args.server_options()).await
 }
 
 /// Applies migrations and exits.
