@@ -14,8 +14,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
-use super::{Served, batch, closed_within, get_on, read_answer, wait_for_continue};
-use crate::support::Backend;
+use super::{Proc, Served, batch, closed_within, get_on, read_answer, wait_for_continue};
+use crate::support::{Backend, test_db};
 
 const SECOND: Duration = Duration::from_secs(1);
 /// How late a timeout of a second may fire on a loaded machine and still pass.
@@ -206,4 +206,37 @@ async fn past_the_connection_cap_new_connections_wait_and_open_ones_are_served()
     let (status, d) = get_on(&mut c, "/v1/deployments/capped").await;
     assert_eq!(status, 200, "{d}");
     assert_eq!(serde_json::from_str::<Value>(&d).unwrap()["points"], 50);
+}
+
+/// Issue 13's last case: with `ulimit -n 64`, 60 idle sockets made `accept` fail and `/healthz`
+/// time out. With a cap that fits below the limit, the sockets past it wait in the backlog and
+/// every descriptor the server needs is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_a_low_open_file_limit_idle_sockets_wait_and_healthz_is_answered() {
+    let db = test_db(Backend::Sqlite).await;
+    // The default cap does not fit below 64 descriptors, and serve says so.
+    let p = Proc::start_with_open_file_limit(64, &db.url, &[], &[]);
+    assert!(
+        p.log().contains("does not fit below the open-file limit"),
+        "{}",
+        p.log()
+    );
+    drop(p);
+
+    let args = ["--max-connections", "16", "--header-read-timeout", "1s"];
+    let p = Proc::start_with_open_file_limit(64, &db.url, &args, &[]);
+    assert!(!p.log().contains("open-file limit"), "{}", p.log());
+    let mut silent = Vec::new();
+    for _ in 0..60 {
+        silent.push(TcpStream::connect(p.addr()).await.unwrap());
+    }
+    // Served once the sockets ahead of it in the backlog have had their header-read timeout:
+    // four rounds of 16 at a second each.
+    let resp = tokio::time::timeout(Duration::from_secs(60), reqwest::get(p.url("/healthz")))
+        .await
+        .expect("/healthz answered within 60 s")
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let log = p.log();
+    assert!(!log.contains("accepting a connection failed"), "{log}");
 }

@@ -191,9 +191,42 @@ impl Proc {
         args: impl IntoIterator<Item = &'a &'a str>,
         envs: &[(&str, &str)],
     ) -> Result<Proc, Failed> {
+        Self::spawn(
+            Command::new(env!("CARGO_BIN_EXE_rollguard")),
+            database_url,
+            args,
+            envs,
+        )
+    }
+
+    /// Like [`Proc::start`], with the open-file limit (`ulimit -n`) set to `nofile`.
+    pub fn start_with_open_file_limit(
+        nofile: u32,
+        database_url: &str,
+        args: &[&str],
+        envs: &[(&str, &str)],
+    ) -> Proc {
+        let mut command = Command::new("sh");
+        // `exec` keeps the process id: signals reach rollguard itself.
+        let script = format!("ulimit -n {nofile} && exec \"$0\" \"$@\"");
+        command.args(["-c", &script, env!("CARGO_BIN_EXE_rollguard")]);
+        Self::spawn(
+            command,
+            database_url,
+            ["--listen", "127.0.0.1:0"].iter().chain(args),
+            envs,
+        )
+        .unwrap_or_else(|f| panic!("rollguard serve did not start: {f:?}"))
+    }
+
+    fn spawn<'a>(
+        mut command: Command,
+        database_url: &str,
+        args: impl IntoIterator<Item = &'a &'a str>,
+        envs: &[(&str, &str)],
+    ) -> Result<Proc, Failed> {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("stderr.log");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_rollguard"));
         command
             .arg("serve")
             .args(args)
