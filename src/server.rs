@@ -61,8 +61,7 @@ pub async fn serve(
     serve_router(listener, router(state), shutdown, opts).await
 }
 
-/// [`serve`] with any router (tests serve routes of their own).
-pub async fn serve_router(
+async fn serve_router(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -120,7 +119,7 @@ pub async fn serve_router(
             "requests still in flight after the shutdown timeout; exiting anyway"
         ),
     }
-    // Dropping the set aborts the connections left, closing their sockets.
+    // What is left is cancelled: its sockets close, its handlers are dropped at their next await.
     connections.abort_all();
     Ok(())
 }
