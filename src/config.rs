@@ -127,7 +127,7 @@ pub struct ServeArgs {
     pub idle_timeout: Duration,
     /// Most connections open at once; beyond it new connections wait in the kernel's backlog
     /// until one closes. Keep it below the open-file limit (`ulimit -n`).
-    #[arg(long, env = "ROLLGUARD_MAX_CONNECTIONS", default_value_t = ServerOptions::default().max_connections, value_parser = at_least_one)]
+    #[arg(long, env = "ROLLGUARD_MAX_CONNECTIONS", default_value_t = ServerOptions::default().max_connections, value_parser = connection_cap)]
     pub max_connections: usize,
     /// Postgres: how long a request waits for a database connection before failing with 503
     /// (also how fast requests fail while the database is down).
@@ -190,6 +190,17 @@ fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{s}' is not a whole number of at least 1")),
+    }
+}
+
+/// 1 up to what the connection semaphore can count (`tokio::sync::Semaphore::MAX_PERMITS`).
+fn connection_cap(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=tokio::sync::Semaphore::MAX_PERMITS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a whole number from 1 to {}",
+            tokio::sync::Semaphore::MAX_PERMITS
+        )),
     }
 }
 
