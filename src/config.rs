@@ -1,5 +1,6 @@
-//! Typed configuration for `rollguard serve`, from flags and environment variables. Every key is
-//! in `.env.example`. The database URL may hold a password, so it never reaches logs or `Debug`.
+//! Typed configuration for `rollguard serve`, from flags and environment variables, and the
+//! settings types the layers below the CLI read (`Limits` for the API). Every key is in
+//! `.env.example`. The database URL may hold a password, so it never reaches logs or `Debug`.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -9,8 +10,62 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::api::Limits;
 use crate::store::{DEFAULT_DATABASE_URL, PoolSettings};
+
+/// Limits on what one request may carry.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest request body, bytes.
+    pub max_body_bytes: usize,
+    /// Most points in one ingest batch.
+    pub max_batch_points: usize,
+    /// Longest a request may take, body included (408 beyond).
+    pub request_timeout: Duration,
+    /// Most requests handled at once (503 `overloaded` beyond).
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 16 * 1024 * 1024,
+            max_batch_points: 50_000,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 256,
+        }
+    }
+}
+
+/// How the server treats connections (`crate::server::serve`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerOptions {
+    /// After the shutdown signal: how long requests in flight may take to finish.
+    pub shutdown_timeout: Duration,
+    /// How long a connection may take to deliver a complete request head: from its accept for
+    /// the first request, from the first byte of the head for later ones.
+    pub header_read_timeout: Duration,
+    /// How long a keep-alive connection may stay silent between requests (also how long writing
+    /// an answer may make no progress).
+    pub idle_timeout: Duration,
+    /// Most connections open at once; the others wait in the kernel's backlog.
+    pub max_connections: usize,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            shutdown_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
+            // Longer than the 60 s idle timeout of common load balancers (AWS ALB, GCP): the
+            // balancer, not the server, closes an idle connection first, so it never sends a
+            // request on a connection the server is closing (which it would answer with a 502).
+            idle_timeout: Duration::from_secs(75),
+            // Each connection is a file descriptor: this must stay below the open-file limit
+            // (`ulimit -n`), with room for the database pool and the SQLite files.
+            max_connections: 1024,
+        }
+    }
+}
 
 /// Where the data lives: `postgres://…` or `sqlite://…`.
 #[derive(Clone, Args)]
@@ -62,6 +117,18 @@ pub struct ServeArgs {
     /// exits anyway. New connections are refused from the signal on.
     #[arg(long, env = "ROLLGUARD_SHUTDOWN_TIMEOUT", value_parser = humantime::parse_duration, default_value = "10s")]
     pub shutdown_timeout: Duration,
+    /// How long a connection may take to send a complete request head (from its accept for the
+    /// first request, from the head's first byte on a kept-alive connection); beyond it the
+    /// connection is closed without an answer.
+    #[arg(long, env = "ROLLGUARD_HEADER_READ_TIMEOUT", value_parser = positive_duration, default_value = "10s")]
+    pub header_read_timeout: Duration,
+    /// How long a kept-alive connection may stay silent between requests before it is closed.
+    #[arg(long, env = "ROLLGUARD_IDLE_TIMEOUT", value_parser = positive_duration, default_value = "75s")]
+    pub idle_timeout: Duration,
+    /// Most connections open at once; beyond it new connections wait in the kernel's backlog
+    /// until one closes. Keep it below the open-file limit (`ulimit -n`).
+    #[arg(long, env = "ROLLGUARD_MAX_CONNECTIONS", default_value_t = ServerOptions::default().max_connections, value_parser = connection_cap)]
+    pub max_connections: usize,
     /// Postgres: how long a request waits for a database connection before failing with 503
     /// (also how fast requests fail while the database is down).
     #[arg(long, env = "ROLLGUARD_DB_ACQUIRE_TIMEOUT", value_parser = humantime::parse_duration, default_value = "1s")]
@@ -102,6 +169,15 @@ impl ServeArgs {
         }
     }
 
+    pub fn server_options(&self) -> ServerOptions {
+        ServerOptions {
+            shutdown_timeout: self.shutdown_timeout,
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections: self.max_connections,
+        }
+    }
+
     pub fn pool(&self) -> PoolSettings {
         PoolSettings {
             max_connections: self.db_max_connections,
@@ -114,6 +190,25 @@ fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{s}' is not a whole number of at least 1")),
+    }
+}
+
+/// 1 up to what the connection semaphore can count (`tokio::sync::Semaphore::MAX_PERMITS`).
+fn connection_cap(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=tokio::sync::Semaphore::MAX_PERMITS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a whole number from 1 to {}",
+            tokio::sync::Semaphore::MAX_PERMITS
+        )),
+    }
+}
+
+fn positive_duration(s: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(s) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err("must be longer than zero".to_string()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -149,6 +244,16 @@ mod tests {
             !shown.contains("s3cret") && shown.contains("postgres"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn serve_flags_default_to_the_server_defaults() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["rollguard", "serve"]).unwrap();
+        let crate::cli::Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!(args.server_options(), ServerOptions::default());
     }
 
     #[test]

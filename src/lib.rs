@@ -1,7 +1,10 @@
 //! rollguard: a rollback decision service for progressive delivery.
 //!
-//! `analysis` is the pure rule engine; `store` the database behind one trait; `api` the HTTP
-//! service; `dashboard` its HTML pages; `cli` the command-line front ends.
+//! From the bottom up: `names` and `timestamp` (identifiers and times parsed at the boundary);
+//! `analysis`, the pure rule engine; `model`, the domain types; `replay`, the pure replay engine;
+//! `store`, the database behind one trait; `service`, what a request means; `api` the HTTP
+//! service with `error`, `auth` and `telemetry`; `dashboard` its HTML pages; `server` the accept
+//! loop and shutdown around them; `config` and `cli` the command-line front ends.
 
 pub mod analysis;
 pub mod api;
@@ -13,6 +16,7 @@ pub mod error;
 pub mod model;
 pub mod names;
 pub mod replay;
+pub mod server;
 pub mod service;
 pub mod store;
 pub mod telemetry;

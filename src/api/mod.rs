@@ -2,7 +2,6 @@
 //! the served router and `openapi/openapi.json` come from the same code.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -18,6 +17,9 @@ use crate::service::Service;
 use crate::store::Store;
 pub use document::ApiDocument;
 
+/// Request limits are configuration; re-exported here, where the handlers and layers read them.
+pub use crate::config::Limits;
+
 pub mod deployments;
 pub mod document;
 pub mod evaluate;
@@ -30,30 +32,6 @@ pub mod policies;
 pub mod replays;
 pub mod series;
 pub mod verdicts;
-
-/// Limits on what one request may carry.
-#[derive(Clone, Debug)]
-pub struct Limits {
-    /// Largest request body, bytes.
-    pub max_body_bytes: usize,
-    /// Most points in one ingest batch.
-    pub max_batch_points: usize,
-    /// Longest a request may take, body included (408 beyond).
-    pub request_timeout: Duration,
-    /// Most requests handled at once (503 `overloaded` beyond).
-    pub max_concurrent_requests: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_body_bytes: 16 * 1024 * 1024,
-            max_batch_points: 50_000,
-            request_timeout: Duration::from_secs(30),
-            max_concurrent_requests: 256,
-        }
-    }
-}
 
 /// What every handler can reach.
 #[derive(Clone)]

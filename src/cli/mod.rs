@@ -1,6 +1,7 @@
 //! Command-line front ends: argument types (clap) and the commands that need no server.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -9,6 +10,26 @@ pub mod replay;
 pub mod serve;
 
 use crate::config::{DatabaseArgs, ServeArgs};
+
+/// Runs an async command on a new Tokio runtime: 0 on success, else the error on stderr and 1.
+///
+/// The runtime is then shut down without waiting for its tasks. By the time a command returns,
+/// what was worth waiting for has been waited for (`serve` gives requests in flight
+/// `--shutdown-timeout`); dropping the runtime instead would wait, without limit, for every
+/// worker busy in a long computation (a replay) and every blocking task, and the process would
+/// outlive its shutdown timeout.
+pub fn run_async(command: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let result = runtime.block_on(command);
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rollguard: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// rollguard: answers "should this canary be rolled back?" with pass, rollback or inconclusive.
 #[derive(Debug, Parser)]

@@ -7,7 +7,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use crate::api::{AppState, openapi, router};
+use crate::api::{AppState, openapi};
 use crate::auth::Auth;
 use crate::config::{DatabaseArgs, LogFormat, ServeArgs};
 use crate::store;
@@ -42,6 +42,49 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
     })
 }
 
+/// File descriptors needed besides client connections and the Postgres pool: stdio, the
+/// listener, the runtime's epoll and wakers, and SQLite's files (five connections, each with the
+/// database, WAL and shared-memory files). An idle server on SQLite holds 17.
+const OTHER_FDS: u64 = 32;
+
+/// Warns when `--max-connections` does not fit below the open-file limit. Past the limit `accept`
+/// fails (`EMFILE`) instead of new connections waiting in the backlog, and the cap no longer
+/// keeps the server reachable. A warning rather than an error: the limit is often 1024 (systemd's
+/// and most shells' default soft limit), below what the default cap and pool need.
+fn check_open_file_limit(args: &ServeArgs) {
+    let Some(limit) = open_file_limit() else {
+        return;
+    };
+    let pool = if args.database.url.starts_with("postgres") {
+        u64::from(args.db_max_connections)
+    } else {
+        0
+    };
+    let needed = args.max_connections as u64 + pool + OTHER_FDS;
+    if needed > limit {
+        tracing::warn!(
+            max_connections = args.max_connections,
+            db_max_connections = args.db_max_connections,
+            open_file_limit = limit,
+            "--max-connections does not fit below the open-file limit (ulimit -n): past the \
+             limit new connections fail instead of waiting; raise the limit or lower \
+             --max-connections"
+        );
+    }
+}
+
+/// The soft limit on open files, where the system tells it without a system call (Linux's
+/// `/proc/self/limits`); `None` elsewhere or when unlimited.
+fn open_file_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// The API tokens of `ROLLGUARD_TOKENS` and `--tokens-file`.
 pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
     let mut tokens = Vec::new();
@@ -71,7 +114,9 @@ pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
 }
 
 /// Connects, migrates, binds and serves until SIGTERM or Ctrl-C, then finishes the requests in
-/// flight for at most `--shutdown-timeout`.
+/// flight for at most `--shutdown-timeout` (see [`crate::server::serve`]). Whatever is still
+/// running when this returns (a handler stuck in computation, a background replay) does not hold
+/// the process up: [`super::run_async`] does not wait for it.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_format);
     let auth = load_auth(&args)?;
@@ -91,6 +136,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     state.auth = Arc::new(auth);
+    check_open_file_limit(&args);
     let signal = shutdown_signal().context("installing the signal handlers")?;
     let listener = TcpListener::bind(args.listen)
         .await
@@ -100,32 +146,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // A line on stdout that scripts and tests can wait for.
     println!("rollguard listening on http://{local}");
 
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            let _ = stop_rx.await;
-        })
-        .into_future();
-    let mut server = std::pin::pin!(server);
-    tokio::select! {
-        result = &mut server => result?,
-        () = signal => {
-            let grace = args.shutdown_timeout;
-            tracing::info!(grace = ?grace, "shutting down: no new connections, finishing requests in flight");
-            let _ = stop_tx.send(());
-            match tokio::time::timeout(grace, &mut server).await {
-                Ok(result) => {
-                    result?;
-                    tracing::info!("every request in flight finished; exiting");
-                }
-                Err(_) => tracing::warn!(
-                    grace = ?grace,
-                    "requests still in flight after the shutdown timeout; exiting anyway"
-                ),
-            }
-        }
-    }
-    Ok(())
+    crate::server::serve(listener, state, signal, args.server_options()).await
 }
 
 /// Applies migrations and exits.

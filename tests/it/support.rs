@@ -33,7 +33,7 @@ pub fn python_with_numpy() -> PathBuf {
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rollguard::api::{AppState, router};
+use rollguard::api::AppState;
 use rollguard::store::{self, Store};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -174,7 +174,9 @@ impl TestServer {
         configure(&mut state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, router(state)).await.unwrap() });
+        let forever = std::future::pending();
+        let opts = rollguard::server::ServerOptions::default();
+        tokio::spawn(rollguard::server::serve(listener, state, forever, opts));
         TestServer {
             base,
             client: reqwest::Client::new(),

@@ -154,6 +154,9 @@ async fn limits_are_set_by_flags_and_environment() {
     for args in [
         ["--max-concurrent-requests", "0"],
         ["--request-timeout", "soon"],
+        ["--max-connections", "0"],
+        ["--header-read-timeout", "0s"],
+        ["--idle-timeout", "later"],
     ] {
         let args = ["--listen", "127.0.0.1:0", args[0], args[1]];
         let failed = Proc::try_start(&db.url, &args, &[])
