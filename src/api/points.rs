@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::extract::{Json, KeyParam};
 use crate::error::{ApiError, ErrorBody};
-use crate::service::{Cohort, DeploymentKey, MetricName, Point, Timestamp, check_value};
+use crate::service::{Cohort, DeploymentKey, MetricName, Point, PointError, Timestamp};
 
 /// A batch of points for one deployment.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -60,16 +60,14 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
         .into_iter()
         .enumerate()
         .map(|(i, p)| {
-            // Parsed here rather than by serde, so that the error is `invalid_point` with the
-            // point's index, like a bad value.
-            let metric =
-                MetricName::parse(&p.metric).map_err(|e| bad_point(i, "metric", e.to_string()))?;
-            check_value(&metric, p.value).map_err(|e| bad_point(i, "value", e.to_string()))?;
-            Ok(Point {
-                metric: metric.into_string(),
-                cohort: p.cohort,
-                ts: p.ts.get(),
-                value: p.value,
+            // The metric is checked here rather than by serde, so that the error is
+            // `invalid_point` with the point's index, like a bad value.
+            Point::new(&p.metric, p.cohort, p.ts.get(), p.value).map_err(|e| {
+                let field = match e {
+                    PointError::Metric(_) => "metric",
+                    PointError::Value(_) => "value",
+                };
+                bad_point(i, field, e.to_string())
             })
         })
         .collect()

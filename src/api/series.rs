@@ -66,19 +66,19 @@ fn group(points: Vec<Point>, limit: i64) -> Vec<StoredSeries> {
     for p in points {
         let same = out
             .last()
-            .is_some_and(|s| s.metric == p.metric && s.cohort == p.cohort);
+            .is_some_and(|s| s.metric == p.metric() && s.cohort == p.cohort());
         if !same {
             out.push(StoredSeries {
-                metric: p.metric.clone(),
-                cohort: p.cohort,
+                metric: p.metric().to_string(),
+                cohort: p.cohort(),
                 points: Vec::new(),
                 truncated: false,
             });
         }
         let series = out.last_mut().expect("pushed above");
         series.points.push(SeriesPoint {
-            ts: p.ts,
-            value: p.value,
+            ts: p.ts(),
+            value: p.value(),
         });
     }
     for s in &mut out {
@@ -139,12 +139,13 @@ mod tests {
     use super::*;
 
     fn p(metric: &str, cohort: Cohort, minute: i64, value: f64) -> Point {
-        Point {
-            metric: metric.into(),
+        Point::new(
+            metric,
             cohort,
-            ts: DateTime::from_timestamp(minute * 60, 0).unwrap(),
+            DateTime::from_timestamp(minute * 60, 0).unwrap(),
             value,
-        }
+        )
+        .unwrap()
     }
 
     #[test]

@@ -87,13 +87,63 @@ impl Outcome {
     }
 }
 
-/// A validated point ready to store.
+/// A point ready to store: a valid metric name and a finite value in its metric's range
+/// ([`crate::analysis::metric::check_value`]); only [`Point::new`] makes one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
-    pub metric: String,
-    pub cohort: Cohort,
-    pub ts: DateTime<Utc>,
-    pub value: f64,
+    metric: MetricName,
+    cohort: Cohort,
+    ts: DateTime<Utc>,
+    value: f64,
+}
+
+/// Why a point cannot be stored.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum PointError {
+    #[error(transparent)]
+    Metric(#[from] NameError),
+    #[error(transparent)]
+    Value(#[from] crate::analysis::metric::ValueError),
+}
+
+impl Point {
+    /// Checks the metric name and the value for that metric.
+    pub fn new(
+        metric: &str,
+        cohort: Cohort,
+        ts: DateTime<Utc>,
+        value: f64,
+    ) -> Result<Self, PointError> {
+        let metric = MetricName::parse(metric)?;
+        crate::analysis::metric::check_value(&metric, value)?;
+        Ok(Point {
+            metric,
+            cohort,
+            ts,
+            value,
+        })
+    }
+
+    pub fn metric(&self) -> &str {
+        self.metric.as_str()
+    }
+
+    pub fn cohort(&self) -> Cohort {
+        self.cohort
+    }
+
+    pub fn ts(&self) -> DateTime<Utc> {
+        self.ts
+    }
+
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// The same point with another value, checked like a new one.
+    pub fn with_value(&self, value: f64) -> Result<Self, PointError> {
+        Point::new(self.metric(), self.cohort, self.ts, value)
+    }
 }
 
 /// A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`. Strings, label
@@ -216,14 +266,12 @@ impl StoredSeries {
         (self.ts, self.values) = pairs.into_iter().unzip();
     }
 
-    /// The series as single points.
-    pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
-        self.ts.iter().zip(&self.values).map(|(&ts, &value)| Point {
-            metric: self.metric.clone(),
-            cohort: self.cohort,
-            ts,
-            value,
-        })
+    /// The series as single points; a stored value that is not a valid point is corrupt data.
+    pub fn points(&self) -> impl Iterator<Item = Result<Point, PointError>> + '_ {
+        self.ts
+            .iter()
+            .zip(&self.values)
+            .map(|(&ts, &value)| Point::new(&self.metric, self.cohort, ts, value))
     }
 }
 

@@ -15,15 +15,15 @@ pub mod replays;
 mod verdicts;
 
 pub use crate::analysis::document::InputError;
-pub use crate::analysis::metric::{ValueError, check_value};
+pub use crate::analysis::metric::ValueError;
 pub use crate::analysis::{
     Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, RuleStatus, Verdict,
 };
 pub use crate::model::replay::{ReplayRecord, ReplayReport};
 pub use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentName,
-    EnvironmentPolicy, MAX_FIELD_LEN, MetricName, NameError, NameKind, Point, PolicyName,
-    PolicyRecord, StoredVerdict, Timestamp, is_valid_field,
+    EnvironmentPolicy, MAX_FIELD_LEN, MetricName, NameError, NameKind, Point, PointError,
+    PolicyName, PolicyRecord, StoredVerdict, Timestamp, is_valid_field,
 };
 pub use policies::Resolved;
 pub use replays::{Polling, ReplayInput, ReplayRun, StoreFilter};

@@ -109,16 +109,16 @@ pub trait Store: Send + Sync + 'static {
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
     ) -> StoreResult<Option<Vec<Point>>> {
-        Ok(self
-            .verdict_inputs(key, metrics, until)
-            .await?
-            .map(|inputs| {
-                inputs
-                    .series
-                    .iter()
-                    .flat_map(StoredSeries::points)
-                    .collect()
-            }))
+        let Some(inputs) = self.verdict_inputs(key, metrics, until).await? else {
+            return Ok(None);
+        };
+        inputs
+            .series
+            .iter()
+            .flat_map(StoredSeries::points)
+            .map(|p| p.map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
     }
 
     /// The deployment's stored points for reading back (the dashboard's charts): of one metric
@@ -240,7 +240,7 @@ pub fn dedupe_points(points: &[Point]) -> Vec<&Point> {
 
 /// A point's identity, in the canonical write order.
 fn point_key(p: &Point) -> (&str, &'static str, DateTime<Utc>) {
-    (p.metric.as_str(), p.cohort.as_str(), p.ts)
+    (p.metric(), p.cohort().as_str(), p.ts())
 }
 
 /// Whether a failed transaction may succeed when run again from the start: Postgres chose it as

@@ -343,10 +343,10 @@ impl Store for PgStore {
         let unique = dedupe_points(points);
         let mut columns = PointColumns::with_capacity(unique.len());
         for p in unique {
-            columns.metrics.push(p.metric.as_str());
-            columns.cohorts.push(p.cohort.as_str());
-            columns.times.push(p.ts);
-            columns.values.push(p.value);
+            columns.metrics.push(p.metric());
+            columns.cohorts.push(p.cohort().as_str());
+            columns.times.push(p.ts());
+            columns.values.push(p.value());
         }
         match self.ingest_once(key, &columns).await {
             // With the canonical order a deadlock needs another writer that locks points in a
@@ -434,12 +434,8 @@ impl Store for PgStore {
             .map(|(metric, cohort, ts, value)| {
                 let cohort = Cohort::parse(&cohort)
                     .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
-                Ok(Point {
-                    metric,
-                    cohort,
-                    ts,
-                    value,
-                })
+                Point::new(&metric, cohort, ts, value)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect::<StoreResult<Vec<_>>>()
             .map(Some)

@@ -240,10 +240,10 @@ impl Store for SqliteStore {
                  on conflict (deployment_id, metric, cohort, ts) do update set value = excluded.value",
             )
             .bind(id)
-            .bind(&p.metric)
-            .bind(p.cohort.as_str())
-            .bind(micros(p.ts))
-            .bind(p.value)
+            .bind(p.metric())
+            .bind(p.cohort().as_str())
+            .bind(micros(p.ts()))
+            .bind(p.value())
             .execute(&mut *tx)
             .await?;
         }
@@ -351,12 +351,8 @@ impl Store for SqliteStore {
             .map(|(metric, cohort, ts, value)| {
                 let cohort = Cohort::parse(&cohort)
                     .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
-                Ok(Point {
-                    metric,
-                    cohort,
-                    ts: rows::from_micros(ts)?,
-                    value,
-                })
+                Point::new(&metric, cohort, rows::from_micros(ts)?, value)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect::<StoreResult<Vec<_>>>()
             .map(Some)

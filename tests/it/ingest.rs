@@ -52,7 +52,14 @@ async fn stored_values(s: &TestServer, key: &str) -> BTreeMap<String, usize> {
 /// several rounds: every answer is a 200, and after each round the stored points are those of
 /// one whole batch (all carry one client's value).
 async fn overlapping_batches_in_any_order_all_succeed_atomically(backend: Backend) {
-    let s = Arc::new(TestServer::start(backend).await);
+    // What is tested is the absence of deadlocks. 32 clients share 16 connections, and on a
+    // loaded machine one may wait past the default 1 s for a connection: that is the overload
+    // answer (503), not a deadlock, so the wait is long enough here never to end in one.
+    let pool = rollguard::store::PoolSettings {
+        acquire_timeout: std::time::Duration::from_secs(60),
+        ..Default::default()
+    };
+    let s = Arc::new(TestServer::start_with_pool(backend, pool).await);
     let key = "overlap.prod.1";
     let path = format!("/v1/deployments/{key}/points");
     let started = std::time::Instant::now();

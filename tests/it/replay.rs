@@ -354,11 +354,9 @@ async fn replay_from_the_store_reads_outcomes_and_filters() {
         };
         store.put_deployment(&k, &spec).await.unwrap();
         let points: Vec<Point> = (0..10)
-            .map(|i| Point {
-                metric: "error_rate".into(),
-                cohort: Cohort::Canary,
-                ts: t(i),
-                value: if bad && i >= 5 { 9.0 } else { 1.0 },
+            .map(|i| {
+                let value = if bad && i >= 5 { 9.0 } else { 1.0 };
+                Point::new("error_rate", Cohort::Canary, t(i), value).unwrap()
             })
             .collect();
         store.ingest(&k, &points).await.unwrap();

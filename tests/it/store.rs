@@ -23,11 +23,8 @@ fn points(metric: &str, cohort: Cohort, values: &[f64]) -> Vec<Point> {
     values
         .iter()
         .enumerate()
-        .map(|(i, &value)| Point {
-            metric: metric.into(),
-            cohort,
-            ts: t0() + Duration::minutes(i as i64),
-            value,
+        .map(|(i, &value)| {
+            Point::new(metric, cohort, t0() + Duration::minutes(i as i64), value).unwrap()
         })
         .collect()
 }
@@ -133,7 +130,7 @@ async fn ingest_creates_the_deployment_and_reads_back_in_time_order(backend: Bac
         .unwrap();
     let summary: Vec<(&str, Cohort, f64)> = series
         .iter()
-        .map(|p| (p.metric.as_str(), p.cohort, p.value))
+        .map(|p| (p.metric(), p.cohort(), p.value()))
         .collect();
     assert_eq!(
         summary,
@@ -146,7 +143,7 @@ async fn ingest_creates_the_deployment_and_reads_back_in_time_order(backend: Bac
         ],
         "ordered by metric, cohort, time; values bit-exact; other metrics filtered out"
     );
-    assert_eq!(series[2].ts, t0());
+    assert_eq!(series[2].ts(), t0());
     assert!(
         store
             .series(&key("unknown"), &KNOWN_METRICS, None)
@@ -173,7 +170,7 @@ async fn reingesting_replaces_values_and_never_double_counts(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    let values: Vec<(Cohort, f64)> = series.iter().map(|p| (p.cohort, p.value)).collect();
+    let values: Vec<(Cohort, f64)> = series.iter().map(|p| (p.cohort(), p.value())).collect();
     // Ordered by cohort name, then time.
     assert_eq!(
         values,
@@ -190,10 +187,7 @@ async fn duplicates_within_one_batch_keep_the_last_value(backend: Backend) {
     let (store, _db) = test_store(backend).await;
     let k = key("dups");
     let mut batch = points("error_rate", Cohort::Canary, &[1.0, 2.0]);
-    batch.push(Point {
-        value: 7.0,
-        ..batch[0].clone()
-    });
+    batch.push(batch[0].with_value(7.0).unwrap());
     store.ingest(&k, &batch).await.unwrap();
     let series = store
         .series(&k, &["error_rate"], None)
@@ -201,7 +195,7 @@ async fn duplicates_within_one_batch_keep_the_last_value(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        series.iter().map(|p| p.value).collect::<Vec<_>>(),
+        series.iter().map(Point::value).collect::<Vec<_>>(),
         [7.0, 2.0]
     );
 }
@@ -223,7 +217,7 @@ async fn series_as_of_a_time_reads_only_earlier_points(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        series.iter().map(|p| p.value).collect::<Vec<_>>(),
+        series.iter().map(Point::value).collect::<Vec<_>>(),
         [1.0, 2.0, 3.0],
         "inclusive bound"
     );
@@ -233,19 +227,14 @@ async fn timestamps_keep_microseconds(backend: Backend) {
     let (store, _db) = test_store(backend).await;
     let k = key("micro");
     let ts: DateTime<Utc> = "2026-11-24T10:00:00.123456Z".parse().unwrap();
-    let p = Point {
-        metric: "error_rate".into(),
-        cohort: Cohort::Canary,
-        ts,
-        value: 1.0,
-    };
+    let p = Point::new("error_rate", Cohort::Canary, ts, 1.0).unwrap();
     store.ingest(&k, &[p]).await.unwrap();
     let series = store
         .series(&k, &["error_rate"], None)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(series[0].ts, ts);
+    assert_eq!(series[0].ts(), ts);
 }
 
 async fn verdicts_are_an_append_only_trail_newest_first(backend: Backend) {
@@ -549,7 +538,7 @@ async fn points_read_back_by_metric_and_cohort_newest_kept(backend: Backend) {
         .unwrap();
     assert_eq!(
         all.iter()
-            .map(|p| (p.metric.as_str(), p.cohort))
+            .map(|p| (p.metric(), p.cohort()))
             .collect::<Vec<_>>(),
         [
             ("custom_metric", Cohort::Pre),
@@ -564,14 +553,14 @@ async fn points_read_back_by_metric_and_cohort_newest_kept(backend: Backend) {
     );
     assert!(
         all.windows(2)
-            .filter(|w| (&w[0].metric, w[0].cohort) == (&w[1].metric, w[1].cohort))
-            .all(|w| w[0].ts < w[1].ts),
+            .filter(|w| (&w[0].metric(), w[0].cohort()) == (&w[1].metric(), w[1].cohort()))
+            .all(|w| w[0].ts() < w[1].ts()),
         "oldest first within a series"
     );
     let values = |ps: &[Point], c: Cohort| {
         ps.iter()
-            .filter(|p| p.cohort == c)
-            .map(|p| p.value)
+            .filter(|p| p.cohort() == c)
+            .map(Point::value)
             .collect::<Vec<_>>()
     };
     let canary = store
@@ -780,7 +769,7 @@ async fn values_read_back_bit_for_bit(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    let read: Vec<u64> = series.iter().map(|p| p.value.to_bits()).collect();
+    let read: Vec<u64> = series.iter().map(|p| p.value().to_bits()).collect();
     assert_eq!(read, sent);
 }
 
@@ -830,11 +819,9 @@ async fn concurrent_ingest_to_one_new_deployment_loses_nothing(backend: Backend)
             let k = k.clone();
             tokio::spawn(async move {
                 let batch: Vec<Point> = (0..50)
-                    .map(|j| Point {
-                        metric: "error_rate".into(),
-                        cohort: Cohort::Canary,
-                        ts: t0() + Duration::seconds(i * 1000 + j),
-                        value: 1.0,
+                    .map(|j| {
+                        let ts = t0() + Duration::seconds(i * 1000 + j);
+                        Point::new("error_rate", Cohort::Canary, ts, 1.0).unwrap()
                     })
                     .collect();
                 store.ingest(&k, &batch).await
@@ -941,7 +928,7 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
         sqlx::query("update points set value = 50 where metric = 'error_rate' and ts = $1").bind(ts)
     };
     // Holds the later point, which the ingest (in canonical order) locks second.
-    lock(batch[1].ts).execute(&mut other).await.unwrap();
+    lock(batch[1].ts()).execute(&mut other).await.unwrap();
     let ingest = tokio::spawn({
         let store = store.clone();
         let k = k.clone();
@@ -964,7 +951,7 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
     }
     // The first point: a lock cycle. The ingest detects it first and is rolled back, which
     // lets this update through.
-    lock(batch[0].ts).execute(&mut other).await.unwrap();
+    lock(batch[0].ts()).execute(&mut other).await.unwrap();
     sqlx::query("commit").execute(&mut other).await.unwrap();
 
     ingest.await.unwrap().expect("the retried ingest succeeds");
@@ -974,7 +961,7 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        series.iter().map(|p| p.value).collect::<Vec<_>>(),
+        series.iter().map(Point::value).collect::<Vec<_>>(),
         [7.0, 7.0],
         "the retry ran after the other transaction committed"
     );

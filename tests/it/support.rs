@@ -152,6 +152,14 @@ impl TestServer {
         Self::serve(store, db, configure).await
     }
 
+    /// Like [`TestServer::start`], with Postgres pool settings.
+    pub async fn start_with_pool(backend: Backend, pool: store::PoolSettings) -> Self {
+        let db = test_db(backend).await;
+        let store = store::connect_with(&db.url, pool).await.unwrap();
+        store.migrate().await.unwrap();
+        Self::serve(store, db, |_| {}).await
+    }
+
     /// A server whose Postgres store points at a port nothing listens on: the database is down.
     pub async fn start_with_store_down() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
