@@ -7,17 +7,25 @@
 //! that lags the series by `exclude_recent` points.
 //!
 //! Exactness: the verdict at every step equals what [`crate::analysis::evaluate`] returns for
-//! that prefix. Welford's threshold differs from the two-pass (numpy-order) one by far less than
-//! [`TIE_BAND`] × (|mean| + kσ) — `tests` check < 1e-10 on long series with large offsets — so
-//! whenever the last point lies within that band of the threshold, the engine decides with the
-//! exact two-pass rule instead. That happens only at near-ties; a series sitting exactly on its
-//! own threshold at every step (a constant baseline, say) pays O(n) per step.
+//! that prefix.
+//! - A winsorized baseline (`clip_sigmas`, as in `guarded`) is *defined* by Welford's sequential
+//!   recurrence, which the engine runs in the same order: its threshold is the rule's, bit for
+//!   bit, and no step needs more.
+//! - Otherwise the rule uses the two-pass (numpy-order) mean and σ. Welford's threshold differs
+//!   from it by far less than [`TIE_BAND`] × (|mean| + kσ) — `tests` check < 1e-10 on long series
+//!   with large offsets — so only when a tested point lies within that band of the threshold does
+//!   the engine need the exact value. For a baseline whose points are all the same value (a
+//!   flat series, the usual way to sit on one's own threshold at every step) it computes the
+//!   exact two-pass result in O(log n) ([`stats::mean_and_population_std_of_copies`]); for any
+//!   other baseline it reruns the exact two-pass rule, O(n). That last case needs a varying
+//!   baseline whose threshold a tested point hits within 1e-9 relative: a near-tie, not the
+//!   flat or tied-at-every-step series.
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::analysis::policy::LatencyParams;
 use crate::analysis::rules::{self, ConversionBaseline};
-use crate::analysis::stats::Welford;
+use crate::analysis::stats::{self, Welford};
 use crate::analysis::verdict::combine;
 use crate::analysis::{Decision, Inputs, Policy, RuleName, RuleStatus, Series};
 
@@ -167,6 +175,34 @@ struct LatencyState<'a> {
     params: &'a LatencyParams,
     series: &'a [f64],
     acc: Welford,
+    /// Whether every baseline point pushed so far has the same bits as the first.
+    flat: bool,
+}
+
+impl<'a> LatencyState<'a> {
+    fn new(params: &'a LatencyParams, series: &'a [f64]) -> Self {
+        LatencyState {
+            params,
+            series,
+            acc: Welford::default(),
+            flat: true,
+        }
+    }
+
+    /// The rule's exact threshold over the first `base_len` points when it costs O(log n): always
+    /// for a winsorized baseline (the accumulator *is* the rule), for a flat one by the closed
+    /// form; `None` when only the two-pass rule over the whole baseline would do.
+    fn exact_threshold(&self, base_len: usize) -> Option<f64> {
+        let p = self.params;
+        if p.clip_sigmas.is_some() {
+            return Some(self.acc.mean + p.sigmas * self.acc.std());
+        }
+        if !self.flat {
+            return None;
+        }
+        let (mean, std) = stats::mean_and_population_std_of_copies(*self.series.first()?, base_len)?;
+        Some(mean + p.sigmas * std)
+    }
 }
 
 impl LatencyState<'_> {
@@ -183,6 +219,7 @@ impl LatencyState<'_> {
         }
         while self.acc.n < base_len {
             let x = self.series[self.acc.n];
+            self.flat &= x.to_bits() == self.series[0].to_bits();
             match p.clip_sigmas {
                 Some(c) => self.acc.push_winsorized(x, c, 0),
                 None => self.acc.push(x),
@@ -194,9 +231,14 @@ impl LatencyState<'_> {
         // The points compared with the threshold: the last one, or the persistence window.
         let (of, required) = p.persistence.map_or((1, 1), |g| (g.of, g.required));
         let tested = &self.series[n.saturating_sub(of)..n];
-        if tested.iter().any(|&x| (x - threshold).abs() <= band) {
-            return rules::latency(p, &self.series[..n]).status;
-        }
+        let threshold = if tested.iter().any(|&x| (x - threshold).abs() <= band) {
+            match self.exact_threshold(base_len) {
+                Some(exact) => exact,
+                None => return rules::latency(p, &self.series[..n]).status,
+            }
+        } else {
+            threshold
+        };
         if tested.iter().filter(|&&x| x > threshold).count() >= required {
             RuleStatus::Triggered
         } else {
@@ -219,11 +261,7 @@ fn walk(
         explicit: inputs.conversion_baseline.resolve().map(|(b, _)| b),
         ..Default::default()
     };
-    let mut latency = LatencyState {
-        params: &r.latency,
-        series: inputs.latency_p99,
-        acc: Welford::default(),
-    };
+    let mut latency = LatencyState::new(&r.latency, inputs.latency_p99);
     for step in steps {
         let [n_err, n_lat, n_conv] = step.lens;
         let mut statuses = [RuleStatus::Passed; RuleName::ALL.len()];

@@ -100,7 +100,82 @@ fn policies() -> Vec<Policy> {
     let mut p = Policy::seed();
     p.rules.error_rate.enabled = false;
     variants.push(p);
+    // Winsorized baseline: the engine's accumulator is the rule itself.
+    variants.push(Policy::builtin("guarded").unwrap());
     variants
+}
+
+/// Compares every step of `obs` under `policy` with full evaluation of its prefix.
+fn assert_steps_equal_evaluate(obs: &Observations, policy: &Policy, what: &str) -> usize {
+    let timeline = Timeline::new(obs);
+    let full = obs.inputs();
+    let steps = timeline.decisions(policy, Polling::EveryPoints(1)).unwrap();
+    for (step, [n_err, n_lat, n_conv], decision) in &steps {
+        let prefix = Inputs {
+            error_rate: &full.error_rate[..*n_err],
+            latency_p99: &full.latency_p99[..*n_lat],
+            conversion_rate: &full.conversion_rate[..*n_conv],
+            conversion_baseline: full.conversion_baseline,
+        };
+        assert_eq!(
+            *decision,
+            evaluate(policy, &prefix).decision,
+            "{what}, step {step}"
+        );
+    }
+    steps.len()
+}
+
+#[test]
+fn constant_and_tied_latency_series_equal_full_evaluation_on_every_prefix() {
+    // Flat series, including values whose copies do not sum exactly (0.1, 1/3: the two-pass σ of
+    // such a series is not 0), each tested as it is, with the last point nudged one ulp up or down
+    // or pushed far up, and with a step change in the recent (excluded) points.
+    let mut cases: Vec<(String, Vec<f64>)> = Vec::new();
+    for v in [0.0, 0.1, 1.0 / 3.0, 199.7, 250.0, 1e7 + 0.1] {
+        let flat = vec![v; 300];
+        cases.push((format!("flat {v}"), flat.clone()));
+        for (name, last) in [
+            ("next_up", v.next_up()),
+            ("next_down", v.next_down().max(0.0)),
+            ("spike", v * 2.0 + 1.0),
+        ] {
+            let mut xs = flat.clone();
+            *xs.last_mut().unwrap() = last;
+            cases.push((format!("flat {v}, last {name}"), xs));
+        }
+        let mut stepped = flat.clone();
+        for x in &mut stepped[150..] {
+            *x = v + 1.0;
+        }
+        cases.push((format!("flat {v} then a step"), stepped));
+    }
+    // Exact ties on a varying baseline: 100, 200, … has mean 150 and σ 50, so with sigmas = 1
+    // every point 200 that closes an even baseline sits exactly on the threshold.
+    cases.push((
+        "alternating".into(),
+        (0..300).map(|i| if i % 2 == 0 { 100.0 } else { 200.0 }).collect(),
+    ));
+    let mut policies = policies();
+    let mut tied = Policy::seed();
+    tied.rules.latency.sigmas = 1.0;
+    tied.rules.latency.exclude_recent = 1;
+    policies.push(tied);
+    let mut checked = 0;
+    for (what, values) in &cases {
+        let mut obs = Observations::default();
+        obs.canary.insert(
+            "latency_p99".into(),
+            Series {
+                values: values.clone(),
+                times: None,
+            },
+        );
+        for policy in &policies {
+            checked += assert_steps_equal_evaluate(&obs, policy, what);
+        }
+    }
+    assert!(checked > 30_000, "{checked} steps checked");
 }
 
 #[test]
