@@ -276,7 +276,15 @@ mod tests {
 
     #[test]
     fn copies_sum_and_spread_as_the_pairwise_loop_does() {
-        for x in [0.0, 0.1, 1.0 / 3.0, 250.0, 199.7, 1e-300, 1.234_567_890_123e15] {
+        for x in [
+            0.0,
+            0.1,
+            1.0 / 3.0,
+            250.0,
+            199.7,
+            1e-300,
+            1.234_567_890_123e15,
+        ] {
             let lens = (0..1100).chain([4095, 4096, 4097, 10_000, 65_537, 100_003]);
             for n in lens {
                 let xs = vec![x; n];
@@ -287,7 +295,11 @@ mod tests {
                 );
                 let (m, s) = mean_and_population_std_of_copies(x, n).unwrap_or((0.0, 0.0));
                 let (em, es) = mean_and_population_std(&xs).unwrap_or((0.0, 0.0));
-                assert_eq!((m.to_bits(), s.to_bits()), (em.to_bits(), es.to_bits()), "x = {x}, n = {n}");
+                assert_eq!(
+                    (m.to_bits(), s.to_bits()),
+                    (em.to_bits(), es.to_bits()),
+                    "x = {x}, n = {n}"
+                );
             }
         }
         // Not (x, 0) in general: the premise a shortcut "constant ⇒ σ = 0" would rest on.

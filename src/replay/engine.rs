@@ -124,7 +124,13 @@ fn timeline(series: [Option<&Series>; 3]) -> Vec<Step> {
 pub enum ReplayError {
     #[error("polling by time interval needs timestamped series")]
     NeedsTimestamps,
+    /// The caller's stop check said stop (a cancelled replay).
+    #[error("cancelled")]
+    Stopped,
 }
+
+/// How many steps the engine walks between two calls of a stop check.
+pub const STOP_CHECK_EVERY: usize = 4096;
 
 /// Which steps a controller polling as `polling` would have asked at.
 fn polled(steps: &[Step], polling: Polling) -> Result<Vec<Step>, ReplayError> {
@@ -200,7 +206,8 @@ impl<'a> LatencyState<'a> {
         if !self.flat {
             return None;
         }
-        let (mean, std) = stats::mean_and_population_std_of_copies(*self.series.first()?, base_len)?;
+        let (mean, std) =
+            stats::mean_and_population_std_of_copies(*self.series.first()?, base_len)?;
         Some(mean + p.sigmas * std)
     }
 }
@@ -255,6 +262,17 @@ fn walk(
     steps: &[Step],
     mut on_step: impl FnMut(&Step, Decision, Option<RuleName>) -> bool,
 ) {
+    walk_until(policy, inputs, steps, &|| false, &mut on_step);
+}
+
+/// [`walk`], asking `stop` every [`STOP_CHECK_EVERY`] steps; `false` when it stopped there.
+fn walk_until(
+    policy: &Policy,
+    inputs: &Inputs<'_>,
+    steps: &[Step],
+    stop: &dyn Fn() -> bool,
+    on_step: &mut dyn FnMut(&Step, Decision, Option<RuleName>) -> bool,
+) -> bool {
     let r = &policy.rules;
     // The baseline is context, read whole: resolve it once.
     let baseline = ConversionBaseline {
@@ -262,7 +280,10 @@ fn walk(
         ..Default::default()
     };
     let mut latency = LatencyState::new(&r.latency, inputs.latency_p99);
-    for step in steps {
+    for (i, step) in steps.iter().enumerate() {
+        if i % STOP_CHECK_EVERY == STOP_CHECK_EVERY - 1 && stop() {
+            return false;
+        }
         let [n_err, n_lat, n_conv] = step.lens;
         let mut statuses = [RuleStatus::Passed; RuleName::ALL.len()];
         let mut first = None;
@@ -283,9 +304,10 @@ fn walk(
             statuses[i] = status;
         }
         if !on_step(step, combine(statuses), first) {
-            return;
+            return true;
         }
     }
+    true
 }
 
 /// A deployment's judged series and their steps, as the engine walks them.
@@ -320,11 +342,27 @@ impl<'a> Timeline<'a> {
         policies: &[&Policy],
         polling: Polling,
     ) -> Result<Vec<Option<Hit>>, ReplayError> {
+        self.first_rollbacks_until(policies, polling, &|| false)
+    }
+
+    /// [`Timeline::first_rollbacks`], asking `stop` every [`STOP_CHECK_EVERY`] steps of each
+    /// policy: [`ReplayError::Stopped`] once it says stop.
+    pub fn first_rollbacks_until(
+        &self,
+        policies: &[&Policy],
+        polling: Polling,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Vec<Option<Hit>>, ReplayError> {
         let steps = polled(&self.steps, polling)?;
-        Ok(policies
+        policies
             .iter()
-            .map(|p| first_rollback_on(p, &self.inputs, &steps))
-            .collect())
+            .map(|p| {
+                if stop() {
+                    return Err(ReplayError::Stopped);
+                }
+                first_rollback_on(p, &self.inputs, &steps, stop).ok_or(ReplayError::Stopped)
+            })
+            .collect()
     }
 
     /// The decision at every polled step, with the step's prefix lengths (error rate, latency,
@@ -344,9 +382,15 @@ impl<'a> Timeline<'a> {
     }
 }
 
-fn first_rollback_on(policy: &Policy, inputs: &Inputs<'_>, steps: &[Step]) -> Option<Hit> {
+/// The first rollback of `policy` (`Some(None)`: none), or `None` when `stop` said stop.
+fn first_rollback_on(
+    policy: &Policy,
+    inputs: &Inputs<'_>,
+    steps: &[Step],
+    stop: &dyn Fn() -> bool,
+) -> Option<Option<Hit>> {
     let mut hit = None;
-    walk(policy, inputs, steps, |s, d, rule| {
+    let finished = walk_until(policy, inputs, steps, stop, &mut |s, d, rule| {
         if d == Decision::Rollback {
             hit = Some(Hit {
                 step: s.number,
@@ -357,7 +401,7 @@ fn first_rollback_on(policy: &Policy, inputs: &Inputs<'_>, steps: &[Step]) -> Op
         }
         true
     });
-    hit
+    finished.then_some(hit)
 }
 
 #[cfg(test)]

@@ -154,7 +154,9 @@ fn constant_and_tied_latency_series_equal_full_evaluation_on_every_prefix() {
     // every point 200 that closes an even baseline sits exactly on the threshold.
     cases.push((
         "alternating".into(),
-        (0..300).map(|i| if i % 2 == 0 { 100.0 } else { 200.0 }).collect(),
+        (0..300)
+            .map(|i| if i % 2 == 0 { 100.0 } else { 200.0 })
+            .collect(),
     ));
     let mut policies = policies();
     let mut tied = Policy::seed();
@@ -652,10 +654,187 @@ mod http {
         assert!(done["finished_at"].is_string());
     }
 
+    /// A replay that computes for many seconds even in a release build: one deployment of
+    /// `points` flat latency points (never a rollback, so every step is walked) under `seed` and
+    /// `policies - 1` inline variants of it.
+    fn long_replay(points: usize, policies: usize) -> Value {
+        let mut ps = vec![json!("seed")];
+        for i in 1..policies {
+            ps.push(json!({"rules": {"latency": {"sigmas": 2.0 + i as f64 / 100.0}}}));
+        }
+        json!({
+            "policies": ps,
+            "deployments": [{"key": "long", "metrics": {"latency_p99": vec![1; points]}}],
+        })
+    }
+
+    async fn start_long(s: &TestServer) -> Value {
+        let (status, started) = s.post("/v1/replays", long_replay(200_000, 40)).await;
+        assert_eq!(status, 202, "{started}");
+        started["id"].clone()
+    }
+
+    /// Cancels a replay and checks it ended `failed` with the error `cancelled`.
+    async fn cancel(s: &TestServer, id: &Value) {
+        let (status, r) = s.call("DELETE", &format!("/v1/replays/{id}"), None).await;
+        assert_eq!(status, 200, "{r}");
+        assert_eq!(
+            (&r["status"], &r["error"]),
+            (&json!("failed"), &json!("cancelled")),
+            "{r}"
+        );
+    }
+
+    async fn long_replays_do_not_stall_healthz(backend: Backend) {
+        let s = TestServer::start(backend).await;
+        // More replays than the test runtime has workers (2): computed on the runtime, they
+        // would hold every worker.
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(start_long(&s).await);
+        }
+        let mut took = Vec::new();
+        for _ in 0..100 {
+            let start = std::time::Instant::now();
+            let (status, _) = s.get("/healthz").await;
+            took.push(start.elapsed());
+            assert_eq!(status, 200);
+        }
+        took.sort();
+        let p99 = took[took.len() * 99 / 100 - 1];
+        for id in &ids {
+            let (_, r) = s.get(&format!("/v1/replays/{id}")).await;
+            assert_eq!(
+                r["status"], "running",
+                "still computing while /healthz answered: {r}"
+            );
+        }
+        for id in &ids {
+            cancel(&s, id).await;
+        }
+        assert!(
+            p99 < std::time::Duration::from_secs(1),
+            "p99 of /healthz {p99:?}"
+        );
+    }
+
+    async fn delete_cancels_running_and_queued_replays(backend: Backend) {
+        let s = TestServer::start_with(backend, |state| {
+            state.service = state.service.clone().with_max_concurrent_replays(1);
+        })
+        .await;
+        let running = start_long(&s).await;
+        let queued = start_long(&s).await;
+        let (_, q) = s.get(&format!("/v1/replays/{queued}")).await;
+        assert_eq!(
+            (&q["status"], &q["progress"]["done"]),
+            (&json!("running"), &json!(0)),
+            "{q}"
+        );
+        let start = std::time::Instant::now();
+        cancel(&s, &queued).await;
+        cancel(&s, &running).await;
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "took {:?}",
+            start.elapsed()
+        );
+        // A finished replay is kept; an unknown one is 404.
+        assert_error(
+            &s.call("DELETE", &format!("/v1/replays/{running}"), None)
+                .await,
+            409,
+            "conflict",
+            "failed",
+        );
+        assert_error(
+            &s.call("DELETE", "/v1/replays/999", None).await,
+            404,
+            "not_found",
+            "999",
+        );
+        // The permit came back: the next replay runs to the end.
+        let (_, started) = s.post("/v1/replays", long_replay(100, 2)).await;
+        assert_eq!(finished(&s, &started["id"]).await["status"], "done");
+    }
+
     on_both_backends!(
         replays_inline_deployments_in_the_background,
         replays_the_store_with_a_filter,
         bad_replay_requests_are_400_and_start_nothing,
         a_replay_that_cannot_run_is_recorded_as_failed,
+        long_replays_do_not_stall_healthz,
+        delete_cancels_running_and_queued_replays,
     );
+
+    /// 64 `from_store` replays at once on SQLite: each waits its turn for a permit instead of all
+    /// reading at once, so none fails for want of a pooled connection.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_concurrent_from_store_replays_on_sqlite_all_finish() {
+        let s = TestServer::start(Backend::Sqlite).await;
+        for i in 0..30 {
+            let key = format!("svc.prod.{i}");
+            s.put(
+                &format!("/v1/deployments/{key}"),
+                json!({"environment": "production"}),
+            )
+            .await;
+            let values: Vec<f64> = (0..60).map(|j| f64::from((i + j) % 7)).collect();
+            s.post(
+                &format!("/v1/deployments/{key}/points"),
+                json!({"points": minute_points("error_rate", "canary", &values)}),
+            )
+            .await;
+        }
+        let starts = (0..64).map(|_| {
+            let client = s.client.clone();
+            let url = s.url("/v1/replays");
+            tokio::spawn(async move {
+                let resp = client
+                    .post(url)
+                    .json(&json!({"from_store": {}}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), 202);
+                resp.json::<Value>().await.unwrap()["id"].clone()
+            })
+        });
+        let mut ids = Vec::new();
+        for t in starts.collect::<Vec<_>>() {
+            ids.push(t.await.unwrap());
+        }
+        for id in &ids {
+            let mut r = Value::Null;
+            for _ in 0..3000 {
+                r = s.get(&format!("/v1/replays/{id}")).await.1;
+                if r["status"] != "running" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            assert_eq!(r["status"], "done", "{r}");
+            assert_eq!(r["progress"], json!({"done": 30, "total": 30}));
+        }
+    }
+
+    /// A replay left `running` by a process that died is marked failed when `serve` starts.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_replay_left_running_is_marked_failed_at_the_next_start() {
+        let db = crate::support::test_db(Backend::Sqlite).await;
+        let store = rollguard::store::connect(&db.url).await.unwrap();
+        store.migrate().await.unwrap();
+        let left = store.create_replay(&["seed".into()]).await.unwrap();
+        drop(store);
+        let p = crate::reliability::Proc::start(&db.url, &[], &[]);
+        let r: Value = reqwest::get(p.url(&format!("/v1/replays/{}", left.id)))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["status"], "failed", "{r}");
+        assert_eq!(r["error"], rollguard::service::ORPHANED);
+        assert!(r["finished_at"].is_string(), "{r}");
+    }
 }
