@@ -64,7 +64,11 @@ pub fn replay_one_until(
                     first_rollback_step: Some(h.step),
                     first_rollback_at: h.at,
                     rule: Some(h.rule),
-                    detect_steps: Some(h.step as i64 - origin_step as i64),
+                    // Checked: the input caps onset_step at i64::MAX, but never panic here.
+                    detect_steps: i64::try_from(h.step)
+                        .ok()
+                        .zip(i64::try_from(origin_step).ok())
+                        .and_then(|(step, origin)| step.checked_sub(origin)),
                     detect_seconds: h
                         .at
                         .zip(origin_time)

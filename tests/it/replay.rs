@@ -615,6 +615,25 @@ mod http {
             "invalid_body",
             "at least 1",
         );
+        // Arithmetic on what a request gives is checked: a 400 naming the field, never a panic.
+        let (status, r) = s
+            .post(
+                "/v1/replays",
+                json!({"deployments": [], "interval_seconds": 0}),
+            )
+            .await;
+        assert_eq!(
+            (status, &r["error"]["details"]["field"]),
+            (400, &json!("interval_seconds")),
+            "{r}"
+        );
+        let far = json!({"key": "k", "onset_step": 9_223_372_036_854_775_808_u64, "metrics": {"error_rate": [1, 9, 9]}});
+        assert_error(
+            &s.post("/v1/replays", json!({"deployments": [far]})).await,
+            400,
+            "invalid_body",
+            "deployments[0]: onset_step must be at most",
+        );
         assert_error(
             &s.post(
                 "/v1/replays",
