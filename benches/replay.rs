@@ -7,6 +7,12 @@
 //!
 //! Throughput is in steps (elements); `benches/replay_compare.sh` sets the full walk against the
 //! numpy reference replaying prefixes.
+//!
+//! * `replay_flat/{seed,guarded}/N`: one deployment of N equal latency points (10k, 20k, 40k),
+//!   the series that ties its own threshold at every step. Per-step cost must stay flat, so the
+//!   time grows linearly in N.
+//! * `replay_flat/two_pass_every_step/N`: the exact two-pass rule run on every prefix, which is
+//!   what the engine used to do at each of those ties (quadratic): the "before" figure.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test or run
 
@@ -16,7 +22,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
-use rollguard::analysis::{Observations, Policy, Series};
+use rollguard::analysis::{Observations, Policy, Series, rules};
 use rollguard::replay::{Polling, Timeline};
 
 const DEPLOYMENTS: usize = 10_000;
@@ -94,5 +100,47 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+fn flat(c: &mut Criterion) {
+    let mut group = c.benchmark_group("replay_flat");
+    group.sample_size(10);
+    for n in [10_000, 20_000, 40_000] {
+        let mut obs = Observations::default();
+        obs.canary.insert(
+            "latency_p99".into(),
+            Series {
+                values: vec![0.0; n],
+                times: None,
+            },
+        );
+        group.throughput(Throughput::Elements(n as u64));
+        for (name, policy) in [
+            ("seed", Policy::seed()),
+            ("guarded", Policy::builtin("guarded").unwrap()),
+        ] {
+            group.bench_function(format!("{name}/{n}"), |b| {
+                b.iter(|| {
+                    Timeline::new(&obs)
+                        .first_rollbacks(&[&policy], Polling::EveryPoints(1))
+                        .unwrap()
+                });
+            });
+        }
+        let guarded = Policy::builtin("guarded").unwrap();
+        let series = vec![0.0; n];
+        group.bench_function(format!("two_pass_every_step/{n}"), |b| {
+            b.iter(|| {
+                (1..=n)
+                    .filter(|&k| {
+                        rules::latency(&guarded.rules.latency, &series[..k])
+                            .threshold
+                            .is_some()
+                    })
+                    .count()
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, flat);
 criterion_main!(benches);

@@ -31,7 +31,7 @@ use crate::error::ApiError;
 pub enum Scope {
     /// Push points; create and update deployments.
     Ingest,
-    /// Ask for verdicts (stored or stateless), the Flagger hooks, start replays.
+    /// Ask for verdicts (stored or stateless), the Flagger hooks, start and cancel replays.
     Evaluate,
     /// Change policies and environment defaults.
     Admin,
@@ -282,6 +282,8 @@ pub fn required_access(method: &Method, path: &str) -> Access {
             ["deployments", _, "points"] if post => Scope::Ingest,
             ["deployments", _, "verdicts"] if post => Scope::Evaluate,
             ["deployments", _, "verdict"] if reading => Scope::Evaluate,
+            // Starting a replay (POST) and cancelling one (DELETE): who may spend the CPU may
+            // also stop spending it.
             ["replays", ..] if !reading => Scope::Evaluate,
             ["policies" | "environments", _] if put => Scope::Admin,
             _ if reading => Scope::Read,
@@ -512,6 +514,7 @@ mod tests {
             (Method::POST, "/v1/replays", Some(Evaluate)),
             (Method::GET, "/v1/replays", Some(Read)),
             (Method::GET, "/v1/replays/7", Some(Read)),
+            (Method::DELETE, "/v1/replays/7", Some(Evaluate)),
             (Method::PUT, "/v1/policies/strict", Some(Admin)),
             (Method::GET, "/v1/policies/strict", Some(Read)),
             (Method::GET, "/v1/policies", Some(Read)),

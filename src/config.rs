@@ -129,6 +129,11 @@ pub struct ServeArgs {
     /// until one closes. Keep it below the open-file limit (`ulimit -n`).
     #[arg(long, env = "ROLLGUARD_MAX_CONNECTIONS", default_value_t = ServerOptions::default().max_connections, value_parser = connection_cap)]
     pub max_connections: usize,
+    /// Most replays (`POST /v1/replays`) computing at once, each on one thread of the blocking
+    /// pool and, for `from_store`, reading the database one query at a time; the others wait,
+    /// `running` with progress 0, until one ends.
+    #[arg(long, env = "ROLLGUARD_MAX_CONCURRENT_REPLAYS", default_value_t = crate::service::DEFAULT_MAX_CONCURRENT_REPLAYS, value_parser = replay_cap)]
+    pub max_concurrent_replays: usize,
     /// Postgres: how long a request waits for a database connection before failing with 503
     /// (also how fast requests fail while the database is down).
     #[arg(long, env = "ROLLGUARD_DB_ACQUIRE_TIMEOUT", value_parser = humantime::parse_duration, default_value = "1s")]
@@ -190,6 +195,17 @@ fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{s}' is not a whole number of at least 1")),
+    }
+}
+
+/// 1 up to what the replay semaphore can count.
+fn replay_cap(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=tokio::sync::Semaphore::MAX_PERMITS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{s}' is not a whole number between 1 and {}",
+            tokio::sync::Semaphore::MAX_PERMITS
+        )),
     }
 }
 

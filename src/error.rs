@@ -37,7 +37,7 @@ pub struct ErrorDetail {
     /// `invalid_input`, `invalid_query`, `invalid_path`, `invalid_key`, `invalid_name`,
     /// `unknown_policy`, `invalid_policy`; 401: `unauthorized`, `invalid_token`; 403:
     /// `insufficient_scope`; 404: `not_found`, `route_not_found`; 405: `method_not_allowed`;
-    /// 408: `request_timeout`; 409: `policy_read_only`; 412 (Flagger hooks): `verdict_rollback`,
+    /// 408: `request_timeout`; 409: `policy_read_only`, `conflict`; 412 (Flagger hooks): `verdict_rollback`,
     /// `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
     /// `unsupported_media_type`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
     /// codes may be added: treat an unknown one by its HTTP status.
@@ -148,6 +148,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound(message) => ApiError::not_found(message),
             e @ ServiceError::PolicyReadOnly(_) => {
                 ApiError::new(StatusCode::CONFLICT, "policy_read_only", e.to_string())
+            }
+            ServiceError::Conflict(message) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", message)
             }
         }
     }

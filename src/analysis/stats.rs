@@ -49,6 +49,55 @@ fn pairwise_sum_by(xs: &[f64], f: &impl Fn(f64) -> f64) -> f64 {
     }
 }
 
+/// The sum of `n` copies of `x` in numpy's pairwise order: bit for bit `sum(&vec![x; n])`, in
+/// O(log n) time. Every block of the recursion holds the same value, so a block's sum depends
+/// only on its length; the halves of one level differ in length by less than 16, so a level holds
+/// at most a few distinct lengths, each summed once (`memo`).
+pub fn sum_of_copies(x: f64, n: usize) -> f64 {
+    fn go(x: f64, n: usize, memo: &mut Vec<(usize, f64)>) -> f64 {
+        if let Some(&(_, s)) = memo.iter().find(|(len, _)| *len == n) {
+            return s;
+        }
+        let s = if n < UNROLL {
+            let mut res = 0.0;
+            for _ in 0..n {
+                res += x;
+            }
+            res
+        } else if n <= BLOCK {
+            // The eight accumulators each add n / 8 copies, in the same order: all equal.
+            let mut r = x;
+            for _ in 1..n / UNROLL {
+                r += x;
+            }
+            let mut res = ((r + r) + (r + r)) + ((r + r) + (r + r));
+            for _ in 0..n % UNROLL {
+                res += x;
+            }
+            res
+        } else {
+            let mut half = n / 2;
+            half -= half % UNROLL;
+            go(x, half, memo) + go(x, n - half, memo)
+        };
+        memo.push((n, s));
+        s
+    }
+    go(x, n, &mut Vec::new())
+}
+
+/// Mean and population standard deviation of `n` copies of `x`, bit for bit what
+/// [`mean_and_population_std`] returns for `vec![x; n]` (which is not always `(x, 0)`: the sum of
+/// copies of 0.1 rounds); `None` for `n = 0`.
+pub fn mean_and_population_std_of_copies(x: f64, n: usize) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let m = sum_of_copies(x, n) / n as f64;
+    let d = x - m;
+    Some((m, (sum_of_copies(d * d, n) / n as f64).sqrt()))
+}
+
 /// Sum of `xs` exactly as `np.sum` computes it for a contiguous float64 array.
 pub fn sum(xs: &[f64]) -> f64 {
     pairwise_sum_by(xs, &|x| x)
@@ -223,6 +272,38 @@ mod tests {
         let mut early = Welford::default();
         early.push_winsorized(1000.0, 3.0, 4);
         assert_eq!(early.mean, 1000.0);
+    }
+
+    #[test]
+    fn copies_sum_and_spread_as_the_pairwise_loop_does() {
+        for x in [
+            0.0,
+            0.1,
+            1.0 / 3.0,
+            250.0,
+            199.7,
+            1e-300,
+            1.234_567_890_123e15,
+        ] {
+            let lens = (0..1100).chain([4095, 4096, 4097, 10_000, 65_537, 100_003]);
+            for n in lens {
+                let xs = vec![x; n];
+                assert_eq!(
+                    sum_of_copies(x, n).to_bits(),
+                    sum(&xs).to_bits(),
+                    "x = {x}, n = {n}"
+                );
+                let (m, s) = mean_and_population_std_of_copies(x, n).unwrap_or((0.0, 0.0));
+                let (em, es) = mean_and_population_std(&xs).unwrap_or((0.0, 0.0));
+                assert_eq!(
+                    (m.to_bits(), s.to_bits()),
+                    (em.to_bits(), es.to_bits()),
+                    "x = {x}, n = {n}"
+                );
+            }
+        }
+        // Not (x, 0) in general: the premise a shortcut "constant ⇒ σ = 0" would rest on.
+        assert_ne!(mean_and_population_std(&[0.1; 3]).unwrap().1, 0.0);
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(hooks::flagger_gate))
         .routes(routes!(hooks::flagger_rollback))
         .routes(routes!(replays::start_replay, replays::list_replays))
-        .routes(routes!(replays::get_replay))
+        .routes(routes!(replays::get_replay, replays::cancel_replay))
         .routes(routes!(policies::list_policies))
         .routes(routes!(policies::get_policy, policies::put_policy))
         .routes(routes!(policies::list_environments))

@@ -11,7 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::AppState;
 use super::extract::{Json, Path, Query, whole_number};
 use crate::error::{ApiError, ErrorBody};
-use crate::service::{PolicySpec, Polling, ReplayInput, ReplayRecord, ServiceError, StoreFilter};
+use crate::service::{
+    PolicySpec, Polling, ReplayInput, ReplayRecord, ReplayStatus, ServiceError, StoreFilter,
+};
 
 /// What to replay, under which policies, polled how.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -105,6 +107,36 @@ pub async fn get_replay(
     Path(id): Path<i64>,
 ) -> Result<JsonResponse<ReplayRecord>, ApiError> {
     Ok(JsonResponse(state.service.replay(id).await?))
+}
+
+/// Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
+/// computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
+/// that: 200 with the final record, or 202 with the record still `running` if it took longer
+/// (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
+/// like starting one.
+#[utoipa::path(
+    delete, path = "/v1/replays/{id}", tag = "replays",
+    params(("id" = i64, Path, description = "Replay id")),
+    responses(
+        (status = 200, description = "Cancelled: the record, `failed` with error `cancelled`", body = ReplayRecord),
+        (status = 202, description = "Cancelling: the replay is still stopping", body = ReplayRecord),
+        (status = 400, description = "Bad id", body = ErrorBody),
+        (status = 404, description = "No such replay", body = ErrorBody),
+        (status = 409, description = "The replay has already finished (or runs in another server)", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn cancel_replay(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, JsonResponse<ReplayRecord>), ApiError> {
+    let record = state.service.cancel_replay(id).await?;
+    let status = if record.status == ReplayStatus::Running {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, JsonResponse(record)))
 }
 
 /// The newest replays, without their results.

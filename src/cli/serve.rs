@@ -125,6 +125,21 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     let mut state = AppState::new(store.clone());
+    state.service = state
+        .service
+        .with_max_concurrent_replays(args.max_concurrent_replays);
+    // One process per store: a replay `running` now was left by a process that stopped.
+    let orphans = state
+        .service
+        .fail_orphaned_replays()
+        .await
+        .context("marking replays left running")?;
+    if orphans > 0 {
+        tracing::warn!(
+            replays = orphans,
+            "replays left running by a previous process marked failed"
+        );
+    }
     state.limits = args.limits();
     if auth.is_enabled() {
         let names: Vec<&str> = auth.tokens().iter().map(crate::auth::Token::name).collect();
@@ -138,6 +153,13 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     state.auth = Arc::new(auth);
     check_open_file_limit(&args);
     let signal = shutdown_signal().context("installing the signal handlers")?;
+    // At the signal, running replays are cancelled too (recorded `failed` if they stop before
+    // the process exits; otherwise the next start marks them).
+    let service = state.service.clone();
+    let signal = async move {
+        signal.await;
+        service.cancel_replays();
+    };
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;

@@ -7,17 +7,25 @@
 //! that lags the series by `exclude_recent` points.
 //!
 //! Exactness: the verdict at every step equals what [`crate::analysis::evaluate`] returns for
-//! that prefix. Welford's threshold differs from the two-pass (numpy-order) one by far less than
-//! [`TIE_BAND`] × (|mean| + kσ) — `tests` check < 1e-10 on long series with large offsets — so
-//! whenever the last point lies within that band of the threshold, the engine decides with the
-//! exact two-pass rule instead. That happens only at near-ties; a series sitting exactly on its
-//! own threshold at every step (a constant baseline, say) pays O(n) per step.
+//! that prefix.
+//! - A winsorized baseline (`clip_sigmas`, as in `guarded`) is *defined* by Welford's sequential
+//!   recurrence, which the engine runs in the same order: its threshold is the rule's, bit for
+//!   bit, and no step needs more.
+//! - Otherwise the rule uses the two-pass (numpy-order) mean and σ. Welford's threshold differs
+//!   from it by far less than [`TIE_BAND`] × (|mean| + kσ) — `tests` check < 1e-10 on long series
+//!   with large offsets — so only when a tested point lies within that band of the threshold does
+//!   the engine need the exact value. For a baseline whose points are all the same value (a
+//!   flat series, the usual way to sit on one's own threshold at every step) it computes the
+//!   exact two-pass result in O(log n) ([`stats::mean_and_population_std_of_copies`]); for any
+//!   other baseline it reruns the exact two-pass rule, O(n). That last case needs a varying
+//!   baseline whose threshold a tested point hits within 1e-9 relative: a near-tie, not the
+//!   flat or tied-at-every-step series.
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::analysis::policy::LatencyParams;
 use crate::analysis::rules::{self, ConversionBaseline};
-use crate::analysis::stats::Welford;
+use crate::analysis::stats::{self, Welford};
 use crate::analysis::verdict::combine;
 use crate::analysis::{Decision, Inputs, Policy, RuleName, RuleStatus, Series};
 
@@ -116,7 +124,13 @@ fn timeline(series: [Option<&Series>; 3]) -> Vec<Step> {
 pub enum ReplayError {
     #[error("polling by time interval needs timestamped series")]
     NeedsTimestamps,
+    /// The caller's stop check said stop (a cancelled replay).
+    #[error("cancelled")]
+    Stopped,
 }
+
+/// How many steps the engine walks between two calls of a stop check.
+pub const STOP_CHECK_EVERY: usize = 4096;
 
 /// Which steps a controller polling as `polling` would have asked at.
 fn polled(steps: &[Step], polling: Polling) -> Result<Vec<Step>, ReplayError> {
@@ -167,6 +181,35 @@ struct LatencyState<'a> {
     params: &'a LatencyParams,
     series: &'a [f64],
     acc: Welford,
+    /// Whether every baseline point pushed so far has the same bits as the first.
+    flat: bool,
+}
+
+impl<'a> LatencyState<'a> {
+    fn new(params: &'a LatencyParams, series: &'a [f64]) -> Self {
+        LatencyState {
+            params,
+            series,
+            acc: Welford::default(),
+            flat: true,
+        }
+    }
+
+    /// The rule's exact threshold over the first `base_len` points when it costs O(log n): always
+    /// for a winsorized baseline (the accumulator *is* the rule), for a flat one by the closed
+    /// form; `None` when only the two-pass rule over the whole baseline would do.
+    fn exact_threshold(&self, base_len: usize) -> Option<f64> {
+        let p = self.params;
+        if p.clip_sigmas.is_some() {
+            return Some(self.acc.mean + p.sigmas * self.acc.std());
+        }
+        if !self.flat {
+            return None;
+        }
+        let (mean, std) =
+            stats::mean_and_population_std_of_copies(*self.series.first()?, base_len)?;
+        Some(mean + p.sigmas * std)
+    }
 }
 
 impl LatencyState<'_> {
@@ -183,6 +226,7 @@ impl LatencyState<'_> {
         }
         while self.acc.n < base_len {
             let x = self.series[self.acc.n];
+            self.flat &= x.to_bits() == self.series[0].to_bits();
             match p.clip_sigmas {
                 Some(c) => self.acc.push_winsorized(x, c, 0),
                 None => self.acc.push(x),
@@ -194,9 +238,14 @@ impl LatencyState<'_> {
         // The points compared with the threshold: the last one, or the persistence window.
         let (of, required) = p.persistence.map_or((1, 1), |g| (g.of, g.required));
         let tested = &self.series[n.saturating_sub(of)..n];
-        if tested.iter().any(|&x| (x - threshold).abs() <= band) {
-            return rules::latency(p, &self.series[..n]).status;
-        }
+        let threshold = if tested.iter().any(|&x| (x - threshold).abs() <= band) {
+            match self.exact_threshold(base_len) {
+                Some(exact) => exact,
+                None => return rules::latency(p, &self.series[..n]).status,
+            }
+        } else {
+            threshold
+        };
         if tested.iter().filter(|&&x| x > threshold).count() >= required {
             RuleStatus::Triggered
         } else {
@@ -213,18 +262,28 @@ fn walk(
     steps: &[Step],
     mut on_step: impl FnMut(&Step, Decision, Option<RuleName>) -> bool,
 ) {
+    walk_until(policy, inputs, steps, &|| false, &mut on_step);
+}
+
+/// [`walk`], asking `stop` every [`STOP_CHECK_EVERY`] steps; `false` when it stopped there.
+fn walk_until(
+    policy: &Policy,
+    inputs: &Inputs<'_>,
+    steps: &[Step],
+    stop: &dyn Fn() -> bool,
+    on_step: &mut dyn FnMut(&Step, Decision, Option<RuleName>) -> bool,
+) -> bool {
     let r = &policy.rules;
     // The baseline is context, read whole: resolve it once.
     let baseline = ConversionBaseline {
         explicit: inputs.conversion_baseline.resolve().map(|(b, _)| b),
         ..Default::default()
     };
-    let mut latency = LatencyState {
-        params: &r.latency,
-        series: inputs.latency_p99,
-        acc: Welford::default(),
-    };
-    for step in steps {
+    let mut latency = LatencyState::new(&r.latency, inputs.latency_p99);
+    for (i, step) in steps.iter().enumerate() {
+        if i % STOP_CHECK_EVERY == STOP_CHECK_EVERY - 1 && stop() {
+            return false;
+        }
         let [n_err, n_lat, n_conv] = step.lens;
         let mut statuses = [RuleStatus::Passed; RuleName::ALL.len()];
         let mut first = None;
@@ -245,9 +304,10 @@ fn walk(
             statuses[i] = status;
         }
         if !on_step(step, combine(statuses), first) {
-            return;
+            return true;
         }
     }
+    true
 }
 
 /// A deployment's judged series and their steps, as the engine walks them.
@@ -282,11 +342,27 @@ impl<'a> Timeline<'a> {
         policies: &[&Policy],
         polling: Polling,
     ) -> Result<Vec<Option<Hit>>, ReplayError> {
+        self.first_rollbacks_until(policies, polling, &|| false)
+    }
+
+    /// [`Timeline::first_rollbacks`], asking `stop` every [`STOP_CHECK_EVERY`] steps of each
+    /// policy: [`ReplayError::Stopped`] once it says stop.
+    pub fn first_rollbacks_until(
+        &self,
+        policies: &[&Policy],
+        polling: Polling,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Vec<Option<Hit>>, ReplayError> {
         let steps = polled(&self.steps, polling)?;
-        Ok(policies
+        policies
             .iter()
-            .map(|p| first_rollback_on(p, &self.inputs, &steps))
-            .collect())
+            .map(|p| {
+                if stop() {
+                    return Err(ReplayError::Stopped);
+                }
+                first_rollback_on(p, &self.inputs, &steps, stop).ok_or(ReplayError::Stopped)
+            })
+            .collect()
     }
 
     /// The decision at every polled step, with the step's prefix lengths (error rate, latency,
@@ -306,9 +382,15 @@ impl<'a> Timeline<'a> {
     }
 }
 
-fn first_rollback_on(policy: &Policy, inputs: &Inputs<'_>, steps: &[Step]) -> Option<Hit> {
+/// The first rollback of `policy` (`Some(None)`: none), or `None` when `stop` said stop.
+fn first_rollback_on(
+    policy: &Policy,
+    inputs: &Inputs<'_>,
+    steps: &[Step],
+    stop: &dyn Fn() -> bool,
+) -> Option<Option<Hit>> {
     let mut hit = None;
-    walk(policy, inputs, steps, |s, d, rule| {
+    let finished = walk_until(policy, inputs, steps, stop, &mut |s, d, rule| {
         if d == Decision::Rollback {
             hit = Some(Hit {
                 step: s.number,
@@ -319,7 +401,7 @@ fn first_rollback_on(policy: &Policy, inputs: &Inputs<'_>, steps: &[Step]) -> Op
         }
         true
     });
-    hit
+    finished.then_some(hit)
 }
 
 #[cfg(test)]

@@ -77,6 +77,9 @@ pub enum DeploymentError {
     Name(#[from] NameError),
     #[error("onset_step is 1-based")]
     OnsetZero,
+    /// Detection delays are counted in `i64` steps.
+    #[error("onset_step must be at most {}", i64::MAX)]
+    OnsetTooLarge,
     #[error("{error} ({key})")]
     Series {
         key: String,
@@ -104,8 +107,10 @@ pub fn deployment_from_value(
 
 fn checked(line: NdjsonLine) -> Result<ReplayDeployment, DeploymentError> {
     DeploymentKey::parse(&line.key)?;
-    if line.onset_step == Some(0) {
-        return Err(DeploymentError::OnsetZero);
+    match line.onset_step {
+        Some(0) => return Err(DeploymentError::OnsetZero),
+        Some(n) if i64::try_from(n).is_err() => return Err(DeploymentError::OnsetTooLarge),
+        _ => {}
     }
     let doc = EvaluationDocument {
         policy: None,

@@ -15,7 +15,7 @@ pub use crate::model::replay::{
     Confusion, DeploymentResult, PolicyOutcome, PolicySummary, ReplayProgress, ReplayRecord,
     ReplayReport, ReplayStatus, TimeToDetect,
 };
-pub use engine::{Hit, Polling, ReplayError, TIE_BAND, Timeline};
+pub use engine::{Hit, Polling, ReplayError, STOP_CHECK_EVERY, TIE_BAND, Timeline};
 
 /// One deployment to replay.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,9 +35,20 @@ pub fn replay_one(
     policies: &[(String, Policy)],
     polling: Polling,
 ) -> Result<DeploymentResult, ReplayError> {
+    replay_one_until(deployment, policies, polling, &|| false)
+}
+
+/// [`replay_one`], asking `stop` between policies and every few thousand steps
+/// ([`STOP_CHECK_EVERY`]): [`ReplayError::Stopped`] once it says stop.
+pub fn replay_one_until(
+    deployment: &ReplayDeployment,
+    policies: &[(String, Policy)],
+    polling: Polling,
+    stop: &dyn Fn() -> bool,
+) -> Result<DeploymentResult, ReplayError> {
     let timeline = Timeline::new(&deployment.obs);
     let refs: Vec<&Policy> = policies.iter().map(|(_, p)| p).collect();
-    let hits = timeline.first_rollbacks(&refs, polling)?;
+    let hits = timeline.first_rollbacks_until(&refs, polling, stop)?;
     let origin_step = deployment.onset_step.unwrap_or(0);
     let origin_time = match deployment.onset_step {
         Some(onset) => timeline.time_of(onset),
@@ -53,7 +64,11 @@ pub fn replay_one(
                     first_rollback_step: Some(h.step),
                     first_rollback_at: h.at,
                     rule: Some(h.rule),
-                    detect_steps: Some(h.step as i64 - origin_step as i64),
+                    // Checked: the input caps onset_step at i64::MAX, but never panic here.
+                    detect_steps: i64::try_from(h.step)
+                        .ok()
+                        .zip(i64::try_from(origin_step).ok())
+                        .and_then(|(step, origin)| step.checked_sub(origin)),
                     detect_seconds: h
                         .at
                         .zip(origin_time)

@@ -19,14 +19,17 @@ pub use crate::analysis::metric::ValueError;
 pub use crate::analysis::{
     Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, RuleStatus, Verdict,
 };
-pub use crate::model::replay::{ReplayRecord, ReplayReport};
+pub use crate::model::replay::{ReplayRecord, ReplayReport, ReplayStatus};
 pub use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentName,
     EnvironmentPolicy, MAX_FIELD_LEN, MetricName, NameError, NameKind, Point, PointError,
     PolicyName, PolicyRecord, StoredVerdict, Timestamp, is_valid_field,
 };
 pub use policies::Resolved;
-pub use replays::{Polling, ReplayInput, ReplayRun, StoreFilter};
+pub use replays::{
+    CANCELLED, CANCELLED_AT_SHUTDOWN, DEFAULT_MAX_CONCURRENT_REPLAYS, ORPHANED, Polling,
+    ReplayInput, ReplayRun, StoreFilter,
+};
 pub use verdicts::{Judgement, Record, VerdictOptions, Weights};
 
 /// Why the service could not do what was asked. Each variant is one kind of answer: the API
@@ -58,6 +61,9 @@ pub enum ServiceError {
     /// Built-in policies cannot be replaced.
     #[error("'{0}' is a built-in policy and cannot be changed; store yours under another name")]
     PolicyReadOnly(PolicyName),
+    /// The request contradicts the resource's state (cancelling a finished replay).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl ServiceError {
@@ -75,11 +81,24 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 #[derive(Clone)]
 pub struct Service {
     store: Arc<dyn Store>,
+    replays: Arc<replays::ReplayControl>,
 }
 
 impl Service {
+    /// A service over `store`, running at most [`DEFAULT_MAX_CONCURRENT_REPLAYS`] replays at once.
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Service { store }
+        Service {
+            store,
+            replays: Arc::new(replays::ReplayControl::new(DEFAULT_MAX_CONCURRENT_REPLAYS)),
+        }
+    }
+
+    /// The same service computing at most `n` (at least 1) replays at once; the others queue.
+    /// Call before any replay starts: replays of the old limit keep their own.
+    #[must_use]
+    pub fn with_max_concurrent_replays(mut self, n: usize) -> Self {
+        self.replays = Arc::new(replays::ReplayControl::new(n));
+        self
     }
 
     /// `postgres` or `sqlite`.

@@ -2,11 +2,14 @@
 //! a time, the report stored when the run ends. The same loop serves `POST /v1/replays` (in the
 //! background) and `rollguard replay --from-store` (in the foreground).
 
-use std::collections::VecDeque;
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
+use tokio::sync::{Semaphore, watch};
 use utoipa::ToSchema;
 
 use super::{Service, ServiceError, ServiceResult};
@@ -18,11 +21,71 @@ use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport};
 use crate::model::{Deployment, DeploymentKey, DeploymentQuery, Timestamp, series_observations};
 pub use crate::replay::Polling;
 use crate::replay::input::deployment_from_value;
-use crate::replay::{ReplayDeployment, replay_one, report_from};
+use crate::replay::{ReplayDeployment, ReplayError, replay_one, replay_one_until, report_from};
 use crate::store::{Store, StoreError, StoreResult};
 
 /// How often (in deployments) a running replay records its progress.
 const PROGRESS_EVERY: usize = 100;
+
+/// Replays computed at once by default (`serve --max-concurrent-replays`).
+pub const DEFAULT_MAX_CONCURRENT_REPLAYS: usize = 2;
+
+/// Why a replay cancelled over HTTP failed.
+pub const CANCELLED: &str = "cancelled";
+/// Why a replay still running at shutdown failed.
+pub const CANCELLED_AT_SHUTDOWN: &str = "cancelled: the server shut down";
+/// Why a replay found `running` at start failed.
+pub const ORPHANED: &str = "the server stopped before the replay finished";
+
+/// How long `DELETE /v1/replays/{id}` waits for a cancelled replay to stop and record it.
+const CANCEL_WAIT: Duration = Duration::from_secs(5);
+
+/// The replays of this process: a pool of permits bounding how many run (read the store and
+/// compute) at once, the others queued, and each live replay's cancel switch.
+pub(super) struct ReplayControl {
+    permits: Arc<Semaphore>,
+    /// By replay id, while its task lives: send `Some(reason)` to cancel it. The task holds the
+    /// only receiver and drops it after recording the end, which is what a canceller waits for.
+    live: Mutex<HashMap<i64, watch::Sender<Option<&'static str>>>>,
+    /// Set at shutdown: replays started from then on are cancelled at once.
+    stopping: AtomicBool,
+}
+
+impl ReplayControl {
+    pub(super) fn new(max_concurrent: usize) -> Self {
+        ReplayControl {
+            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            live: Mutex::default(),
+            stopping: AtomicBool::new(false),
+        }
+    }
+
+    fn live(&self) -> std::sync::MutexGuard<'_, HashMap<i64, watch::Sender<Option<&'static str>>>> {
+        // The map stays consistent whatever panicked while holding it (single inserts/removes).
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The cancel switch as a running replay sees it.
+#[derive(Clone)]
+struct Cancel(watch::Receiver<Option<&'static str>>);
+
+impl Cancel {
+    /// The reason, once cancelled.
+    fn reason(&self) -> Option<&'static str> {
+        *self.0.borrow()
+    }
+
+    /// Resolves once cancelled (never if the switch is dropped uncancelled).
+    async fn cancelled(&mut self) -> &'static str {
+        // The borrow ends here, before any other await (it holds a lock).
+        let reason = self.0.wait_for(Option::is_some).await.map(|r| *r);
+        match reason {
+            Ok(r) => r.unwrap_or(CANCELLED),
+            Err(_) => std::future::pending().await,
+        }
+    }
+}
 
 /// Which stored deployments to replay.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -77,14 +140,21 @@ impl Polling {
                 "every",
                 "give every or interval_seconds, not both",
             )),
-            (Some(..=0), _) | (_, Some(..=0)) => Err(ServiceError::invalid(
-                "every",
-                "every and interval_seconds must be at least 1",
+            (Some(..=0), _) => Err(ServiceError::invalid("every", "every must be at least 1")),
+            (_, Some(..=0)) => Err(ServiceError::invalid(
+                "interval_seconds",
+                "interval_seconds must be at least 1",
             )),
-            (Some(n), None) => Ok(Polling::EveryPoints(n.unsigned_abs() as usize)),
-            (None, Some(s)) => Ok(Polling::Interval(chrono::Duration::seconds(
-                s.min(i64::MAX / 1_000_000),
-            ))),
+            (Some(n), None) => usize::try_from(n)
+                .map(Polling::EveryPoints)
+                .map_err(|_| ServiceError::invalid("every", "every is out of range")),
+            // Capped at 2^63 µs (about 292,000 years): the engine counts in microseconds, and an
+            // interval that long polls nothing after the first point anyway.
+            (None, Some(s)) => chrono::Duration::try_seconds(s.min(i64::MAX / 1_000_000))
+                .map(Polling::Interval)
+                .ok_or_else(|| {
+                    ServiceError::invalid("interval_seconds", "interval_seconds is out of range")
+                }),
             (None, None) => Ok(Polling::EveryPoints(1)),
         }
     }
@@ -93,7 +163,7 @@ impl Polling {
 /// A replay under way: deployments are replayed one per [`ReplayRun::step`], results kept.
 pub struct ReplayRun {
     source: Source,
-    policies: Vec<(String, Policy)>,
+    policies: Arc<[(String, Policy)]>,
     polling: Polling,
     results: Vec<DeploymentResult>,
 }
@@ -114,7 +184,7 @@ impl ReplayRun {
         ReplayRun {
             results: Vec::with_capacity(source.total()),
             source,
-            policies,
+            policies: policies.into(),
             polling,
         }
     }
@@ -142,6 +212,44 @@ impl ReplayRun {
             }
         });
         Some(result.map(|r| self.results.push(r)))
+    }
+
+    /// Replays the next deployment on the blocking pool (`spawn_blocking`), so a long series does
+    /// not hold a runtime worker; stops within a few thousand steps once `cancel` is set.
+    async fn step_off_runtime(&mut self, cancel: &Cancel) -> Option<Result<(), RunError>> {
+        let d = match self.source.next().await? {
+            Ok(d) => d,
+            Err(e) => return Some(Err(RunError::Failed(ServiceError::from(e).to_string()))),
+        };
+        let policies = self.policies.clone();
+        let polling = self.polling;
+        let stop = cancel.clone();
+        let index = self.results.len();
+        let computed = tokio::task::spawn_blocking(move || {
+            replay_one_until(&d, &policies, polling, &|| stop.reason().is_some())
+                .map_err(|e| (d.key, e))
+        })
+        .await;
+        Some(match computed {
+            Ok(Ok(r)) => {
+                self.results.push(r);
+                Ok(())
+            }
+            Ok(Err((_, ReplayError::Stopped))) => {
+                Err(RunError::Cancelled(cancel.reason().unwrap_or(CANCELLED)))
+            }
+            Ok(Err((key, e))) => Err(RunError::Failed(
+                ServiceError::ReplayDeployment {
+                    index,
+                    message: format!("{key}: {e}"),
+                }
+                .to_string(),
+            )),
+            Err(e) => {
+                tracing::error!(error = %e, "a replay's computation panicked");
+                Err(RunError::Failed("internal error".into()))
+            }
+        })
     }
 
     /// The report over every deployment replayed.
@@ -247,6 +355,10 @@ impl Service {
 
     /// Starts a replay in the background and returns its record at once. Inline deployments
     /// are checked first: a bad one is an error naming its index, and nothing starts.
+    ///
+    /// The replay then waits for one of `--max-concurrent-replays` permits (`running`, progress
+    /// 0, meanwhile); with it, it lists and reads its input (so queued `from_store` replays hold
+    /// no database connection) and computes each deployment on the blocking pool.
     pub async fn start_replay(
         &self,
         policies: &[PolicySpec],
@@ -254,7 +366,7 @@ impl Service {
         input: ReplayInput,
     ) -> ServiceResult<ReplayRecord> {
         let policies = self.replay_policies(policies).await?;
-        let source = match input {
+        let pending = match input {
             ReplayInput::Inline(values) => {
                 let total = values.len();
                 let deployments = values
@@ -267,28 +379,90 @@ impl Service {
                         })
                     })
                     .collect::<Result<_, _>>()?;
-                Source::Inline(deployments, total)
+                Pending::Ready(Source::Inline(deployments, total))
             }
-            ReplayInput::Store(filter) => {
-                Source::Store(StoreSource::list(self.store.clone(), &filter).await?)
-            }
+            ReplayInput::Store(filter) => Pending::Store(filter),
         };
         let names: Vec<String> = policies.iter().map(|(n, _)| n.clone()).collect();
         let record = self.store.create_replay(&names).await?;
-        let store = self.store.clone();
         let id = record.id;
-        let run = ReplayRun::new(source, policies, polling);
+        let (switch, receiver) = watch::channel(None);
+        if self.replays.stopping.load(Ordering::SeqCst) {
+            switch.send_replace(Some(CANCELLED_AT_SHUTDOWN));
+        }
+        self.replays.live().insert(id, switch);
+        let store = self.store.clone();
+        let control = self.replays.clone();
         tokio::spawn(async move {
-            let outcome = run_recorded(store.clone(), id, run).await;
+            let mut cancel = Cancel(receiver);
+            let outcome = run_queued(
+                store.clone(),
+                id,
+                &control,
+                pending,
+                policies,
+                polling,
+                &mut cancel,
+            )
+            .await;
             let finished = match &outcome {
                 Ok(report) => store.finish_replay(id, Ok(report)).await,
-                Err(e) => store.finish_replay(id, Err(&e.to_string())).await,
+                Err(RunError::Failed(message)) => store.finish_replay(id, Err(message)).await,
+                Err(RunError::Cancelled(reason)) => store.finish_replay(id, Err(reason)).await,
             };
             if let Err(e) = finished {
                 tracing::error!(replay = id, error = %e, "could not record the end of a replay");
             }
+            control.live().remove(&id);
+            // Dropping the receiver last tells a canceller waiting on `closed` that the end is
+            // recorded.
+            drop(cancel);
         });
         Ok(record)
+    }
+
+    /// Cancels a replay running in this process: it stops within a few thousand steps and is
+    /// recorded `failed` with the error "cancelled". Waits up to a few seconds for that and
+    /// returns the record as it then stands (`running` still if the stop took longer). A replay
+    /// already finished is [`ServiceError::Conflict`]; an unknown id, [`ServiceError::NotFound`].
+    pub async fn cancel_replay(&self, id: i64) -> ServiceResult<ReplayRecord> {
+        let switch = self.replays.live().get(&id).cloned();
+        let Some(switch) = switch else {
+            let record = self.replay(id).await?;
+            return Err(ServiceError::Conflict(format!(
+                "replay {id} is {}, not running in this server",
+                record.status.as_str()
+            )));
+        };
+        switch.send_if_modified(|reason| {
+            let first = reason.is_none();
+            if first {
+                *reason = Some(CANCELLED);
+            }
+            first
+        });
+        let _ = tokio::time::timeout(CANCEL_WAIT, switch.closed()).await;
+        self.replay(id).await
+    }
+
+    /// Cancels every replay of this process, and those started later (shutdown).
+    pub fn cancel_replays(&self) {
+        self.replays.stopping.store(true, Ordering::SeqCst);
+        for switch in self.replays.live().values() {
+            switch.send_if_modified(|reason| {
+                let first = reason.is_none();
+                if first {
+                    *reason = Some(CANCELLED_AT_SHUTDOWN);
+                }
+                first
+            });
+        }
+    }
+
+    /// Marks the replays left `running` by a process that stopped as `failed` (at start, before
+    /// serving); returns how many.
+    pub async fn fail_orphaned_replays(&self) -> ServiceResult<u64> {
+        Ok(self.store.fail_running_replays(ORPHANED).await?)
     }
 
     pub async fn replay(&self, id: i64) -> ServiceResult<ReplayRecord> {
@@ -304,24 +478,70 @@ impl Service {
     }
 }
 
+/// A replay's input before it runs: inline deployments are parsed up front, stored ones are
+/// listed once the replay holds a permit.
+enum Pending {
+    Ready(Source),
+    Store(StoreFilter),
+}
+
+/// How a background replay ended without a report.
+enum RunError {
+    Failed(String),
+    Cancelled(&'static str),
+}
+
+/// Waits for a permit (or the cancel), then lists the input and runs the replay.
+async fn run_queued(
+    store: Arc<dyn Store>,
+    id: i64,
+    control: &ReplayControl,
+    pending: Pending,
+    policies: Vec<(String, Policy)>,
+    polling: Polling,
+    cancel: &mut Cancel,
+) -> Result<ReplayReport, RunError> {
+    let permits = control.permits.clone();
+    let _permit = tokio::select! {
+        biased;
+        reason = cancel.cancelled() => return Err(RunError::Cancelled(reason)),
+        permit = permits.acquire_owned() => permit.map_err(|_| RunError::Cancelled(CANCELLED_AT_SHUTDOWN))?,
+    };
+    let source = match pending {
+        Pending::Ready(source) => source,
+        Pending::Store(filter) => Source::Store(
+            StoreSource::list(store.clone(), &filter)
+                .await
+                .map_err(|e| RunError::Failed(ServiceError::from(e).to_string()))?,
+        ),
+    };
+    run_recorded(store, id, ReplayRun::new(source, policies, polling), cancel).await
+}
+
 /// Runs a replay, recording progress every [`PROGRESS_EVERY`] deployments and at the end (a
-/// failed progress write is not worth failing the run for).
+/// failed progress write is not worth failing the run for). Checks `cancel` between
+/// deployments; the engine checks it within long ones.
 async fn run_recorded(
     store: Arc<dyn Store>,
     id: i64,
     mut run: ReplayRun,
-) -> ServiceResult<ReplayReport> {
+    cancel: &Cancel,
+) -> Result<ReplayReport, RunError> {
     let progress = |run: &ReplayRun| ReplayProgress {
         done: run.done() as i64,
         total: Some(run.total() as i64),
     };
     let _ = store.update_replay_progress(id, progress(&run)).await;
-    while let Some(stepped) = run.step().await {
+    loop {
+        if let Some(reason) = cancel.reason() {
+            return Err(RunError::Cancelled(reason));
+        }
+        let Some(stepped) = run.step_off_runtime(cancel).await else {
+            break;
+        };
         stepped?;
         if run.done().is_multiple_of(PROGRESS_EVERY) {
             let _ = store.update_replay_progress(id, progress(&run)).await;
-            // CPU-bound between awaits: let other tasks run.
-            tokio::task::yield_now().await;
         }
     }
     let _ = store.update_replay_progress(id, progress(&run)).await;

@@ -177,6 +177,10 @@ pub trait Store: Send + Sync + 'static {
     async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>>;
     /// The newest replays, without their results.
     async fn list_replays(&self, limit: i64) -> StoreResult<Vec<ReplayRecord>>;
+    /// Marks every replay still `running` as `failed` with `reason`, and returns how many. Called
+    /// at start, before any replay is started: one process per store owns every running replay,
+    /// so a `running` one then is left from a process that died.
+    async fn fail_running_replays(&self, reason: &str) -> StoreResult<u64>;
 }
 
 /// Postgres connection pool settings (`rollguard serve --db-max-connections`,

@@ -590,6 +590,16 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn fail_running_replays(&self, reason: &str) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "update replays set status = 'failed', error = $1, finished_at = now() where status = 'running'",
+        )
+        .bind(reason)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {REPLAY_COLUMNS}, result from replays where id = $1"

@@ -506,6 +506,17 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn fail_running_replays(&self, reason: &str) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "update replays set status = 'failed', error = ?1, finished_at = ?2 where status = 'running'",
+        )
+        .bind(reason)
+        .bind(now())
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {REPLAY_COLUMNS}, result from replays where id = ?1"

@@ -100,7 +100,84 @@ fn policies() -> Vec<Policy> {
     let mut p = Policy::seed();
     p.rules.error_rate.enabled = false;
     variants.push(p);
+    // Winsorized baseline: the engine's accumulator is the rule itself.
+    variants.push(Policy::builtin("guarded").unwrap());
     variants
+}
+
+/// Compares every step of `obs` under `policy` with full evaluation of its prefix.
+fn assert_steps_equal_evaluate(obs: &Observations, policy: &Policy, what: &str) -> usize {
+    let timeline = Timeline::new(obs);
+    let full = obs.inputs();
+    let steps = timeline.decisions(policy, Polling::EveryPoints(1)).unwrap();
+    for (step, [n_err, n_lat, n_conv], decision) in &steps {
+        let prefix = Inputs {
+            error_rate: &full.error_rate[..*n_err],
+            latency_p99: &full.latency_p99[..*n_lat],
+            conversion_rate: &full.conversion_rate[..*n_conv],
+            conversion_baseline: full.conversion_baseline,
+        };
+        assert_eq!(
+            *decision,
+            evaluate(policy, &prefix).decision,
+            "{what}, step {step}"
+        );
+    }
+    steps.len()
+}
+
+#[test]
+fn constant_and_tied_latency_series_equal_full_evaluation_on_every_prefix() {
+    // Flat series, including values whose copies do not sum exactly (0.1, 1/3: the two-pass σ of
+    // such a series is not 0), each tested as it is, with the last point nudged one ulp up or down
+    // or pushed far up, and with a step change in the recent (excluded) points.
+    let mut cases: Vec<(String, Vec<f64>)> = Vec::new();
+    for v in [0.0, 0.1, 1.0 / 3.0, 199.7, 250.0, 1e7 + 0.1] {
+        let flat = vec![v; 300];
+        cases.push((format!("flat {v}"), flat.clone()));
+        for (name, last) in [
+            ("next_up", v.next_up()),
+            ("next_down", v.next_down().max(0.0)),
+            ("spike", v * 2.0 + 1.0),
+        ] {
+            let mut xs = flat.clone();
+            *xs.last_mut().unwrap() = last;
+            cases.push((format!("flat {v}, last {name}"), xs));
+        }
+        let mut stepped = flat.clone();
+        for x in &mut stepped[150..] {
+            *x = v + 1.0;
+        }
+        cases.push((format!("flat {v} then a step"), stepped));
+    }
+    // Exact ties on a varying baseline: 100, 200, … has mean 150 and σ 50, so with sigmas = 1
+    // every point 200 that closes an even baseline sits exactly on the threshold.
+    cases.push((
+        "alternating".into(),
+        (0..300)
+            .map(|i| if i % 2 == 0 { 100.0 } else { 200.0 })
+            .collect(),
+    ));
+    let mut policies = policies();
+    let mut tied = Policy::seed();
+    tied.rules.latency.sigmas = 1.0;
+    tied.rules.latency.exclude_recent = 1;
+    policies.push(tied);
+    let mut checked = 0;
+    for (what, values) in &cases {
+        let mut obs = Observations::default();
+        obs.canary.insert(
+            "latency_p99".into(),
+            Series {
+                values: values.clone(),
+                times: None,
+            },
+        );
+        for policy in &policies {
+            checked += assert_steps_equal_evaluate(&obs, policy, what);
+        }
+    }
+    assert!(checked > 30_000, "{checked} steps checked");
 }
 
 #[test]
@@ -536,6 +613,25 @@ mod http {
             "invalid_body",
             "at least 1",
         );
+        // Arithmetic on what a request gives is checked: a 400 naming the field, never a panic.
+        let (status, r) = s
+            .post(
+                "/v1/replays",
+                json!({"deployments": [], "interval_seconds": 0}),
+            )
+            .await;
+        assert_eq!(
+            (status, &r["error"]["details"]["field"]),
+            (400, &json!("interval_seconds")),
+            "{r}"
+        );
+        let far = json!({"key": "k", "onset_step": 9_223_372_036_854_775_808_u64, "metrics": {"error_rate": [1, 9, 9]}});
+        assert_error(
+            &s.post("/v1/replays", json!({"deployments": [far]})).await,
+            400,
+            "invalid_body",
+            "deployments[0]: onset_step must be at most",
+        );
         assert_error(
             &s.post(
                 "/v1/replays",
@@ -575,10 +671,190 @@ mod http {
         assert!(done["finished_at"].is_string());
     }
 
+    /// A replay that computes for many seconds even in a release build: one deployment of
+    /// `points` flat latency points (never a rollback, so every step is walked) under `seed` and
+    /// `policies - 1` inline variants of it.
+    fn long_replay(points: usize, policies: usize) -> Value {
+        let mut ps = vec![json!("seed")];
+        for i in 1..policies {
+            ps.push(json!({"rules": {"latency": {"sigmas": 2.0 + i as f64 / 100.0}}}));
+        }
+        json!({
+            "policies": ps,
+            "deployments": [{"key": "long", "metrics": {"latency_p99": vec![1; points]}}],
+        })
+    }
+
+    async fn start_long(s: &TestServer) -> Value {
+        let (status, started) = s.post("/v1/replays", long_replay(200_000, 40)).await;
+        assert_eq!(status, 202, "{started}");
+        started["id"].clone()
+    }
+
+    /// Cancels a replay and checks it ended `failed` with the error `cancelled`.
+    async fn cancel(s: &TestServer, id: &Value) {
+        let (status, r) = s.call("DELETE", &format!("/v1/replays/{id}"), None).await;
+        assert_eq!(status, 200, "{r}");
+        assert_eq!(
+            (&r["status"], &r["error"]),
+            (&json!("failed"), &json!("cancelled")),
+            "{r}"
+        );
+    }
+
+    async fn long_replays_do_not_stall_healthz(backend: Backend) {
+        let s = TestServer::start(backend).await;
+        // More replays than the test runtime has workers (2): computed on the runtime, they
+        // would hold every worker.
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(start_long(&s).await);
+        }
+        let mut took = Vec::new();
+        for _ in 0..100 {
+            let start = std::time::Instant::now();
+            let (status, _) = s.get("/healthz").await;
+            took.push(start.elapsed());
+            assert_eq!(status, 200);
+        }
+        took.sort();
+        let p99 = took[took.len() * 99 / 100 - 1];
+        for id in &ids {
+            let (_, r) = s.get(&format!("/v1/replays/{id}")).await;
+            assert_eq!(
+                r["status"], "running",
+                "still computing while /healthz answered: {r}"
+            );
+        }
+        for id in &ids {
+            cancel(&s, id).await;
+        }
+        assert!(
+            p99 < std::time::Duration::from_secs(1),
+            "p99 of /healthz {p99:?}"
+        );
+    }
+
+    async fn delete_cancels_running_and_queued_replays(backend: Backend) {
+        let s = TestServer::start_with(backend, |state| {
+            state.service = state.service.clone().with_max_concurrent_replays(1);
+        })
+        .await;
+        let running = start_long(&s).await;
+        let queued = start_long(&s).await;
+        let (_, q) = s.get(&format!("/v1/replays/{queued}")).await;
+        assert_eq!(
+            (&q["status"], &q["progress"]["done"]),
+            (&json!("running"), &json!(0)),
+            "{q}"
+        );
+        let start = std::time::Instant::now();
+        cancel(&s, &queued).await;
+        cancel(&s, &running).await;
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "took {:?}",
+            start.elapsed()
+        );
+        // A finished replay is kept; an unknown one is 404.
+        assert_error(
+            &s.call("DELETE", &format!("/v1/replays/{running}"), None)
+                .await,
+            409,
+            "conflict",
+            "failed",
+        );
+        assert_error(
+            &s.call("DELETE", "/v1/replays/999", None).await,
+            404,
+            "not_found",
+            "999",
+        );
+        // The permit came back: the next replay runs to the end.
+        let (_, started) = s.post("/v1/replays", long_replay(100, 2)).await;
+        assert_eq!(finished(&s, &started["id"]).await["status"], "done");
+    }
+
     on_both_backends!(
         replays_inline_deployments_in_the_background,
         replays_the_store_with_a_filter,
         bad_replay_requests_are_400_and_start_nothing,
         a_replay_that_cannot_run_is_recorded_as_failed,
+        long_replays_do_not_stall_healthz,
+        delete_cancels_running_and_queued_replays,
     );
+
+    /// 64 `from_store` replays at once on SQLite, over deployments that take real computation
+    /// (flat latency series, 5,000 points). Computed on the runtime's workers, the replays kept
+    /// the tasks that held pooled connections from being polled, and the others' reads timed out
+    /// (3 s); on the blocking pool, with a bounded number at once, all of them finish.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_concurrent_from_store_replays_on_sqlite_all_finish() {
+        let s = TestServer::start(Backend::Sqlite).await;
+        for i in 0..10 {
+            let key = format!("svc.prod.{i}");
+            s.put(
+                &format!("/v1/deployments/{key}"),
+                json!({"environment": "production"}),
+            )
+            .await;
+            let (status, r) = s
+                .post(
+                    &format!("/v1/deployments/{key}/points"),
+                    json!({"points": minute_points("latency_p99", "canary", &[100.0; 5000])}),
+                )
+                .await;
+            assert_eq!(status, 200, "{r}");
+        }
+        let starts = (0..64).map(|_| {
+            let client = s.client.clone();
+            let url = s.url("/v1/replays");
+            tokio::spawn(async move {
+                let resp = client
+                    .post(url)
+                    .json(&json!({"from_store": {}}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), 202);
+                resp.json::<Value>().await.unwrap()["id"].clone()
+            })
+        });
+        let mut ids = Vec::new();
+        for t in starts.collect::<Vec<_>>() {
+            ids.push(t.await.unwrap());
+        }
+        for id in &ids {
+            let mut r = Value::Null;
+            for _ in 0..6000 {
+                r = s.get(&format!("/v1/replays/{id}")).await.1;
+                if r["status"] != "running" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            assert_eq!(r["status"], "done", "{r}");
+            assert_eq!(r["progress"], json!({"done": 10, "total": 10}));
+        }
+    }
+
+    /// A replay left `running` by a process that died is marked failed when `serve` starts.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_replay_left_running_is_marked_failed_at_the_next_start() {
+        let db = crate::support::test_db(Backend::Sqlite).await;
+        let store = rollguard::store::connect(&db.url).await.unwrap();
+        store.migrate().await.unwrap();
+        let left = store.create_replay(&["seed".into()]).await.unwrap();
+        drop(store);
+        let p = crate::reliability::Proc::start(&db.url, &[], &[]);
+        let r: Value = reqwest::get(p.url(&format!("/v1/replays/{}", left.id)))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(r["status"], "failed", "{r}");
+        assert_eq!(r["error"], rollguard::service::ORPHANED);
+        assert!(r["finished_at"].is_string(), "{r}");
+    }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use rollguard::analysis::metric::KNOWN_METRICS;
 use rollguard::analysis::{Decision, Policy, Verdict, evaluate};
+use rollguard::model::replay::{ReplayProgress, ReplayReport, ReplayStatus};
 use rollguard::model::{
     Cohort, DeploymentKey, DeploymentQuery, DeploymentSpec, NewVerdict, Outcome, Point,
 };
@@ -846,7 +847,91 @@ async fn ping_and_backend_name(backend: Backend) {
     store.migrate().await.unwrap();
 }
 
+async fn replay_runs_are_recorded_progressed_finished_and_listed(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let names = vec!["seed".to_string(), "inline-2".to_string()];
+    let a = store.create_replay(&names).await.unwrap();
+    assert_eq!(a.status, ReplayStatus::Running);
+    assert_eq!(a.policies, names);
+    assert_eq!(a.progress, ReplayProgress::default());
+    assert_eq!(
+        (a.finished_at, a.error.as_deref(), a.result.as_ref()),
+        (None, None, None)
+    );
+    let progress = ReplayProgress {
+        done: 3,
+        total: Some(7),
+    };
+    store.update_replay_progress(a.id, progress).await.unwrap();
+    assert_eq!(
+        store.get_replay(a.id).await.unwrap().unwrap().progress,
+        progress
+    );
+    let report = ReplayReport {
+        policies: names.clone(),
+        steps: 42,
+        ..Default::default()
+    };
+    store.finish_replay(a.id, Ok(&report)).await.unwrap();
+    let done = store.get_replay(a.id).await.unwrap().unwrap();
+    assert_eq!(done.status, ReplayStatus::Done);
+    assert_eq!(done.result, Some(report));
+    assert!(done.finished_at.is_some());
+    let b = store.create_replay(&names).await.unwrap();
+    store.finish_replay(b.id, Err("boom")).await.unwrap();
+    let failed = store.get_replay(b.id).await.unwrap().unwrap();
+    assert_eq!(
+        (failed.status, failed.error.as_deref(), failed.result),
+        (ReplayStatus::Failed, Some("boom"), None)
+    );
+    // Newest first, without results; the limit holds.
+    let listed = store.list_replays(10).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [b.id, a.id]
+    );
+    assert!(listed.iter().all(|r| r.result.is_none()));
+    assert_eq!(store.list_replays(1).await.unwrap().len(), 1);
+    assert_eq!(store.get_replay(b.id + 1000).await.unwrap(), None);
+}
+
+async fn replays_left_running_are_failed_and_finished_ones_kept(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let names = vec!["seed".to_string()];
+    let done = store.create_replay(&names).await.unwrap();
+    store
+        .finish_replay(done.id, Ok(&ReplayReport::default()))
+        .await
+        .unwrap();
+    let failed = store.create_replay(&names).await.unwrap();
+    store
+        .finish_replay(failed.id, Err("earlier"))
+        .await
+        .unwrap();
+    let left = [
+        store.create_replay(&names).await.unwrap(),
+        store.create_replay(&names).await.unwrap(),
+    ];
+    assert_eq!(store.fail_running_replays("stopped").await.unwrap(), 2);
+    for r in &left {
+        let r = store.get_replay(r.id).await.unwrap().unwrap();
+        assert_eq!(
+            (r.status, r.error.as_deref()),
+            (ReplayStatus::Failed, Some("stopped"))
+        );
+        assert!(r.finished_at.is_some());
+    }
+    let done = store.get_replay(done.id).await.unwrap().unwrap();
+    assert_eq!((done.status, done.error), (ReplayStatus::Done, None));
+    let failed = store.get_replay(failed.id).await.unwrap().unwrap();
+    assert_eq!(failed.error.as_deref(), Some("earlier"));
+    // Nothing left: a second call changes nothing.
+    assert_eq!(store.fail_running_replays("stopped").await.unwrap(), 0);
+}
+
 on_both_backends!(
+    replay_runs_are_recorded_progressed_finished_and_listed,
+    replays_left_running_are_failed_and_finished_ones_kept,
     put_deployment_creates_then_replaces,
     ingest_creates_the_deployment_and_reads_back_in_time_order,
     reingesting_replaces_values_and_never_double_counts,

@@ -345,7 +345,14 @@ export interface paths {
         get: operations["get_replay"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
+         *     computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
+         *     that: 200 with the final record, or 202 with the record still `running` if it took longer
+         *     (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
+         *     like starting one.
+         */
+        delete: operations["cancel_replay"];
         options?: never;
         head?: never;
         patch?: never;
@@ -539,7 +546,7 @@ export interface components {
              *     `invalid_input`, `invalid_query`, `invalid_path`, `invalid_key`, `invalid_name`,
              *     `unknown_policy`, `invalid_policy`; 401: `unauthorized`, `invalid_token`; 403:
              *     `insufficient_scope`; 404: `not_found`, `route_not_found`; 405: `method_not_allowed`;
-             *     408: `request_timeout`; 409: `policy_read_only`; 412 (Flagger hooks): `verdict_rollback`,
+             *     408: `request_timeout`; 409: `policy_read_only`, `conflict`; 412 (Flagger hooks): `verdict_rollback`,
              *     `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
              *     `unsupported_media_type`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
              *     codes may be added: treat an unknown one by its HTTP status.
@@ -2923,6 +2930,92 @@ export interface operations {
             };
             /** @description No such replay */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Replay id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled: the record, `failed` with error `cancelled` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayRecord"];
+                };
+            };
+            /** @description Cancelling: the replay is still stopping */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayRecord"];
+                };
+            };
+            /** @description Bad id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `evaluate` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such replay */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The replay has already finished (or runs in another server) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

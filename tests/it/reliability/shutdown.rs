@@ -100,14 +100,17 @@ async fn shutdown_waits_no_longer_than_its_timeout() {
 async fn a_long_computation_does_not_keep_the_process_alive_after_the_shutdown_timeout() {
     let db = test_db(Backend::Sqlite).await;
     let mut p = Proc::start(&db.url, &["--shutdown-timeout", "1s"], &[]);
-    // A replay runs in the background after its 202, in one long computation: a constant
-    // latency series ties the threshold at every step, so each step costs O(n) (see
-    // src/replay/engine.rs); 40,000 points take seconds in a release build, longer in debug.
-    let zeros = vec![0.0; 40_000];
+    // A replay runs in the background after its 202, in one long computation: 200,000 points
+    // under 60 policies that never roll back, 12 million steps.
+    let zeros = vec![0.0; 200_000];
+    let mut policies = vec![json!("guarded")];
+    for i in 1..60 {
+        policies.push(json!({"rules": {"latency": {"sigmas": 2.0 + f64::from(i) / 100.0}}}));
+    }
     let resp = reqwest::Client::new()
         .post(p.url("/v1/replays"))
         .json(&json!({
-            "policies": ["guarded"],
+            "policies": policies,
             "deployments": [{"key": "long", "metrics": {"latency_p99": zeros}}],
         }))
         .send()
