@@ -559,6 +559,18 @@ test('assets come from the binary, with caching validators', async () => {
   assert(csp.includes("default-src 'self'"), 'CSP keeps the page on this server');
 });
 
+test('metric names that are Object.prototype properties chart as any other metric', async ({ page }) => {
+  const key = 'proto.prod.1';
+  await call('PUT', `/v1/deployments/${key}`, { service: 'proto', environment: 'production' });
+  await call('POST', `/v1/deployments/${key}/points`, {
+    points: [...series('constructor', [1, 2, 3]), ...series('error_rate', [0.1, 0.2, 0.1])],
+  });
+  await page.goto(BASE + '/deployments/' + key);
+  await page.waitForSelector('figure[data-metric="constructor"][data-drawn]');
+  const title = await page.innerText('figure[data-metric="constructor"] h3');
+  eq(title, 'constructor — constructor', 'chart title');
+});
+
 // ------------------------------------------------------------------ main
 
 const started = Date.now();
