@@ -187,7 +187,7 @@ impl Default for AllowedHosts {
     fn default() -> Self {
         AllowedHosts {
             any: false,
-            names: Self::LOOPBACK.iter().map(|n| n.to_string()).collect(),
+            names: Self::LOOPBACK.map(String::from).to_vec(),
         }
     }
 }
@@ -428,7 +428,7 @@ fn host_refused(hosts: &AllowedHosts, req: &Request) -> Option<Response> {
     let host = req
         .uri()
         .authority()
-        .map(|a| a.as_str())
+        .map(axum::http::uri::Authority::as_str)
         .or_else(|| req.headers().get(header::HOST)?.to_str().ok());
     if host.is_some_and(|h| hosts.allows(h)) {
         return None;
