@@ -212,7 +212,7 @@ impl AllowedHosts {
                 Ok(ip) => host_of_ip(ip),
                 Err(_) => normalise(entry),
             };
-            if name.is_empty() || name.contains(['/', '@', ' ', '*']) {
+            if name.is_empty() || entry.contains(['/', '@', ' ', '*']) {
                 return Err(format!("'{entry}' is not a host name or IP address"));
             }
             out.names.push(name);

@@ -66,7 +66,7 @@ fn check_filter(name: &str, value: Option<&str>) -> Result<(), ApiError> {
         Some(v) if !crate::service::is_valid_field(v) => Err(ApiError::bad_request(
             "invalid_query",
             format!(
-                "{name} must be at most {} characters without control or bidirectional \
+                "{name} must be at most {} characters without control characters or bidirectional \
                  formatting characters",
                 crate::service::MAX_FIELD_LEN
             ),

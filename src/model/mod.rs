@@ -147,7 +147,7 @@ pub fn is_bidi_control(c: char) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SpecError {
     #[error(
-        "{0} must be at most {MAX_FIELD_LEN} characters without control or bidirectional formatting characters"
+        "{0} must be at most {MAX_FIELD_LEN} characters without control characters or bidirectional formatting characters"
     )]
     Field(&'static str),
     #[error("at most {MAX_LABELS} labels")]
