@@ -11,7 +11,10 @@
 //! ([`document`]). Health, readiness, the API document, `/docs/` and the dashboard's pages and
 //! assets are open; everything under `/v1/` and `/metrics` needs a token once any is configured.
 //! With no token configured the server is open, and `serve` then refuses to listen beyond
-//! loopback unless told `--allow-unauthenticated`.
+//! loopback unless told `--allow-unauthenticated`. An open server also answers only requests
+//! whose `Host` is on its allow-list ([`AllowedHosts`]): a web page on a host name the attacker
+//! points at 127.0.0.1 (DNS rebinding) is same-origin with itself, not with rollguard, but would
+//! reach the open API. With tokens configured the check is skipped: such a page has no token.
 
 use std::fmt;
 use std::sync::Arc;
@@ -172,11 +175,98 @@ fn parse_digest(hex: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// The configured tokens, and the one exception to them (open Flagger hooks).
+/// The host names (from the `Host` header, or the request target's authority) that a server
+/// without tokens answers, on any port. By default the loopback names; `*` allows any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllowedHosts {
+    any: bool,
+    names: Vec<String>,
+}
+
+impl Default for AllowedHosts {
+    fn default() -> Self {
+        AllowedHosts {
+            any: false,
+            names: Self::LOOPBACK.map(String::from).to_vec(),
+        }
+    }
+}
+
+impl AllowedHosts {
+    /// The default list, also the default of `--allowed-hosts`.
+    pub const LOOPBACK: [&'static str; 3] = ["localhost", "127.0.0.1", "[::1]"];
+
+    /// A comma-separated list of host names or IP addresses (IPv6 with or without brackets); a
+    /// port given with one is ignored. `*` allows every host.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut out = AllowedHosts {
+            any: false,
+            names: Vec::new(),
+        };
+        for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            if entry == "*" {
+                out.any = true;
+                continue;
+            }
+            let name = match entry.parse::<std::net::IpAddr>() {
+                Ok(ip) => host_of_ip(ip),
+                Err(_) => normalise(entry),
+            };
+            if name.is_empty() || entry.contains(['/', '@', ' ', '*']) {
+                return Err(format!("'{entry}' is not a host name or IP address"));
+            }
+            out.names.push(name);
+        }
+        if !out.any && out.names.is_empty() {
+            return Err("give at least one host, or * for any".to_string());
+        }
+        Ok(out)
+    }
+
+    /// Adds the address the server listens on (not an unspecified one such as 0.0.0.0, which no
+    /// client names).
+    pub fn with_address(mut self, ip: std::net::IpAddr) -> Self {
+        if !ip.is_unspecified() {
+            let name = host_of_ip(ip);
+            if !self.names.contains(&name) {
+                self.names.push(name);
+            }
+        }
+        self
+    }
+
+    /// Whether a request naming `host` (`name[:port]`) is answered.
+    pub fn allows(&self, host: &str) -> bool {
+        self.any || self.names.contains(&normalise(host))
+    }
+}
+
+/// An IP address as a URL names it: IPv6 in brackets.
+fn host_of_ip(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+    }
+}
+
+/// The host name of `name[:port]`, lowercase, without a trailing dot.
+fn normalise(host: &str) -> String {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest
+            .split_once(']')
+            .map_or(host, |(inside, _)| &host[..inside.len() + 2]),
+        None => host.split_once(':').map_or(host, |(name, _)| name),
+    };
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The configured tokens, the one exception to them (open Flagger hooks), and the hosts an open
+/// server answers.
 #[derive(Clone, Debug, Default)]
 pub struct Auth {
     tokens: Vec<Token>,
     open_flagger_hooks: bool,
+    allowed_hosts: AllowedHosts,
 }
 
 impl Auth {
@@ -203,7 +293,14 @@ impl Auth {
         Ok(Auth {
             tokens,
             open_flagger_hooks: false,
+            allowed_hosts: AllowedHosts::default(),
         })
+    }
+
+    /// The hosts answered while no token is configured.
+    pub fn with_allowed_hosts(mut self, hosts: AllowedHosts) -> Self {
+        self.allowed_hosts = hosts;
+        self
     }
 
     /// Leaves `/v1/hooks/flagger/*` open even with tokens configured: Flagger's webhooks cannot
@@ -324,6 +421,36 @@ fn challenge(error: ApiError, www_authenticate: String) -> Response {
     response
 }
 
+/// 421 when the request names a host that is not on the allow-list (or none). Probes are
+/// exempt: an orchestrator's names the pod's address, and they tell nothing.
+fn host_refused(hosts: &AllowedHosts, req: &Request) -> Option<Response> {
+    if hosts.any || matches!(req.uri().path(), "/healthz" | "/readyz") {
+        return None;
+    }
+    let host = req
+        .uri()
+        .authority()
+        .map(axum::http::uri::Authority::as_str)
+        .or_else(|| req.headers().get(header::HOST)?.to_str().ok());
+    if host.is_some_and(|h| hosts.allows(h)) {
+        return None;
+    }
+    tracing::info!(host = ?host, "refused: Host not allowed on a server without API tokens");
+    let shown = host.unwrap_or_default();
+    Some(
+        ApiError::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "misdirected_request",
+            format!(
+                "this server has no API tokens and answers only the hosts of --allowed-hosts, \
+                 not '{shown}'"
+            ),
+        )
+        .with_details(json!({"host": shown}))
+        .into_response(),
+    )
+}
+
 fn unauthorized(presented: bool, scope: Scope) -> Response {
     let (code, message, www) = if presented {
         (
@@ -377,7 +504,10 @@ pub async fn require_token(
     next: Next,
 ) -> Response {
     if !auth.is_enabled() {
-        return next.run(req).await;
+        return match host_refused(&auth.allowed_hosts, &req) {
+            Some(refusal) => refusal,
+            None => next.run(req).await,
+        };
     }
     let path = req.uri().path();
     let Access::Needs(scope) = required_access(req.method(), path) else {
@@ -476,6 +606,38 @@ pub fn document(doc: &mut utoipa::openapi::OpenApi) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allowed_hosts_match_names_on_any_port() {
+        let hosts = AllowedHosts::default().with_address("10.0.0.5".parse().unwrap());
+        for ok in [
+            "localhost",
+            "LOCALHOST:8080",
+            "127.0.0.1:3",
+            "[::1]:8080",
+            "10.0.0.5:80",
+            "localhost.",
+        ] {
+            assert!(hosts.allows(ok), "{ok}");
+        }
+        for no in [
+            "evil.example",
+            "evil.example:8080",
+            "localhost.evil.example",
+            "127.0.0.2",
+            "",
+        ] {
+            assert!(!hosts.allows(no), "{no}");
+        }
+        let listed = AllowedHosts::parse("rollguard.internal, ::1, 10.1.2.3:8080").unwrap();
+        assert!(listed.allows("rollguard.internal:8080") && listed.allows("[::1]"));
+        assert!(listed.allows("10.1.2.3") && !listed.allows("localhost"));
+        assert!(AllowedHosts::parse("*").unwrap().allows("anything"));
+        assert!(AllowedHosts::parse(" , ").is_err());
+        assert!(AllowedHosts::parse("http://x/").is_err());
+        let all_interfaces = AllowedHosts::default().with_address("0.0.0.0".parse().unwrap());
+        assert_eq!(all_interfaces, AllowedHosts::default());
+    }
 
     fn needs(method: Method, path: &str) -> Option<Scope> {
         match required_access(&method, path) {

@@ -162,6 +162,16 @@ pub struct ServeArgs {
     /// cannot send an Authorization header. Restrict who reaches them at the network level.
     #[arg(long, env = "ROLLGUARD_OPEN_FLAGGER_HOOKS")]
     pub open_flagger_hooks: bool,
+    /// Without API tokens: the host names (comma-separated, any port; `*` for any) whose
+    /// requests are answered, against DNS rebinding; others get 421. The address listened on is
+    /// always added. Not checked when tokens are configured.
+    #[arg(
+        long,
+        env = "ROLLGUARD_ALLOWED_HOSTS",
+        default_value = "localhost,127.0.0.1,[::1]",
+        value_name = "HOST,..."
+    )]
+    pub allowed_hosts: String,
 }
 
 impl ServeArgs {

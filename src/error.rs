@@ -39,7 +39,8 @@ pub struct ErrorDetail {
     /// `insufficient_scope`; 404: `not_found`, `route_not_found`; 405: `method_not_allowed`;
     /// 408: `request_timeout`; 409: `policy_read_only`, `conflict`; 412 (Flagger hooks): `verdict_rollback`,
     /// `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
-    /// `unsupported_media_type`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
+    /// `unsupported_media_type`; 421 (a server without tokens, asked for a host it does not answer):
+    /// `misdirected_request`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
     /// codes may be added: treat an unknown one by its HTTP status.
     #[schema(example = "invalid_point")]
     pub code: String,

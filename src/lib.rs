@@ -1,6 +1,7 @@
 //! rollguard: a rollback decision service for progressive delivery.
 //!
-//! From the bottom up: `names` and `timestamp` (identifiers and times parsed at the boundary);
+//! From the bottom up: `names` and `timestamp` (identifiers and times parsed at the boundary),
+//! `json` (JSON objects without duplicate keys);
 //! `analysis`, the pure rule engine; `model`, the domain types; `replay`, the pure replay engine;
 //! `store`, the database behind one trait; `service`, what a request means; `api` the HTTP
 //! service with `error`, `auth` and `telemetry`; `dashboard` its HTML pages; `server` the accept
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod dashboard;
 pub mod error;
+pub mod json;
 pub mod model;
 pub mod names;
 pub mod replay;

@@ -40,7 +40,7 @@ pub struct EvaluationDocument {
     /// The canary's series by metric name (`[a-z][a-z0-9_]{0,63}`), each oldest first: all
     /// numbers, or all `{ts, value}` points with strictly increasing times. The rules read
     /// `error_rate` (percent, 0–100), `latency_p99` (ms) and `conversion_rate` (fraction, 0–1).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::unique_map")]
     #[schema(example = json!({"error_rate": [0.4, 0.7, 6.2], "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5}], "conversion_rate": [0.029]}))]
     pub metrics: BTreeMap<String, Vec<SeriesPoint>>,
     /// Explicit baseline values; `conversion_rate` here wins over any cohort series.
@@ -64,20 +64,54 @@ pub struct BaselineValues {
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CohortSeries {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::unique_map")]
     pub baseline: BTreeMap<String, Vec<SeriesPoint>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::unique_map")]
     pub pre: BTreeMap<String, Vec<SeriesPoint>>,
 }
 
 /// A policy by name or inline.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum PolicySpec {
     /// The name of a built-in or stored policy.
     Name(String),
     /// A policy object; fields it leaves out take the `seed` defaults.
     Inline(Map<String, Value>),
+}
+
+/// A string or an object, read without serde's untagged buffering: an error inside the object
+/// (a repeated key) keeps its message and path instead of becoming "no variant matched".
+impl<'de> Deserialize<'de> for PolicySpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct SpecVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for SpecVisitor {
+            type Value = PolicySpec;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a policy name or a policy object")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PolicySpec, E> {
+                Ok(PolicySpec::Name(v.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<PolicySpec, E> {
+                Ok(PolicySpec::Name(v))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PolicySpec, A::Error> {
+                crate::json::unique_object(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(PolicySpec::Inline)
+            }
+        }
+
+        d.deserialize_any(SpecVisitor)
+    }
 }
 
 impl PolicySpec {

@@ -182,6 +182,13 @@ pub fn latency(params: &LatencyParams, latency: &[f64]) -> RuleOutcome {
     };
     let last = latency[latency.len() - 1];
     let threshold = mean + params.sigmas * std;
+    // Finite points can still overflow the sums (values near f64::MAX): a comparison with an
+    // infinite or NaN limit means nothing, so the rule cannot judge. `points` stays the whole
+    // series, which the message tells apart from a short one.
+    if !(mean.is_finite() && std.is_finite() && threshold.is_finite()) {
+        out.points = latency.len();
+        return out;
+    }
     out.points = base_len + usize::from(params.exclude_recent > 0);
     out.mean = Some(mean);
     out.std_dev = Some(std);
@@ -314,6 +321,14 @@ mod tests {
             RuleStatus::Passed,
             "exactly at mean + 2σ passes"
         );
+    }
+
+    #[test]
+    fn latency_whose_statistics_overflow_cannot_judge() {
+        let p = seed().rules.latency;
+        let out = latency(&p, &[1.7e308; 12]);
+        assert_eq!(out.status, RuleStatus::InsufficientData);
+        assert_eq!((out.points, out.mean, out.threshold), (12, None, None));
     }
 
     #[test]

@@ -224,6 +224,13 @@ fn source_words(source: Option<BaselineSource>) -> &'static str {
     }
 }
 
+/// Whether an insufficient latency outcome had the points it needs, so its statistics overflowed
+/// (`rules::latency` reports the whole series then).
+fn latency_overflows(policy: &Policy, o: &RuleOutcome) -> bool {
+    let p = &policy.rules.latency;
+    o.points > 0 && o.points.saturating_sub(p.exclude_recent) >= p.min_baseline_points
+}
+
 fn insufficient_message(policy: &Policy, o: &RuleOutcome) -> String {
     match o.rule {
         RuleName::ErrorRate => format!(
@@ -231,6 +238,11 @@ fn insufficient_message(policy: &Policy, o: &RuleOutcome) -> String {
             o.points,
             plural(o.points),
             o.needed
+        ),
+        RuleName::Latency if latency_overflows(policy, o) => format!(
+            "{} latency_p99 points, but their mean or spread is too large to compute (beyond \
+             the range of a 64-bit float): no comparison",
+            o.points
         ),
         RuleName::Latency => format!(
             "{} latency_p99 point{}, need at least {} ({} baseline after excluding the last {})",

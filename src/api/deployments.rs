@@ -60,13 +60,14 @@ pub async fn get_deployment(
 }
 
 /// Checks a `service` or `environment` filter like the stored field it matches: no stored value
-/// could match a longer one or one with control characters.
+/// could match a longer one or one with control or bidirectional formatting characters.
 fn check_filter(name: &str, value: Option<&str>) -> Result<(), ApiError> {
     match value {
         Some(v) if !crate::service::is_valid_field(v) => Err(ApiError::bad_request(
             "invalid_query",
             format!(
-                "{name} must be at most {} characters without control characters",
+                "{name} must be at most {} characters without control characters or bidirectional \
+                 formatting characters",
                 crate::service::MAX_FIELD_LEN
             ),
         )),

@@ -21,9 +21,10 @@ impl ApiDocument {
     }
 }
 
-/// Text without control characters (Unicode category Cc): what every free-text field and
-/// filter accepts, besides its length.
-pub const NO_CONTROL_CHARACTERS: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+/// Text without control characters (Unicode category Cc) or bidirectional formatting characters
+/// (`model::is_bidi_control`): what every free-text field and filter accepts, besides its length.
+pub const NO_CONTROL_CHARACTERS: &str =
+    "^[^\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]*$";
 
 /// Refines the derived document.
 pub fn refine(doc: utoipa::openapi::OpenApi) -> ApiDocument {
@@ -127,8 +128,8 @@ fn replay_request(schemas: &mut serde_json::Map<String, Value>) {
     });
 }
 
-/// Free-text fields (a deployment's descriptive fields, labels, filters) take no control
-/// characters, and their lengths count characters.
+/// Free-text fields (a deployment's descriptive fields, labels, filters) take no control or
+/// bidirectional formatting characters, and their lengths count characters.
 fn free_text(schemas: &mut serde_json::Map<String, Value>) {
     let text = |max: usize| json!({"maxLength": max, "pattern": NO_CONTROL_CHARACTERS});
     let limit = crate::model::MAX_FIELD_LEN;

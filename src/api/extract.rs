@@ -16,8 +16,18 @@ use crate::service::{DeploymentKey, EnvironmentName, PolicyName};
 pub struct Json<T>(pub T);
 
 /// A JSON request body that may be empty (then `T::default()`): for endpoints that controllers
-/// call with or without a body.
+/// call with or without a body. A body that is not empty must be sent as JSON, like any other:
+/// otherwise a web page could post one as `text/plain`, which a browser sends cross-site without
+/// asking the server first.
 pub struct OptionalJson<T>(pub T);
+
+fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "send the body as JSON with Content-Type: application/json",
+    )
+}
 
 fn is_json(req: &Request) -> bool {
     req.headers()
@@ -78,11 +88,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         if !is_json(&req) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the body as JSON with Content-Type: application/json",
-            ));
+            return Err(unsupported_media_type());
         }
         let bytes = body_bytes(req, state).await?;
         parse_json(&bytes).map(Json)
@@ -93,9 +99,13 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let json = is_json(&req);
         let bytes = body_bytes(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
+        }
+        if !json {
+            return Err(unsupported_media_type());
         }
         parse_json(&bytes).map(OptionalJson)
     }

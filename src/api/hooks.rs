@@ -53,7 +53,7 @@ pub struct FlaggerPayload {
     /// `spec.analysis.webhooks[].metadata`. rollguard reads `deployment` (the deployment key; wins
     /// over the namespace/name mapping), `policy` (a policy name), and `canary_weight` /
     /// `max_weight` (for a step recommendation).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::service::unique_map")]
     pub metadata: BTreeMap<String, String>,
 }
 

@@ -201,7 +201,13 @@ pub fn router(state: AppState) -> Router {
             "/metrics",
             axum::routing::get(crate::telemetry::metrics_handler),
         )
-        .merge(docs())
+        .merge(
+            Router::new()
+                .merge(docs())
+                .layer(axum::middleware::map_response(
+                    crate::dashboard::security_headers,
+                )),
+        )
         .merge(crate::dashboard::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -5,13 +5,14 @@ use axum::Json as JsonResponse;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::AppState;
 use super::extract::{EnvironmentParam, Json, PolicyParam};
 use crate::error::{ApiError, ErrorBody};
-use crate::service::{EnvironmentName, EnvironmentPolicy, Policy, PolicyName, PolicyRecord};
+use crate::service::{
+    EnvironmentName, EnvironmentPolicy, Policy, PolicyName, PolicyRecord, UniqueValue,
+};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PolicyList {
@@ -78,7 +79,7 @@ pub async fn get_policy(
 pub async fn put_policy(
     State(state): State<AppState>,
     name: PolicyName,
-    Json(body): Json<Value>,
+    Json(UniqueValue(body)): Json<UniqueValue>,
 ) -> Result<(StatusCode, JsonResponse<PolicyRecord>), ApiError> {
     let record = state.service.put_policy(&name, &body).await?;
     let status = if record.version == 1 {

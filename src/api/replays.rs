@@ -32,6 +32,7 @@ pub struct ReplayRequest {
     pub interval_seconds: Option<i64>,
     /// Deployments to replay, each in the NDJSON line shape (`key`, `outcome`, `onset_step`,
     /// `metrics`, `baseline`, `cohorts`). Exactly one of `deployments` and `from_store`.
+    #[serde(default, deserialize_with = "crate::service::unique_values")]
     pub deployments: Option<Vec<Value>>,
     /// Replay the stored deployments matching this filter.
     pub from_store: Option<StoreFilter>,

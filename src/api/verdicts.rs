@@ -73,6 +73,7 @@ impl VerdictRequest {
                     "next_weight": 20, "reason": "the verdict is rollback"}})),
         (status = 400, description = "Bad key, body or unknown policy", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body given, but not as JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable: no verdict", body = ErrorBody),
     )
 )]

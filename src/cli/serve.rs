@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use crate::api::{AppState, openapi};
-use crate::auth::Auth;
+use crate::auth::{AllowedHosts, Auth};
 use crate::config::{DatabaseArgs, LogFormat, ServeArgs};
 use crate::store;
 
@@ -110,7 +110,12 @@ pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
             args.listen
         );
     }
-    Ok(auth.with_open_flagger_hooks(args.open_flagger_hooks))
+    let hosts = AllowedHosts::parse(&args.allowed_hosts)
+        .map_err(|e| anyhow::anyhow!("--allowed-hosts: {e}"))?
+        .with_address(args.listen.ip());
+    Ok(auth
+        .with_open_flagger_hooks(args.open_flagger_hooks)
+        .with_allowed_hosts(hosts))
 }
 
 /// Connects, migrates, binds and serves until SIGTERM or Ctrl-C, then finishes the requests in

@@ -120,16 +120,42 @@ fn respond(
         HeaderValue::from_static("nosniff"),
     );
     if html {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        );
-        h.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
+        page_headers(h);
     }
     out
+}
+
+/// The headers of an HTML page: only this server's scripts, styles and data (the CSP), never in
+/// a frame (clickjacking), no referrer.
+fn page_headers(h: &mut HeaderMap) {
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+}
+
+/// The dashboard's security headers on another page's responses (the API reference at
+/// `/docs/`): `nosniff` on every file, and the page headers on HTML. Swagger UI loads its
+/// scripts from files and sets styles inline, as uPlot does, so the dashboard's policy fits it.
+pub async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        page_headers(h);
+    }
+    response
 }
 
 /// Every page is the same shell; `app.js` draws the page the path names.

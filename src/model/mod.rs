@@ -147,7 +147,8 @@ impl Point {
 }
 
 /// A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`. Strings, label
-/// keys and label values are at most 256 characters, without control characters.
+/// keys and label values are at most 256 characters, without control or bidirectional formatting
+/// characters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentSpec {
@@ -162,7 +163,7 @@ pub struct DeploymentSpec {
     #[serde(default, deserialize_with = "deserialize_opt_timestamp")]
     pub started_at: Option<DateTime<Utc>>,
     /// At most 64 labels.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::unique_map")]
     pub labels: BTreeMap<String, String>,
     /// The policy this deployment is judged by; when absent, its environment's default.
     #[schema(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", max_length = 64)]
@@ -176,15 +177,28 @@ pub const MAX_FIELD_LEN: usize = 256;
 pub const MAX_LABELS: usize = 64;
 
 /// Whether a descriptive text (or a filter on one) is acceptable: at most [`MAX_FIELD_LEN`]
-/// characters, no control characters (Postgres cannot even compare text holding NUL).
+/// characters, no control characters (Postgres cannot even compare text holding NUL) and no
+/// bidirectional formatting characters ([`is_bidi_control`]).
 pub fn is_valid_field(value: &str) -> bool {
-    value.chars().count() <= MAX_FIELD_LEN && !value.chars().any(char::is_control)
+    value.chars().count() <= MAX_FIELD_LEN
+        && !value.chars().any(|c| c.is_control() || is_bidi_control(c))
+}
+
+/// Unicode's bidirectional formatting characters (`Bidi_Control`): the Arabic letter mark,
+/// the left-to-right and right-to-left marks, embeddings and overrides (U+202A–U+202E) and
+/// isolates (U+2066–U+2069). In a display field they make the text read differently from what
+/// it holds (a version `1.2.3` shown as `3.2.1`), so they are refused with the control
+/// characters.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// What is wrong with a deployment's descriptive fields.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SpecError {
-    #[error("{0} must be at most {MAX_FIELD_LEN} characters without control characters")]
+    #[error(
+        "{0} must be at most {MAX_FIELD_LEN} characters without control characters or bidirectional formatting characters"
+    )]
     Field(&'static str),
     #[error("at most {MAX_LABELS} labels")]
     TooManyLabels,

@@ -19,6 +19,7 @@ pub use crate::analysis::metric::ValueError;
 pub use crate::analysis::{
     Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, RuleStatus, Verdict,
 };
+pub use crate::json::{UniqueValue, unique_map, unique_values};
 pub use crate::model::replay::{ReplayRecord, ReplayReport, ReplayStatus};
 pub use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentName,

@@ -559,6 +559,33 @@ test('assets come from the binary, with caching validators', async () => {
   assert(csp.includes("default-src 'self'"), 'CSP keeps the page on this server');
 });
 
+test('metric names that are Object.prototype properties chart as any other metric', async ({ page }) => {
+  const key = 'proto.prod.1';
+  await call('PUT', `/v1/deployments/${key}`, { service: 'proto', environment: 'production' });
+  await call('POST', `/v1/deployments/${key}/points`, {
+    points: [...series('constructor', [1, 2, 3]), ...series('error_rate', [0.1, 0.2, 0.1])],
+  });
+  await page.goto(BASE + '/deployments/' + key);
+  await page.waitForSelector('figure[data-metric="constructor"][data-drawn]');
+  const title = await page.innerText('figure[data-metric="constructor"] h3');
+  eq(title, 'constructor — constructor', 'chart title');
+});
+
+test('the API reference at /docs/ renders under its security headers', async ({ page }) => {
+  const resp = await page.goto(BASE + '/docs/');
+  const headers = resp.headers();
+  assert((headers['content-security-policy'] || '').includes("script-src 'self'"), 'CSP: ' + headers['content-security-policy']);
+  eq(headers['x-frame-options'], 'DENY', 'X-Frame-Options');
+  eq(headers['x-content-type-options'], 'nosniff', 'nosniff');
+  // Swagger UI loaded its scripts and the document, and drew the operations (a CSP violation
+  // would be a console error, which fails the test).
+  await page.waitForSelector('.swagger-ui .info .title');
+  assert((await page.innerText('.swagger-ui .info .title')).includes('rollguard'), 'title drawn');
+  await page.waitForSelector('.opblock');
+  assert((await page.$$('.opblock')).length > 10, 'operations drawn');
+  await page.goto('about:blank');
+});
+
 // ------------------------------------------------------------------ main
 
 const started = Date.now();

@@ -535,9 +535,20 @@ async fn bad_requests_get_json_errors_and_never_5xx(backend: Backend) {
     assert_eq!(body["error"]["code"], "unsupported_media_type");
     let resp = raw("[1, 2]", "application/json").await.unwrap();
     assert_eq!(resp.status(), 400);
+    // A verdict's body is optional, but one given must be sent as JSON (a cross-site page can
+    // post text/plain): without a content type it is refused unread.
     let resp = s
         .client
         .post(s.url("/v1/deployments/x/verdicts"))
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 415);
+    let resp = s
+        .client
+        .post(s.url("/v1/deployments/x/verdicts"))
+        .header("content-type", "application/json")
         .body("{nope")
         .send()
         .await

@@ -9,6 +9,7 @@ mod cli;
 mod docs;
 mod fuzz;
 mod guarded;
+mod hardening;
 mod hooks;
 mod ingest;
 mod process;

@@ -483,7 +483,8 @@ export interface components {
         };
         /**
          * @description A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`. Strings, label
-         *     keys and label values are at most 256 characters, without control characters.
+         *     keys and label values are at most 256 characters, without control or bidirectional formatting
+         *     characters.
          */
         DeploymentSpec: {
             /**
@@ -548,7 +549,8 @@ export interface components {
              *     `insufficient_scope`; 404: `not_found`, `route_not_found`; 405: `method_not_allowed`;
              *     408: `request_timeout`; 409: `policy_read_only`, `conflict`; 412 (Flagger hooks): `verdict_rollback`,
              *     `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
-             *     `unsupported_media_type`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
+             *     `unsupported_media_type`; 421 (a server without tokens, asked for a host it does not answer):
+             *     `misdirected_request`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
              *     codes may be added: treat an unknown one by its HTTP status.
              * @example invalid_point
              */
@@ -1980,6 +1982,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body given, but not as JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

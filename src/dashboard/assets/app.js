@@ -431,8 +431,14 @@
     baseline: '#57606a',
   };
 
+  /** `obj[key]` when `obj` has it as its own property, else undefined: metric and policy names
+   *  come from the user, and `constructor` or `__proto__` must not find Object.prototype's. */
+  function own(obj, key) {
+    return obj && Object.hasOwn(obj, key) ? obj[key] : undefined;
+  }
+
   function metricInfo(name) {
-    return METRICS[name] || { title: name, unit: '', digits: 3, rule: null, floor: null };
+    return own(METRICS, name) || { title: name, unit: '', digits: 3, rule: null, floor: null };
   }
 
   function withUnit(v, info) {
@@ -965,7 +971,7 @@
       h('caption', { class: 'muted' }, 'TP: rolled back a deployment that really was rolled back; FP: rolled back one that was promoted; TN / FN: the opposite two.'),
       h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', class: numeric.has(c) ? 'num' : null }, c)))),
       h('tbody', {}, policies.map((p) => {
-        const s = (result.summary || {})[p] || {};
+        const s = own(result.summary, p) || {};
         const c = s.confusion || {};
         const ttd = s.time_to_detect || {};
         const cell = (label, v) => h('td', { 'data-label': label, class: 'num' }, v === null || v === undefined ? '—' : String(v));
@@ -990,7 +996,7 @@
         h('td', { 'data-label': 'Deployment', class: 'key' }, h('a', { href: '/deployments/' + enc(d.key) }, d.key)),
         h('td', { 'data-label': 'Real outcome' }, d.outcome ? d.outcome.replace('_', ' ') : h('span', { class: 'muted' }, 'unknown')),
         policies.map((p) => {
-          const r = (d.results || {})[p] || {};
+          const r = own(d.results, p) || {};
           const rolled = r.first_rollback_step !== null && r.first_rollback_step !== undefined;
           const right = d.outcome ? (rolled === (d.outcome === 'rolled_back')) : null;
           const verdictText = rolled

@@ -170,7 +170,7 @@ async fn past_the_connection_cap_new_connections_wait_and_open_ones_are_served()
     // A request in flight on one of them.
     let body = batch("error_rate", 50, 1.0);
     let head = format!(
-        "POST /v1/deployments/capped/points HTTP/1.1\r\nhost: rollguard\r\n\
+        "POST /v1/deployments/capped/points HTTP/1.1\r\nhost: localhost\r\n\
          content-type: application/json\r\ncontent-length: {}\r\nexpect: 100-continue\r\n\r\n",
         body.len()
     );

@@ -120,7 +120,7 @@ pub async fn read_answer(stream: &mut TcpStream) -> (u16, String) {
 
 /// Sends `GET path` on a kept-alive connection and reads its answer.
 pub async fn get_on(stream: &mut TcpStream, path: &str) -> (u16, String) {
-    let request = format!("GET {path} HTTP/1.1\r\nhost: rollguard\r\n\r\n");
+    let request = format!("GET {path} HTTP/1.1\r\nhost: localhost\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     read_answer(stream).await
 }

@@ -19,7 +19,8 @@ T = TypeVar("T", bound="DeploymentSpec")
 @_attrs_define
 class DeploymentSpec:
     """A deployment's descriptive fields, as given by `PUT /v1/deployments/{key}`. Strings, label
-    keys and label values are at most 256 characters, without control characters.
+    keys and label values are at most 256 characters, without control or bidirectional formatting
+    characters.
 
         Attributes:
             environment (None | str | Unset): Its default policy applies when the deployment names none. Example:

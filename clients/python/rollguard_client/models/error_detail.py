@@ -22,7 +22,8 @@ class ErrorDetail:
             `insufficient_scope`; 404: `not_found`, `route_not_found`; 405: `method_not_allowed`;
             408: `request_timeout`; 409: `policy_read_only`, `conflict`; 412 (Flagger hooks): `verdict_rollback`,
             `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
-            `unsupported_media_type`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
+            `unsupported_media_type`; 421 (a server without tokens, asked for a host it does not answer):
+            `misdirected_request`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
             codes may be added: treat an unknown one by its HTTP status. Example: invalid_point.
         message (str): For people; the wording may change. Example: points[3]: value -1 is negative.
         details (Any | Unset): Structured context, when there is some: e.g. `{"index": 3, "field": "points[3].value"}`

@@ -104,7 +104,9 @@ def sync_detailed(
         key (str):
         body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
             /v1/deployments/{key}`. Strings, label
-            keys and label values are at most 256 characters, without control characters.
+            keys and label values are at most 256 characters, without control or bidirectional
+            formatting
+            characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +140,9 @@ def sync(
         key (str):
         body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
             /v1/deployments/{key}`. Strings, label
-            keys and label values are at most 256 characters, without control characters.
+            keys and label values are at most 256 characters, without control or bidirectional
+            formatting
+            characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,7 +171,9 @@ async def asyncio_detailed(
         key (str):
         body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
             /v1/deployments/{key}`. Strings, label
-            keys and label values are at most 256 characters, without control characters.
+            keys and label values are at most 256 characters, without control or bidirectional
+            formatting
+            characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,7 +205,9 @@ async def asyncio(
         key (str):
         body (DeploymentSpec): A deployment's descriptive fields, as given by `PUT
             /v1/deployments/{key}`. Strings, label
-            keys and label values are at most 256 characters, without control characters.
+            keys and label values are at most 256 characters, without control or bidirectional
+            formatting
+            characters.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,183 @@
+//! JSON objects read without duplicate keys. serde_json keeps the last of two equal keys, in a
+//! map as in a `Value`, so `{"error_rate": [9], "error_rate": [0]}` would be judged on `[0]`
+//! alone while other readers of the same body (a proxy, a log) see `[9]`. Structs with derived
+//! `Deserialize` already refuse a repeated field; maps and free-form values read through here.
+//!
+//! The checks cost one set lookup per key of the objects they read (the large ingest bodies are
+//! structs and never pass through them). The error names the key; `serde_path_to_error`, which
+//! the API's body extractor wraps around the deserializer, adds the path to the object.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+fn duplicate<E: de::Error>(key: &str) -> E {
+    E::custom(format_args!("duplicate key `{key}`"))
+}
+
+/// A string-keyed map that refuses a repeated key. Use with
+/// `#[serde(default, deserialize_with = "crate::json::unique_map")]`.
+pub fn unique_map<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct MapVisitor<V>(PhantomData<V>);
+
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+        type Value = BTreeMap<String, V>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(duplicate(&key));
+                }
+                let value = map.next_value()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_map(MapVisitor(PhantomData))
+}
+
+/// Any JSON value, refusing a repeated key in any object at any depth.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct UniqueValue(pub Value);
+
+impl<'de> Deserialize<'de> for UniqueValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor).map(UniqueValue)
+    }
+}
+
+/// A JSON object, refusing a repeated key in it or in any object inside it.
+pub fn unique_object<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+    d.deserialize_map(ValueVisitor).map(|v| match v {
+        Value::Object(map) => map,
+        _ => unreachable!("a map visit gives an object"),
+    })
+}
+
+/// An optional array of JSON values, each without repeated keys. Use with
+/// `#[serde(default, deserialize_with = "crate::json::unique_values")]`.
+pub fn unique_values<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Value>>, D::Error> {
+    let values = Option::<Vec<UniqueValue>>::deserialize(d)?;
+    Ok(values.map(|vs| vs.into_iter().map(|v| v.0).collect()))
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(v) = seq.next_element_seed(UniqueSeed)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(duplicate(&key));
+            }
+            let value = map.next_value_seed(UniqueSeed)?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+struct UniqueSeed;
+
+impl<'de> DeserializeSeed<'de> for UniqueSeed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Doc {
+        #[serde(default, deserialize_with = "unique_map")]
+        metrics: BTreeMap<String, Vec<f64>>,
+    }
+
+    #[test]
+    fn a_map_refuses_a_repeated_key() {
+        let e = serde_json::from_str::<Doc>(r#"{"metrics": {"a": [1], "a": [2]}}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate key `a`"), "{e}");
+        let ok: Doc = serde_json::from_str(r#"{"metrics": {"a": [1], "b": [2]}}"#).unwrap();
+        assert_eq!(ok.metrics.len(), 2);
+    }
+
+    #[test]
+    fn a_value_refuses_a_repeated_key_at_any_depth() {
+        let e = serde_json::from_str::<UniqueValue>(r#"{"x": [{"y": 1, "y": 2}]}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate key `y`"), "{e}");
+        let text = r#"{"a": {"b": [1, 2.5, "c", null, true]}, "d": -3}"#;
+        let v: UniqueValue = serde_json::from_str(text).unwrap();
+        assert_eq!(v.0, serde_json::from_str::<Value>(text).unwrap());
+    }
+}
