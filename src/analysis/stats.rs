@@ -123,6 +123,13 @@ pub fn mean_and_population_std(xs: &[f64]) -> Option<(f64, f64)> {
     Some((m, (squares / xs.len() as f64).sqrt()))
 }
 
+/// `x` clamped to `[lo, hi]`; unclipped when the bounds are not an interval (NaN, from
+/// statistics that overflowed: `inf - inf`), where `f64::clamp` would panic. The rule reading
+/// such statistics reports `insufficient_data`.
+fn clip(x: f64, lo: f64, hi: f64) -> f64 {
+    if lo <= hi { x.clamp(lo, hi) } else { x }
+}
+
 /// The median (mean of the middle two for an even count); `None` for an empty slice.
 pub fn median(xs: &[f64]) -> Option<f64> {
     if xs.is_empty() {
@@ -160,7 +167,7 @@ impl Welford {
     pub fn push_winsorized(&mut self, x: f64, c: f64, warmup: usize) {
         let s = self.std();
         if self.n >= warmup && s > 0.0 {
-            self.push(x.clamp(self.mean - c * s, self.mean + c * s));
+            self.push(clip(x, self.mean - c * s, self.mean + c * s));
         } else {
             self.push(x);
         }
@@ -179,7 +186,7 @@ impl Welford {
         let mut w = Welford::default();
         for &x in warm {
             w.push(if mad > 0.0 {
-                x.clamp(med - c * mad, med + c * mad)
+                clip(x, med - c * mad, med + c * mad)
             } else {
                 x
             });

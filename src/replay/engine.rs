@@ -235,6 +235,11 @@ impl LatencyState<'_> {
         let k_sigma = p.sigmas * self.acc.std();
         let threshold = self.acc.mean + k_sigma;
         let band = TIE_BAND * (self.acc.mean.abs() + k_sigma);
+        if !(threshold.is_finite() && band.is_finite()) {
+            // Statistics beyond f64 (values near f64::MAX): the rule itself says
+            // `insufficient_data` there, and a NaN threshold must not read as a pass.
+            return rules::latency(p, &self.series[..n]).status;
+        }
         // The points compared with the threshold: the last one, or the persistence window.
         let (of, required) = p.persistence.map_or((1, 1), |g| (g.of, g.required));
         let tested = &self.series[n.saturating_sub(of)..n];

@@ -287,6 +287,19 @@ async fn overflowing_latency_statistics_are_insufficient_data(backend: Backend) 
         .await;
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["rules"][1]["status"], "insufficient_data", "{v}");
+
+    // `guarded` winsorizes its baseline in running order: the first spread (inf - inf) made the
+    // clip bounds NaN and `f64::clamp` panicked in the handler. Its running mean of a constant
+    // series stays finite, so it judges: the last point is not above its own mean.
+    let many = vec![1.7e308; 40];
+    let (status, v) = s
+        .post(
+            "/v1/evaluate",
+            json!({"policy": "guarded", "metrics": {"latency_p99": many}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["rules"][1]["status"], "passed", "{v}");
 }
 
 on_both_backends!(

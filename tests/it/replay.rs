@@ -180,6 +180,28 @@ fn constant_and_tied_latency_series_equal_full_evaluation_on_every_prefix() {
     assert!(checked > 30_000, "{checked} steps checked");
 }
 
+/// Statistics beyond f64: a latency series near f64::MAX overflows the mean, and with
+/// `sigmas = 0` the threshold becomes NaN. The rule says `insufficient_data` there; the engine
+/// must not read the NaN comparison as a pass.
+#[test]
+fn overflowing_latency_statistics_replay_as_evaluate_does() {
+    let mut policies = policies();
+    let mut flat_threshold = Policy::seed();
+    flat_threshold.rules.latency.sigmas = 0.0;
+    policies.push(flat_threshold);
+    let mut obs = Observations::default();
+    obs.canary.insert(
+        "latency_p99".into(),
+        Series {
+            values: vec![1.7e308; 40],
+            times: None,
+        },
+    );
+    for policy in &policies {
+        assert_steps_equal_evaluate(&obs, policy, "values near f64::MAX");
+    }
+}
+
 #[test]
 fn every_replayed_step_equals_full_evaluation_of_its_prefix() {
     let mut rng = StdRng::seed_from_u64(0x0e91a7);
