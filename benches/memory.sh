@@ -148,7 +148,8 @@ start_server_with() {
     return 1
 }
 start_server_with
-QUIET_WAIT=${QUIET_WAIT:-15} wait_for_quiet
+# QUIET_WAIT=0 measures at once, without waiting for other benches or an idle machine.
+if [ "${QUIET_WAIT:-15}" = 0 ]; then IDLE=$(idle_percent 1); else QUIET_WAIT=${QUIET_WAIT:-15} wait_for_quiet; fi
 IDLE_PCT=$IDLE
 
 # --- idle ------------------------------------------------------------------------------------
