@@ -19,9 +19,9 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::{ReplayDeployment, ReplayError};
-use crate::analysis::document::{BaselineValues, CohortSeries};
+use crate::analysis::document::{BaselineValues, CohortSeries, Points};
 use crate::analysis::metric::ValueError;
-use crate::analysis::{EvaluationDocument, Observations, PolicySpec, Series, SeriesPoint, metric};
+use crate::analysis::{EvaluationDocument, Observations, PolicySpec, Series, metric};
 use crate::model::{Cohort, DeploymentKey, MetricName, NameError, Outcome, Timestamp};
 
 /// A bad input, located by line.
@@ -60,7 +60,7 @@ struct NdjsonLine {
     #[allow(dead_code)]
     regression: Option<serde_json::Value>,
     #[serde(default)]
-    metrics: BTreeMap<String, Vec<SeriesPoint>>,
+    metrics: BTreeMap<String, Points>,
     #[serde(default)]
     baseline: BaselineValues,
     #[serde(default)]
