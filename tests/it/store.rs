@@ -1020,19 +1020,23 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
         let batch = points("error_rate", Cohort::Canary, &[7.0, 7.0]);
         async move { store.ingest(&k, &batch).await }
     });
-    // Until the ingest holds the first point and waits for the second.
+    // Until the ingest holds the first point and waits for the second. Watched from a third
+    // connection: inside `other`'s transaction pg_stat_activity is one snapshot, which would
+    // never show the wait if the first look came before it.
+    let mut watch = sqlx::PgConnection::connect(&db.url).await.unwrap();
     loop {
         let waiting: i64 = sqlx::query_scalar(
             "select count(*) from pg_stat_activity
-             where wait_event_type = 'Lock' and query like 'insert into points%'",
+             where datname = current_database() and wait_event_type = 'Lock'
+               and query like 'insert into points%'",
         )
-        .fetch_one(&mut other)
+        .fetch_one(&mut watch)
         .await
         .unwrap();
         if waiting > 0 {
             break;
         }
-        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     // The first point: a lock cycle. The ingest detects it first and is rolled back, which
     // lets this update through.
