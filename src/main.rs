@@ -8,7 +8,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Evaluate(args) => evaluate::run(&args),
         Command::Replay(args) => replay::run(&args),
-        Command::Serve(args) => run_async(serve::serve(args)),
+        Command::Serve(args) => {
+            serve::fix_malloc_mmap_threshold();
+            run_async(serve::serve(args))
+        }
         Command::Migrate(db) => run_async(serve::migrate(db)),
         Command::Openapi => serve::print_openapi(),
     }

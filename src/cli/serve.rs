@@ -85,6 +85,40 @@ fn open_file_limit() -> Option<u64> {
         .ok()
 }
 
+/// The environment variable that fixes glibc's mmap threshold, and the value `serve` gives it.
+pub const MALLOC_MMAP_THRESHOLD: (&str, &str) = ("MALLOC_MMAP_THRESHOLD_", "131072");
+
+/// glibc's malloc raises its mmap threshold (up to 32 MiB) each time a large mmapped block is
+/// freed, and then serves later large blocks from its heaps, which it keeps: after a burst of
+/// 16 MiB requests the process holds hundreds of MB it no longer uses. A fixed threshold
+/// (allocations from 128 KiB up are mmapped and unmapped when freed) returns them. glibc reads it
+/// from the environment only when the process starts, so `serve` runs itself again, once, with
+/// the variable set, unless the environment already sets it (to any value: the operator's
+/// choice wins). Other C libraries ignore the variable. When the re-execution fails, `serve`
+/// goes on as it is. Measured in `benches/memory.sh` (docs/performance.md).
+#[cfg(unix)]
+pub fn fix_malloc_mmap_threshold() {
+    use std::os::unix::process::CommandExt;
+
+    let (name, value) = MALLOC_MMAP_THRESHOLD;
+    if std::env::var_os(name).is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    // `exec` returns only when it failed.
+    let error = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(name, value)
+        .exec();
+    eprintln!("rollguard serve: could not set {name} by running itself again: {error}");
+}
+
+/// Elsewhere there is no glibc to tune.
+#[cfg(not(unix))]
+pub fn fix_malloc_mmap_threshold() {}
+
 /// The API tokens of `ROLLGUARD_TOKENS` and `--tokens-file`.
 pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
     let mut tokens = Vec::new();

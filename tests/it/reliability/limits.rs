@@ -165,3 +165,34 @@ async fn limits_are_set_by_flags_and_environment() {
         assert!(failed.stderr.contains(args[2]), "{}", failed.stderr);
     }
 }
+
+/// The environment of a running process, as `NAME=value` entries.
+fn environ(pid: u32) -> Vec<String> {
+    std::fs::read(format!("/proc/{pid}/environ"))
+        .unwrap()
+        .split(|&b| b == 0)
+        .map(|e| String::from_utf8_lossy(e).into_owned())
+        .collect()
+}
+
+/// `serve` runs itself again with glibc's mmap threshold fixed, so that the memory of large
+/// requests returns to the system (benches/memory.sh measures it); a value the operator set wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_fixes_the_malloc_mmap_threshold_unless_the_environment_sets_it() {
+    let db = test_db(Backend::Sqlite).await;
+    let p = Proc::start(&db.url, &[], &[]);
+    let env = environ(p.child.id());
+    assert!(
+        env.contains(&"MALLOC_MMAP_THRESHOLD_=131072".to_string()),
+        "{env:?}"
+    );
+    let status = reqwest::get(p.url("/healthz")).await.unwrap().status();
+    assert_eq!(status, 200, "the re-executed server serves");
+
+    let p = Proc::start(&db.url, &[], &[("MALLOC_MMAP_THRESHOLD_", "65536")]);
+    let env = environ(p.child.id());
+    assert!(
+        env.contains(&"MALLOC_MMAP_THRESHOLD_=65536".to_string()),
+        "{env:?}"
+    );
+}
