@@ -125,7 +125,7 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 # --- server ----------------------------------------------------------------------------------
 start_server_with() {
-    local port i
+    local port
     port=$(free_port)
     : >"$WORK/server.out"
     # shellcheck disable=SC2086
@@ -133,19 +133,8 @@ start_server_with() {
         "$BIN" serve --listen "127.0.0.1:$port" $SERVE_ARGS \
         >"$WORK/server.out" 2>>"$WORK/server.err" &
     SERVER_PID=$!
-    for i in $(seq 1 300); do
-        if grep -q '^rollguard listening on http://' "$WORK/server.out"; then
-            BASE=$(sed -n 's/^rollguard listening on //p' "$WORK/server.out" | head -n 1)
-            PORT=$port
-            log "server pid $SERVER_PID at $BASE"
-            return 0
-        fi
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "rollguard serve did not start; stderr:" >&2
-    cat "$WORK/server.err" >&2
-    return 1
+    PORT=$port
+    wait_listening "sqlite"
 }
 start_server_with
 # QUIET_WAIT=0 measures at once, without waiting for other benches or an idle machine.

@@ -96,6 +96,13 @@ start_server() {
     DATABASE_URL="$1" ROLLGUARD_LOG=warn "$BIN" serve --listen "127.0.0.1:$port" \
         >"$WORK/server.out" 2>>"$WORK/server.err" &
     SERVER_PID=$!
+    wait_listening "$1"
+}
+
+# wait_listening WHAT: waits for the "listening" line of the server started as SERVER_PID (its
+# stdout in $WORK/server.out); sets BASE. Fails with the server's stderr if it exits first.
+wait_listening() {
+    local i
     for i in $(seq 1 300); do
         if grep -q '^rollguard listening on http://' "$WORK/server.out"; then
             BASE=$(sed -n 's/^rollguard listening on //p' "$WORK/server.out" | head -n 1)
