@@ -379,8 +379,8 @@ pub fn required_access(method: &Method, path: &str) -> Access {
             ["deployments", _, "points"] if post => Scope::Ingest,
             ["deployments", _, "verdicts"] if post => Scope::Evaluate,
             ["deployments", _, "verdict"] if reading => Scope::Evaluate,
-            // Starting a replay (POST) and cancelling one (DELETE): who may spend the CPU may
-            // also stop spending it.
+            // Starting a replay and cancelling one (both POST): who may spend the CPU may also
+            // stop spending it.
             ["replays", ..] if !reading => Scope::Evaluate,
             ["policies" | "environments", _] if put => Scope::Admin,
             _ if reading => Scope::Read,
@@ -676,7 +676,7 @@ mod tests {
             (Method::POST, "/v1/replays", Some(Evaluate)),
             (Method::GET, "/v1/replays", Some(Read)),
             (Method::GET, "/v1/replays/7", Some(Read)),
-            (Method::DELETE, "/v1/replays/7", Some(Evaluate)),
+            (Method::POST, "/v1/replays/7/cancel", Some(Evaluate)),
             (Method::PUT, "/v1/policies/strict", Some(Admin)),
             (Method::GET, "/v1/policies/strict", Some(Read)),
             (Method::GET, "/v1/policies", Some(Read)),

@@ -114,9 +114,9 @@ pub async fn get_replay(
 /// computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
 /// that: 200 with the final record, or 202 with the record still `running` if it took longer
 /// (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-/// like starting one.
+/// like starting one. An action rather than `DELETE`: the replay's record stays.
 #[utoipa::path(
-    delete, path = "/v1/replays/{id}", tag = "replays",
+    post, path = "/v1/replays/{id}/cancel", tag = "replays",
     params(("id" = i64, Path, description = "Replay id")),
     responses(
         (status = 200, description = "Cancelled: the record, `failed` with error `cancelled`", body = ReplayRecord),

@@ -37,7 +37,7 @@ pub const CANCELLED_AT_SHUTDOWN: &str = "cancelled: the server shut down";
 /// Why a replay found `running` at start failed.
 pub const ORPHANED: &str = "the server stopped before the replay finished";
 
-/// How long `DELETE /v1/replays/{id}` waits for a cancelled replay to stop and record it.
+/// How long `POST /v1/replays/{id}/cancel` waits for a cancelled replay to stop and record it.
 const CANCEL_WAIT: Duration = Duration::from_secs(5);
 
 /// The replays of this process: a pool of permits bounding how many run (read the store and

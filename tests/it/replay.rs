@@ -715,7 +715,9 @@ mod http {
 
     /// Cancels a replay and checks it ended `failed` with the error `cancelled`.
     async fn cancel(s: &TestServer, id: &Value) {
-        let (status, r) = s.call("DELETE", &format!("/v1/replays/{id}"), None).await;
+        let (status, r) = s
+            .call("POST", &format!("/v1/replays/{id}/cancel"), None)
+            .await;
         assert_eq!(status, 200, "{r}");
         assert_eq!(
             (&r["status"], &r["error"]),
@@ -757,7 +759,7 @@ mod http {
         );
     }
 
-    async fn delete_cancels_running_and_queued_replays(backend: Backend) {
+    async fn cancel_stops_running_and_queued_replays(backend: Backend) {
         let s = TestServer::start_with(backend, |state| {
             state.service = state.service.clone().with_max_concurrent_replays(1);
         })
@@ -780,14 +782,14 @@ mod http {
         );
         // A finished replay is kept; an unknown one is 404.
         assert_error(
-            &s.call("DELETE", &format!("/v1/replays/{running}"), None)
+            &s.call("POST", &format!("/v1/replays/{running}/cancel"), None)
                 .await,
             409,
             "conflict",
             "failed",
         );
         assert_error(
-            &s.call("DELETE", "/v1/replays/999", None).await,
+            &s.call("POST", "/v1/replays/999/cancel", None).await,
             404,
             "not_found",
             "999",
@@ -803,7 +805,7 @@ mod http {
         bad_replay_requests_are_400_and_start_nothing,
         a_replay_that_cannot_run_is_recorded_as_failed,
         long_replays_do_not_stall_healthz,
-        delete_cancels_running_and_queued_replays,
+        cancel_stops_running_and_queued_replays,
     );
 
     /// 64 `from_store` replays at once on SQLite, over deployments that take real computation

@@ -345,14 +345,30 @@ export interface paths {
         get: operations["get_replay"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/replays/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
         /**
          * Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
          *     computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
          *     that: 200 with the final record, or 202 with the record still `running` if it took longer
          *     (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-         *     like starting one.
+         *     like starting one. An action rather than `DELETE`: the replay's record stays.
          */
-        delete: operations["cancel_replay"];
+        post: operations["cancel_replay"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

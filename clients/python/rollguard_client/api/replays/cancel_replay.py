@@ -16,8 +16,8 @@ def _get_kwargs(
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
-        "method": "delete",
-        "url": "/v1/replays/{id}".format(
+        "method": "post",
+        "url": "/v1/replays/{id}/cancel".format(
             id=quote(str(id), safe=""),
         ),
     }
@@ -94,7 +94,7 @@ def sync_detailed(
     computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
     that: 200 with the final record, or 202 with the record still `running` if it took longer
     (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-    like starting one.
+    like starting one. An action rather than `DELETE`: the replay's record stays.
 
     Args:
         id (int):
@@ -127,7 +127,7 @@ def sync(
     computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
     that: 200 with the final record, or 202 with the record still `running` if it took longer
     (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-    like starting one.
+    like starting one. An action rather than `DELETE`: the replay's record stays.
 
     Args:
         id (int):
@@ -155,7 +155,7 @@ async def asyncio_detailed(
     computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
     that: 200 with the final record, or 202 with the record still `running` if it took longer
     (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-    like starting one.
+    like starting one. An action rather than `DELETE`: the replay's record stays.
 
     Args:
         id (int):
@@ -186,7 +186,7 @@ async def asyncio(
     computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
     that: 200 with the final record, or 202 with the record still `running` if it took longer
     (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-    like starting one.
+    like starting one. An action rather than `DELETE`: the replay's record stays.
 
     Args:
         id (int):
