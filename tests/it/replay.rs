@@ -489,20 +489,22 @@ mod http {
     use serde_json::{Value, json};
 
     use crate::support::{
-        Backend, TestServer, assert_error, minute_points, on_both_backends, root,
+        Backend, TestServer, assert_error, eventually, minute_points, on_both_backends, root,
     };
 
-    /// Polls a replay until it is no longer running (bounded: 10 s).
+    /// Waits for a replay's record to say it is no longer running (bounded: 10 s).
     async fn finished(s: &TestServer, id: &Value) -> Value {
-        for _ in 0..500 {
+        finished_within(s, id, 10).await
+    }
+
+    async fn finished_within(s: &TestServer, id: &Value, seconds: u64) -> Value {
+        let what = format!("replay {id} finished");
+        eventually(&what, std::time::Duration::from_secs(seconds), || async {
             let (status, r) = s.get(&format!("/v1/replays/{id}")).await;
             assert_eq!(status, 200, "{r}");
-            if r["status"] != "running" {
-                return r;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        panic!("replay {id} still running after 10 s");
+            (r["status"] != "running").then_some(r)
+        })
+        .await
     }
 
     async fn replays_inline_deployments_in_the_background(backend: Backend) {
@@ -849,14 +851,7 @@ mod http {
             ids.push(t.await.unwrap());
         }
         for id in &ids {
-            let mut r = Value::Null;
-            for _ in 0..6000 {
-                r = s.get(&format!("/v1/replays/{id}")).await.1;
-                if r["status"] != "running" {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
+            let r = finished_within(&s, id, 120).await;
             assert_eq!(r["status"], "done", "{r}");
             assert_eq!(r["progress"], json!({"done": 10, "total": 10}));
         }

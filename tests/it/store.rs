@@ -1023,21 +1023,23 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
     // Until the ingest holds the first point and waits for the second. Watched from a third
     // connection: inside `other`'s transaction pg_stat_activity is one snapshot, which would
     // never show the wait if the first look came before it.
-    let mut watch = sqlx::PgConnection::connect(&db.url).await.unwrap();
-    loop {
-        let waiting: i64 = sqlx::query_scalar(
-            "select count(*) from pg_stat_activity
+    let watch = tokio::sync::Mutex::new(sqlx::PgConnection::connect(&db.url).await.unwrap());
+    crate::support::eventually(
+        "the ingest waits for a lock",
+        Duration::seconds(30).to_std().unwrap(),
+        || async {
+            let waiting: i64 = sqlx::query_scalar(
+                "select count(*) from pg_stat_activity
              where datname = current_database() and wait_event_type = 'Lock'
                and query like 'insert into points%'",
-        )
-        .fetch_one(&mut watch)
-        .await
-        .unwrap();
-        if waiting > 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+            )
+            .fetch_one(&mut *watch.lock().await)
+            .await
+            .unwrap();
+            (waiting > 0).then_some(())
+        },
+    )
+    .await;
     // The first point: a lock cycle. The ingest detects it first and is rolled back, which
     // lets this update through.
     lock(batch[0].ts()).execute(&mut other).await.unwrap();

@@ -273,3 +273,22 @@ macro_rules! on_both_backends {
     };
 }
 pub(crate) use on_both_backends;
+
+/// Waits on what the system reports: asks `check` until it gives a value, for at most `limit`,
+/// then fails naming `what`. The one place tests poll (a gauge, a replay's status, Postgres's
+/// lock table); between looks it pauses `POLL_EVERY`, so a poll does not hog the shared cores.
+pub async fn eventually<T, F, Fut>(what: &str, limit: std::time::Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    const POLL_EVERY: std::time::Duration = std::time::Duration::from_millis(10);
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "{what}: not after {limit:?}");
+        tokio::time::sleep(POLL_EVERY).await;
+    }
+}

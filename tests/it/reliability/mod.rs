@@ -299,31 +299,18 @@ impl Proc {
     /// `rollguard_http_requests_in_flight` gauge of `/metrics`).
     pub async fn wait_in_flight(&self, n: usize) {
         let client = reqwest::Client::new();
-        let start = Instant::now();
-        loop {
-            let text = client
-                .get(self.url("/metrics"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+        let url = self.url("/metrics");
+        let what = format!("{n} requests in flight");
+        crate::support::eventually(&what, Duration::from_secs(30), || async {
+            let text = client.get(&url).send().await.ok()?.text().await.ok()?;
             let in_flight = text
                 .lines()
                 .find_map(|l| l.strip_prefix("rollguard_http_requests_in_flight "))
-                .and_then(|v| v.trim().parse::<f64>().ok())
-                .unwrap_or(0.0);
+                .and_then(|v| v.trim().parse::<f64>().ok())?;
             // The scrape counts itself.
-            if in_flight >= (n + 1) as f64 {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "{n} requests not in flight after 30 s:\n{text}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+            (in_flight >= (n + 1) as f64).then_some(())
+        })
+        .await;
     }
 
     /// Everything the process logged so far.
