@@ -154,6 +154,48 @@ impl<'de> DeserializeSeed<'de> for UniqueSeed {
     }
 }
 
+// Whole numbers as JSON Schema counts them: `3.0` is the integer 3 (so generated clients and
+// fuzzers may send it), which serde refuses for an integer field.
+
+/// Reads an optional whole number the way JSON Schema counts one: `20` and `20.0` alike (serde
+/// alone rejects `20.0` for an integer field, which the API document allows). Use with
+/// `#[serde(default, deserialize_with = "crate::json::whole_number")]`.
+pub fn whole_number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    use serde::de::Error;
+
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < u64::MAX as f64)
+            .map(|f| f as u64)
+    });
+    whole
+        .and_then(|w| T::try_from(w).ok())
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("{n} is not a whole number in range")))
+}
+
+/// Writes whole floats (`3.0`) as integers, as JSON Schema counts them: serde would refuse
+/// `3.0` for a count such as `window`, and a float field reads `3` just as well.
+pub fn whole_numbers(v: &mut Value) {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -209,7 +209,7 @@ impl Policy {
         }
         let mut merged = serde_json::to_value(Self::seed()).expect("a policy serialises");
         merge(&mut merged, partial);
-        whole_numbers(&mut merged);
+        crate::json::whole_numbers(&mut merged);
         let policy: Policy =
             serde_json::from_value(merged).map_err(|e| PolicyError::Invalid(e.to_string()))?;
         policy.validate()?;
@@ -258,21 +258,6 @@ impl Policy {
             return invalid("rules.conversion.min_ratio must be a finite number > 0");
         }
         Ok(())
-    }
-}
-
-/// Writes whole floats (`3.0`) as integers, as JSON Schema counts them: serde would refuse
-/// `3.0` for a count such as `window`, and a float field reads `3` just as well.
-fn whole_numbers(v: &mut Value) {
-    match v {
-        Value::Number(n) if n.is_f64() => {
-            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
-                *v = Value::from(f as i64);
-            }
-        }
-        Value::Object(map) => map.values_mut().for_each(whole_numbers),
-        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
-        _ => {}
     }
 }
 

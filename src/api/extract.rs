@@ -185,28 +185,3 @@ pub struct EnvironmentParam {
     #[param(inline)]
     name: EnvironmentName,
 }
-
-/// Reads an optional whole number the way JSON Schema counts one: `20` and `20.0` alike (serde
-/// alone rejects `20.0` for an integer field, which the API document allows). Use with
-/// `#[serde(default, deserialize_with = "whole_number")]`.
-pub fn whole_number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: TryFrom<u64>,
-{
-    use serde::Deserialize;
-    use serde::de::Error;
-
-    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
-        return Ok(None);
-    };
-    let whole = n.as_u64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < u64::MAX as f64)
-            .map(|f| f as u64)
-    });
-    whole
-        .and_then(|w| T::try_from(w).ok())
-        .map(Some)
-        .ok_or_else(|| D::Error::custom(format!("{n} is not a whole number in range")))
-}

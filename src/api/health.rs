@@ -65,7 +65,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<JsonResponse<Health
 }
 
 /// Serves the OpenAPI document.
-pub async fn openapi_json() -> JsonResponse<super::ApiDocument> {
+pub async fn openapi_json() -> JsonResponse<&'static super::ApiDocument> {
     JsonResponse(super::openapi())
 }
 

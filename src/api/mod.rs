@@ -100,7 +100,13 @@ fn api_router() -> OpenApiRouter<AppState> {
 }
 
 /// The OpenAPI document, as committed in `openapi/openapi.json`.
-pub fn openapi() -> ApiDocument {
+/// Built once: `/openapi.json` serves the same document to every request.
+pub fn openapi() -> &'static ApiDocument {
+    static DOCUMENT: std::sync::OnceLock<ApiDocument> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(build_openapi)
+}
+
+fn build_openapi() -> ApiDocument {
     let (_, mut doc) = api_router().split_for_parts();
     doc.paths
         .paths

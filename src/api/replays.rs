@@ -9,7 +9,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::extract::{Json, Path, Query, whole_number};
+use super::extract::{Json, Path, Query};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::{
     PolicySpec, Polling, ReplayInput, ReplayRecord, ReplayStatus, ServiceError, StoreFilter,
@@ -24,11 +24,11 @@ pub struct ReplayRequest {
     pub policies: Vec<PolicySpec>,
     /// Ask every N points (default 1).
     #[schema(minimum = 1)]
-    #[serde(default, deserialize_with = "whole_number")]
+    #[serde(default, deserialize_with = "crate::json::whole_number")]
     pub every: Option<i32>,
     /// Ask every this many seconds instead (needs timestamped series).
     #[schema(minimum = 1)]
-    #[serde(default, deserialize_with = "whole_number")]
+    #[serde(default, deserialize_with = "crate::json::whole_number")]
     pub interval_seconds: Option<i64>,
     /// Deployments to replay, each in the NDJSON line shape (`key`, `outcome`, `onset_step`,
     /// `metrics`, `baseline`, `cohorts`). Exactly one of `deployments` and `from_store`.

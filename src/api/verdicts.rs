@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::{KeyParam, OptionalJson, Query, whole_number};
+use super::extract::{KeyParam, OptionalJson, Query};
 use super::{AppState, page_limit, parse_cursor};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::{
@@ -26,11 +26,11 @@ pub struct VerdictRequest {
     /// The canary's current traffic weight (percent); when given, the verdict carries the next
     /// step (see canary stepping in the README).
     #[schema(minimum = 0, maximum = 100)]
-    #[serde(default, deserialize_with = "whole_number")]
+    #[serde(default, deserialize_with = "crate::json::whole_number")]
     pub canary_weight: Option<u32>,
     /// The weight at which the canary is fully rolled out (percent, default 100).
     #[schema(minimum = 1, maximum = 100)]
-    #[serde(default, deserialize_with = "whole_number")]
+    #[serde(default, deserialize_with = "crate::json::whole_number")]
     pub max_weight: Option<u32>,
 }
 
