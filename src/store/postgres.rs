@@ -20,6 +20,9 @@ use crate::model::{
     NewVerdict, Outcome, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
 };
 
+/// How long an ingest chosen as a deadlock victim waits before its one retry.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Postgres-backed [`Store`].
 #[derive(Clone, Debug)]
 pub struct PgStore {
@@ -355,6 +358,10 @@ impl Store for PgStore {
             // sees an error.
             Err(e) if is_transient_conflict(&e) => {
                 tracing::warn!(error = %e, deployment = %key, "ingest conflicted; retrying once");
+                // The transaction the victim deadlocked with is waiting for the rows the victim
+                // just released: let it take them first, or the retry locks them again at once
+                // and deadlocks with it a second time.
+                tokio::time::sleep(RETRY_AFTER).await;
                 self.ingest_once(key, &columns).await
             }
             other => other,
