@@ -226,6 +226,7 @@ pub fn record_verdict(verdict: &Verdict) {
             RuleStatus::Passed => "passed",
             RuleStatus::Triggered => "triggered",
             RuleStatus::InsufficientData => "insufficient_data",
+            RuleStatus::NotApplicable => "not_applicable",
         };
         counter!("rollguard_rule_results_total", "rule" => rule.outcome.rule.as_str(), "status" => status)
             .increment(1);

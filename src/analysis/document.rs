@@ -22,6 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
+use super::compare::{MetricInputs, SeriesView};
 use super::metric;
 use super::policy::{Policy, PolicyError};
 use super::rules::ConversionBaseline;
@@ -288,6 +289,8 @@ pub struct InputError {
 pub struct Series {
     pub values: Vec<f64>,
     pub times: Option<Vec<DateTime<Utc>>>,
+    /// The requests (sessions) behind each value, when every point carries a count.
+    pub counts: Option<Vec<u64>>,
 }
 
 impl Series {
@@ -326,6 +329,7 @@ impl Series {
         Ok(Series {
             values,
             times: timed.then_some(times),
+            counts: None,
         })
     }
 }
@@ -345,10 +349,37 @@ fn values<'a>(map: &'a BTreeMap<String, Series>, metric: &str) -> &'a [f64] {
     map.get(metric).map_or(EMPTY, |s| &s.values)
 }
 
+fn view<'a>(map: &'a BTreeMap<String, Series>, metric: &str) -> SeriesView<'a> {
+    map.get(metric)
+        .map_or_else(SeriesView::default, |s| SeriesView {
+            values: &s.values,
+            times: s.times.as_deref(),
+            counts: s.counts.as_deref(),
+        })
+}
+
 impl Observations {
+    /// What one `compare` rule reads of `metric`.
+    fn metric_inputs(&self, metric: &str) -> MetricInputs<'_> {
+        let reference = (metric == metric::CONVERSION_RATE)
+            .then(|| {
+                self.explicit_conversion_baseline
+                    .or_else(|| super::stats::mean(values(&self.pre, metric)))
+            })
+            .flatten();
+        MetricInputs {
+            canary: view(&self.canary, metric),
+            baseline: view(&self.baseline_cohort, metric),
+            reference,
+            seen_elsewhere: !values(&self.baseline_cohort, metric).is_empty()
+                || !values(&self.pre, metric).is_empty(),
+        }
+    }
+
     /// The slices the rules read.
     pub fn inputs(&self) -> Inputs<'_> {
         Inputs {
+            by_rule: metric::KNOWN_METRICS.map(|m| self.metric_inputs(m)),
             error_rate: values(&self.canary, metric::ERROR_RATE),
             latency_p99: values(&self.canary, metric::LATENCY_P99),
             conversion_rate: values(&self.canary, metric::CONVERSION_RATE),

@@ -1,11 +1,13 @@
 //! Pure analysis: series in, verdict out. No I/O, no async, no HTTP or SQL types — the hot path
 //! shared by the CLI, the service and replay.
 
+pub mod compare;
 pub mod decision;
 pub mod document;
 pub mod metric;
 pub mod policy;
 pub mod rules;
+pub mod sequential;
 pub mod stats;
 pub mod stepping;
 pub mod verdict;

@@ -16,8 +16,24 @@ pub const SEED: &str = "seed";
 /// false rollbacks of repeated evaluation; the default for deployments.
 pub const GUARDED: &str = "guarded";
 
+/// Name of the built-in policy that judges the canary against the baseline cohort with sequential
+/// tests (`analysis::compare`); the default for stored deployments.
+pub const COMPARE: &str = "compare";
+
 /// The names of the built-in policies, which cannot be overwritten.
-pub const BUILTIN_NAMES: [&str; 2] = [SEED, GUARDED];
+pub const BUILTIN_NAMES: [&str; 3] = [SEED, GUARDED, COMPARE];
+
+/// The default `alpha`: the chance that a healthy canary is ever rolled back by a `compare` rule,
+/// spent equally across the policy's enabled rules.
+pub const DEFAULT_ALPHA: f64 = 0.01;
+
+fn default_alpha() -> f64 {
+    DEFAULT_ALPHA
+}
+
+fn yes() -> bool {
+    true
+}
 
 /// "At least `required` of the last `of` points beyond the limit": a rule fires on a sustained
 /// change, not on one unlucky point.
@@ -46,6 +62,12 @@ impl Persistence {
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     pub rules: Rules,
+    /// For rules with a `compare` section: the chance that a canary that is no worse than its
+    /// baseline is *ever* rolled back, however often it is asked, spent equally across the
+    /// enabled rules (Bonferroni). Between 0 and 0.5.
+    #[serde(default = "default_alpha")]
+    #[schema(exclusive_minimum = 0, maximum = 0.5, example = 0.01)]
+    pub alpha: f64,
     /// How hook endpoints that must answer yes or no treat an `inconclusive` verdict.
     #[serde(default)]
     pub gate: GateOptions,
@@ -74,6 +96,11 @@ pub struct Rules {
 #[serde(deny_unknown_fields)]
 pub struct ErrorRateParams {
     pub enabled: bool,
+    /// Whether the rule holds the verdict when the deployment has never received its metric in
+    /// any cohort: `true` reports `insufficient_data` (inconclusive); `false` reports
+    /// `not_applicable`, which does not count.
+    #[serde(default = "yes")]
+    pub required: bool,
     /// Number of most recent points averaged; fewer points is `insufficient_data`.
     #[schema(minimum = 1)]
     pub window: usize,
@@ -84,6 +111,36 @@ pub struct ErrorRateParams {
     /// seed) looks at the mean only.
     #[serde(default)]
     pub persistence: Option<Persistence>,
+    /// Judge the canary against the baseline cohort with a sequential test; null (the seed)
+    /// applies the threshold above. Without a baseline cohort, a canary with counts is tested
+    /// against `threshold`, one without against the threshold rule.
+    #[serde(default)]
+    pub compare: Option<ErrorRateCompare>,
+}
+
+/// The error-rate rule's sequential comparison (see `analysis::compare`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ErrorRateCompare {
+    /// Practical margin in percentage points: the canary is rolled back only when its error rate
+    /// is estimated above the baseline's by more than this, and the evidence is conclusive.
+    #[schema(minimum = 0, maximum = 100)]
+    pub margin: f64,
+    /// Canary requests (the `count`s of its error-rate points) needed before the rule judges.
+    pub min_requests: u64,
+    /// Paired minutes (canary and baseline at one timestamp) needed before the rule judges.
+    #[schema(minimum = 1)]
+    pub min_points: usize,
+}
+
+impl Default for ErrorRateCompare {
+    fn default() -> Self {
+        ErrorRateCompare {
+            margin: 1.0,
+            min_requests: 20,
+            min_points: 2,
+        }
+    }
 }
 
 /// Latency spike: the last point is above mean + `sigmas` × population standard deviation of all
@@ -92,6 +149,9 @@ pub struct ErrorRateParams {
 #[serde(deny_unknown_fields)]
 pub struct LatencyParams {
     pub enabled: bool,
+    /// As for `error_rate`.
+    #[serde(default = "yes")]
+    pub required: bool,
     #[schema(minimum = 0)]
     pub sigmas: f64,
     /// Most recent points left out of the mean and standard deviation.
@@ -109,6 +169,32 @@ pub struct LatencyParams {
     #[serde(default)]
     #[schema(exclusive_minimum = 0)]
     pub clip_sigmas: Option<f64>,
+    /// Judge the canary's p99 against the baseline cohort's at the same minutes; null (the seed)
+    /// applies the spike rule above, which is also the fallback without a baseline cohort.
+    #[serde(default)]
+    pub compare: Option<LatencyCompare>,
+}
+
+/// The latency rule's sequential comparison (see `analysis::compare`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct LatencyCompare {
+    /// Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
+    /// baseline's by more than 10 %.
+    #[schema(minimum = 0)]
+    pub margin: f64,
+    /// Paired minutes needed before the rule judges.
+    #[schema(minimum = 1)]
+    pub min_points: usize,
+}
+
+impl Default for LatencyCompare {
+    fn default() -> Self {
+        LatencyCompare {
+            margin: 0.1,
+            min_points: 3,
+        }
+    }
 }
 
 /// Conversion drop: the mean of the last `window` conversion points is below `min_ratio` × baseline.
@@ -118,6 +204,9 @@ pub struct LatencyParams {
 #[serde(deny_unknown_fields)]
 pub struct ConversionParams {
     pub enabled: bool,
+    /// As for `error_rate`.
+    #[serde(default = "yes")]
+    pub required: bool,
     #[schema(minimum = 1)]
     pub window: usize,
     #[schema(exclusive_minimum = 0)]
@@ -126,6 +215,31 @@ pub struct ConversionParams {
     /// null (the seed) looks at the mean only.
     #[serde(default)]
     pub persistence: Option<Persistence>,
+    /// Test the canary's conversion against `min_ratio` × the baseline cohort's, as counts when
+    /// both carry them; null (the seed) applies the window rule above.
+    #[serde(default)]
+    pub compare: Option<ConversionCompare>,
+}
+
+/// The conversion rule's sequential comparison (see `analysis::compare`); its margin is
+/// `min_ratio`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConversionCompare {
+    /// Canary sessions (the `count`s of its conversion points) needed before the rule judges.
+    pub min_sessions: u64,
+    /// Paired minutes needed before the rule judges.
+    #[schema(minimum = 1)]
+    pub min_points: usize,
+}
+
+impl Default for ConversionCompare {
+    fn default() -> Self {
+        ConversionCompare {
+            min_sessions: 20,
+            min_points: 2,
+        }
+    }
 }
 
 /// Why a policy document was refused.
@@ -144,12 +258,15 @@ impl Policy {
             rules: Rules {
                 error_rate: ErrorRateParams {
                     enabled: true,
+                    required: true,
                     window: 3,
                     threshold: 5.0,
                     persistence: None,
+                    compare: None,
                 },
                 latency: LatencyParams {
                     enabled: true,
+                    required: true,
                     sigmas: 2.0,
                     exclude_recent: 5,
                     // The seed is silent here (numpy gives NaN and never fires on an empty slice);
@@ -157,14 +274,18 @@ impl Policy {
                     min_baseline_points: 2,
                     persistence: None,
                     clip_sigmas: None,
+                    compare: None,
                 },
                 conversion: ConversionParams {
                     enabled: true,
+                    required: true,
                     window: 1,
                     min_ratio: 0.8,
                     persistence: None,
+                    compare: None,
                 },
             },
+            alpha: DEFAULT_ALPHA,
             gate: GateOptions::default(),
         }
     }
@@ -191,24 +312,58 @@ impl Policy {
         p
     }
 
+    /// Canary against baseline (`analysis::compare`): each rule has a `compare` section and is
+    /// not required, so a service without a conversion KPI can pass. Without a baseline cohort
+    /// each rule falls back to `guarded`'s threshold rule, with the latency rule made robust to
+    /// drift and autocorrelation (TODO tune).
+    pub fn compare() -> Self {
+        let mut p = Self::guarded();
+        let r = &mut p.rules;
+        r.error_rate.required = false;
+        r.error_rate.compare = Some(ErrorRateCompare::default());
+        r.latency.required = false;
+        r.latency.compare = Some(LatencyCompare::default());
+        r.conversion.required = false;
+        r.conversion.compare = Some(ConversionCompare::default());
+        p
+    }
+
     /// A built-in policy by name.
     pub fn builtin(name: &str) -> Option<Self> {
         match name {
             SEED => Some(Self::seed()),
             GUARDED => Some(Self::guarded()),
+            COMPARE => Some(Self::compare()),
             _ => None,
         }
     }
 
-    /// Parses a full or partial policy object: fields present override the `seed` defaults.
+    /// Parses a full or partial policy object: fields present override the built-in policy named
+    /// by `extends` (default `seed`).
     pub fn from_partial_json(partial: &Value) -> Result<Self, PolicyError> {
-        if !partial.is_object() {
+        let Some(object) = partial.as_object() else {
             return Err(PolicyError::Invalid(
                 "a policy must be a JSON object".into(),
             ));
-        }
-        let mut merged = serde_json::to_value(Self::seed()).expect("a policy serialises");
-        merge(&mut merged, partial);
+        };
+        let base = match object.get("extends") {
+            None => Self::seed(),
+            Some(Value::String(name)) => Self::builtin(name).ok_or_else(|| {
+                PolicyError::Invalid(format!(
+                    "extends: '{name}' is not a built-in policy (built in: {})",
+                    BUILTIN_NAMES.join(", ")
+                ))
+            })?,
+            Some(_) => {
+                return Err(PolicyError::Invalid(
+                    "extends must be the name of a built-in policy".into(),
+                ));
+            }
+        };
+        let mut patch = object.clone();
+        patch.remove("extends");
+        let mut merged = serde_json::to_value(base).expect("a policy serialises");
+        merge(&mut merged, &Value::Object(patch));
         crate::json::whole_numbers(&mut merged);
         let policy: Policy =
             serde_json::from_value(merged).map_err(|e| PolicyError::Invalid(e.to_string()))?;
@@ -253,6 +408,35 @@ impl Policy {
         }
         if conversion.window == 0 {
             return invalid("rules.conversion.window must be at least 1");
+        }
+        if !(self.alpha > 0.0 && self.alpha <= 0.5) {
+            return invalid("alpha must be a number in (0, 0.5]");
+        }
+        if let Some(c) = &error_rate.compare {
+            if !(0.0..=100.0).contains(&c.margin) {
+                return invalid("rules.error_rate.compare.margin must be between 0 and 100 points");
+            }
+            if c.min_points == 0 {
+                return invalid("rules.error_rate.compare.min_points must be at least 1");
+            }
+        }
+        if let Some(c) = &latency.compare {
+            if !(c.margin.is_finite() && c.margin >= 0.0) {
+                return invalid("rules.latency.compare.margin must be a finite number >= 0");
+            }
+            if c.min_points == 0 {
+                return invalid("rules.latency.compare.min_points must be at least 1");
+            }
+        }
+        if conversion
+            .compare
+            .as_ref()
+            .is_some_and(|c| c.min_points == 0)
+        {
+            return invalid("rules.conversion.compare.min_points must be at least 1");
+        }
+        if conversion.compare.is_some() && conversion.min_ratio > 1.0 {
+            return invalid("rules.conversion.min_ratio must be at most 1 with a compare section");
         }
         if !(conversion.min_ratio.is_finite() && conversion.min_ratio > 0.0) {
             return invalid("rules.conversion.min_ratio must be a finite number > 0");

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::compare::{Comparison, Method};
 use super::policy::{ConversionParams, ErrorRateParams, LatencyParams, Rules};
 use super::stats;
 
@@ -52,6 +53,9 @@ pub enum RuleStatus {
     Triggered,
     Passed,
     InsufficientData,
+    /// The deployment has never received the rule's metric, in any cohort, and the policy does
+    /// not require it: the rule does not count toward the verdict.
+    NotApplicable,
 }
 
 /// Where the conversion rule's baseline came from, in order of precedence.
@@ -95,10 +99,16 @@ pub struct RuleOutcome {
     /// With a persistence guard: how many of the last `of` points were beyond the limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beyond: Option<usize>,
+    /// Rules with a `compare` section: how the rule judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    /// Sequential comparisons: the effect, its interval, the evidence and the counts used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
 }
 
 impl RuleOutcome {
-    fn new(rule: RuleName) -> Self {
+    pub(crate) fn new(rule: RuleName) -> Self {
         RuleOutcome {
             rule,
             status: RuleStatus::InsufficientData,
@@ -111,7 +121,16 @@ impl RuleOutcome {
             baseline: None,
             baseline_source: None,
             beyond: None,
+            method: None,
+            comparison: None,
         }
+    }
+
+    /// The outcome of a rule whose metric the deployment never received.
+    pub fn not_applicable(rule: RuleName) -> Self {
+        let mut out = Self::new(rule);
+        out.status = RuleStatus::NotApplicable;
+        out
     }
 
     fn compared(mut self, observed: f64, threshold: f64, triggered: bool) -> Self {

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::compare::{self, Comparison, Method, MetricInputs};
 use super::decision::Decision;
 use super::policy::Policy;
 use super::rules::{self, BaselineSource, ConversionBaseline, RuleName, RuleOutcome, RuleStatus};
@@ -20,6 +21,37 @@ pub struct Inputs<'a> {
     pub latency_p99: &'a [f64],
     pub conversion_rate: &'a [f64],
     pub conversion_baseline: ConversionBaseline<'a>,
+    /// Per rule, in rule order: the canary's and the baseline cohort's series with their times
+    /// and counts, as `compare` sections and `not_applicable` read them.
+    pub by_rule: [MetricInputs<'a>; 3],
+}
+
+impl<'a> Inputs<'a> {
+    /// What rule `rule` reads for `compare` and `not_applicable`.
+    pub fn metric(&self, rule: RuleName) -> &MetricInputs<'a> {
+        &self.by_rule[rule as usize]
+    }
+}
+
+/// Whether `policy` requires `rule` to have data (else a rule whose metric never arrived is
+/// `not_applicable`).
+pub fn required(policy: &Policy, rule: RuleName) -> bool {
+    let r = &policy.rules;
+    match rule {
+        RuleName::ErrorRate => r.error_rate.required,
+        RuleName::Latency => r.latency.required,
+        RuleName::Conversion => r.conversion.required,
+    }
+}
+
+/// Whether `rule` has a `compare` section in `policy`.
+pub fn compares(policy: &Policy, rule: RuleName) -> bool {
+    let r = &policy.rules;
+    match rule {
+        RuleName::ErrorRate => r.error_rate.compare.is_some(),
+        RuleName::Latency => r.latency.compare.is_some(),
+        RuleName::Conversion => r.conversion.compare.is_some(),
+    }
 }
 
 /// What a policy concluded, with each enabled rule's numbers, in rule order.
@@ -39,32 +71,65 @@ impl Evaluation {
     }
 }
 
-/// Combines rule statuses into a decision: any trigger rolls back, any gap is inconclusive.
+/// Combines rule statuses into a decision: any trigger rolls back, any gap is inconclusive,
+/// `not_applicable` rules do not count, and with no rule applied at all there is nothing to pass.
 pub fn combine(statuses: impl IntoIterator<Item = RuleStatus>) -> Decision {
     let mut decision = Decision::Pass;
+    let mut applied = false;
     for status in statuses {
         match status {
             RuleStatus::Triggered => return Decision::Rollback,
-            RuleStatus::InsufficientData => decision = Decision::Inconclusive,
-            RuleStatus::Passed => {}
+            RuleStatus::InsufficientData => {
+                applied = true;
+                decision = Decision::Inconclusive;
+            }
+            RuleStatus::Passed => applied = true,
+            RuleStatus::NotApplicable => {}
         }
     }
-    decision
+    if applied {
+        decision
+    } else {
+        Decision::Inconclusive
+    }
+}
+
+/// Whether `rule` is `not_applicable`: not required, and its metric never received in any cohort.
+pub fn not_applicable(policy: &Policy, rule: RuleName, inputs: &Inputs<'_>) -> bool {
+    !required(policy, rule) && !compare::seen(inputs.metric(rule))
+}
+
+/// The threshold form of `rule` (the seed's rules, with the policy's guards) over `inputs`.
+pub fn threshold_rule(policy: &Policy, rule: RuleName, inputs: &Inputs<'_>) -> RuleOutcome {
+    let r = &policy.rules;
+    let mut out = match rule {
+        RuleName::ErrorRate => rules::error_rate(&r.error_rate, inputs.error_rate),
+        RuleName::Latency => rules::latency(&r.latency, inputs.latency_p99),
+        RuleName::Conversion => rules::conversion(
+            &r.conversion,
+            inputs.conversion_rate,
+            &inputs.conversion_baseline,
+        ),
+    };
+    if compares(policy, rule) {
+        out.method = Some(Method::OwnPast);
+    }
+    out
+}
+
+/// One rule's outcome over `inputs`.
+pub fn rule_outcome(policy: &Policy, rule: RuleName, inputs: &Inputs<'_>) -> RuleOutcome {
+    if not_applicable(policy, rule, inputs) {
+        return RuleOutcome::not_applicable(rule);
+    }
+    compare::evaluate_rule(policy, rule, *inputs.metric(rule))
+        .unwrap_or_else(|| threshold_rule(policy, rule, inputs))
 }
 
 /// Runs every enabled rule of `policy` over `inputs`.
 pub fn evaluate(policy: &Policy, inputs: &Inputs<'_>) -> Evaluation {
-    let r = &policy.rules;
-    let outcomes: Vec<RuleOutcome> = RuleName::enabled(r)
-        .map(|rule| match rule {
-            RuleName::ErrorRate => rules::error_rate(&r.error_rate, inputs.error_rate),
-            RuleName::Latency => rules::latency(&r.latency, inputs.latency_p99),
-            RuleName::Conversion => rules::conversion(
-                &r.conversion,
-                inputs.conversion_rate,
-                &inputs.conversion_baseline,
-            ),
-        })
+    let outcomes: Vec<RuleOutcome> = RuleName::enabled(&policy.rules)
+        .map(|rule| rule_outcome(policy, rule, inputs))
         .collect();
     Evaluation {
         decision: combine(outcomes.iter().map(|o| o.status)),
@@ -131,6 +196,160 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn message(policy: &Policy, o: &RuleOutcome) -> String {
+    if o.status == RuleStatus::NotApplicable {
+        return format!(
+            "no {} points in any cohort: not applicable (the policy does not require it)",
+            compare::metric_of(o.rule)
+        );
+    }
+    if let (Some(method), Some(c)) = (o.method, &o.comparison) {
+        return comparison_message(policy, o, method, c);
+    }
+    if o.method.is_some() && o.comparison.is_none() && o.method != Some(Method::OwnPast) {
+        return compare_insufficient_message(policy, o);
+    }
+    let own_past = o.method == Some(Method::OwnPast);
+    let base = threshold_message(policy, o);
+    if own_past {
+        let what = match o.rule {
+            RuleName::Conversion => "against its baseline value",
+            RuleName::ErrorRate => "against the fixed threshold",
+            RuleName::Latency => "against the canary's own past",
+        };
+        format!("no baseline cohort: {what}; {base}")
+    } else {
+        base
+    }
+}
+
+/// "1,234" for a count.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn evidence_words(o: &RuleOutcome, c: &Comparison) -> String {
+    let verdict = match o.status {
+        RuleStatus::Triggered => "canary worse: roll back",
+        RuleStatus::Passed => "no regression detected yet",
+        _ => "too few samples to judge",
+    };
+    format!(
+        "evidence {:.3} {} {:.0} over {} minute{}: {verdict}",
+        c.evidence,
+        if c.evidence >= c.evidence_needed {
+            ">="
+        } else {
+            "<"
+        },
+        c.evidence_needed,
+        c.minutes,
+        plural(c.minutes)
+    )
+}
+
+fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comparison) -> String {
+    let against = if method == Method::CountsVsReference {
+        "reference"
+    } else {
+        "baseline"
+    };
+    let counts = |events: Option<u64>, count: Option<u64>| match (events, count) {
+        (Some(e), Some(n)) => format!(" ({}/{})", thousands(e), thousands(n)),
+        _ => String::new(),
+    };
+    let head = match o.rule {
+        RuleName::ErrorRate => {
+            let margin = policy
+                .rules
+                .error_rate
+                .compare
+                .as_ref()
+                .map_or(0.0, |c| c.margin);
+            format!(
+                "canary error rate {:.2}%{} vs {against} {:.2}%{}: {:+.2} points [{:+.2}, {:+.2}]                  (margin {margin} point{})",
+                c.canary,
+                counts(c.canary_events, c.canary_count),
+                c.baseline,
+                counts(c.baseline_events, c.baseline_count),
+                c.effect,
+                c.effect_low,
+                c.effect_high,
+                if margin == 1.0 { "" } else { "s" }
+            )
+        }
+        RuleName::Latency => {
+            let margin = policy
+                .rules
+                .latency
+                .compare
+                .as_ref()
+                .map_or(0.0, |c| c.margin);
+            format!(
+                "canary p99 {:.1} ms vs baseline {:.1} ms (geometric means): {:+.1}% [{:+.1}%,                  {:+.1}%] (margin {:.0}%)",
+                c.canary,
+                c.baseline,
+                100.0 * (c.effect - 1.0),
+                100.0 * (c.effect_low - 1.0),
+                100.0 * (c.effect_high - 1.0),
+                100.0 * margin
+            )
+        }
+        RuleName::Conversion => format!(
+            "canary conversion {:.4}{} vs {against} {:.4}{}: ratio {:.3} [{:.3}, {:.3}] (rolls back              below {})",
+            c.canary,
+            counts(c.canary_events, c.canary_count),
+            c.baseline,
+            counts(c.baseline_events, c.baseline_count),
+            c.effect,
+            c.effect_low,
+            c.effect_high,
+            policy.rules.conversion.min_ratio
+        ),
+    };
+    format!("{head}; {}", evidence_words(o, c))
+}
+
+fn compare_insufficient_message(policy: &Policy, o: &RuleOutcome) -> String {
+    let r = &policy.rules;
+    let need = match o.rule {
+        RuleName::ErrorRate => r.error_rate.compare.as_ref().map(|c| {
+            format!(
+                "{} paired minute{} and {} canary requests",
+                c.min_points,
+                plural(c.min_points),
+                c.min_requests
+            )
+        }),
+        RuleName::Latency => r
+            .latency
+            .compare
+            .as_ref()
+            .map(|c| format!("{} paired minute{}", c.min_points, plural(c.min_points))),
+        RuleName::Conversion => r.conversion.compare.as_ref().map(|c| {
+            format!(
+                "{} paired minute{} and {} canary sessions",
+                c.min_points,
+                plural(c.min_points),
+                c.min_sessions
+            )
+        }),
+    };
+    format!(
+        "no {} minute paired with the baseline yet: needs {}",
+        compare::metric_of(o.rule),
+        need.unwrap_or_default()
+    )
+}
+
+fn threshold_message(policy: &Policy, o: &RuleOutcome) -> String {
     let (Some(observed), Some(threshold)) = (o.observed, o.threshold) else {
         return insufficient_message(policy, o);
     };
@@ -282,6 +501,7 @@ mod tests {
                 explicit: base,
                 ..Default::default()
             },
+            ..Default::default()
         }
     }
 

@@ -423,6 +423,7 @@ pub fn series_observations(series: Vec<StoredSeries>) -> Observations {
             Series {
                 values: s.values,
                 times: Some(s.ts),
+                counts: None,
             },
         );
     }

@@ -23,10 +23,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::analysis::compare::RuleState;
 use crate::analysis::policy::LatencyParams;
 use crate::analysis::rules::{self, ConversionBaseline};
 use crate::analysis::stats::{self, Welford};
-use crate::analysis::verdict::combine;
+use crate::analysis::verdict::{combine, required};
 use crate::analysis::{Decision, Inputs, Policy, RuleName, RuleStatus, Series};
 
 /// Relative width of the band around the latency threshold inside which the engine falls back
@@ -285,6 +286,9 @@ fn walk_until(
         ..Default::default()
     };
     let mut latency = LatencyState::new(&r.latency, inputs.latency_p99);
+    // Rules with a `compare` section and the data for a sequential method: their state advances
+    // with the prefix, the same recurrence `evaluate` runs from scratch.
+    let mut compared = RuleName::ALL.map(|rule| RuleState::new(policy, rule, *inputs.metric(rule)));
     for (i, step) in steps.iter().enumerate() {
         if i % STOP_CHECK_EVERY == STOP_CHECK_EVERY - 1 && stop() {
             return false;
@@ -293,14 +297,29 @@ fn walk_until(
         let mut statuses = [RuleStatus::Passed; RuleName::ALL.len()];
         let mut first = None;
         for (i, rule) in RuleName::enabled(r).enumerate() {
-            let status = match rule {
-                RuleName::ErrorRate => {
-                    rules::error_rate(&r.error_rate, &inputs.error_rate[..n_err]).status
-                }
-                RuleName::Latency => latency.status(n_lat),
-                RuleName::Conversion => {
-                    rules::conversion(&r.conversion, &inputs.conversion_rate[..n_conv], &baseline)
+            let n = step.lens[rule as usize];
+            // As `evaluate` judges the prefix: a metric not yet received by the canary, and never
+            // by another cohort.
+            let unseen = n == 0 && !inputs.metric(rule).seen_elsewhere;
+            let status = if unseen && !required(policy, rule) {
+                RuleStatus::NotApplicable
+            } else if let Some(state) = &mut compared[rule as usize] {
+                state.advance(n);
+                state.status()
+            } else {
+                match rule {
+                    RuleName::ErrorRate => {
+                        rules::error_rate(&r.error_rate, &inputs.error_rate[..n_err]).status
+                    }
+                    RuleName::Latency => latency.status(n_lat),
+                    RuleName::Conversion => {
+                        rules::conversion(
+                            &r.conversion,
+                            &inputs.conversion_rate[..n_conv],
+                            &baseline,
+                        )
                         .status
+                    }
                 }
             };
             if status == RuleStatus::Triggered && first.is_none() {
@@ -458,6 +477,7 @@ mod tests {
         let s = |n: usize| Series {
             values: vec![1.0; n],
             times: None,
+            counts: None,
         };
         let (a, b) = (s(3), s(1));
         let steps = timeline([Some(&a), Some(&b), None]);
@@ -475,10 +495,12 @@ mod tests {
         let a = Series {
             values: vec![1.0; 3],
             times: Some(vec![t(0), t(1), t(2)]),
+            counts: None,
         };
         let b = Series {
             values: vec![1.0; 2],
             times: Some(vec![t(1), t(3)]),
+            counts: None,
         };
         let steps = timeline([Some(&a), Some(&b), None]);
         assert_eq!(
@@ -512,6 +534,7 @@ mod tests {
         let a = Series {
             values: vec![1.0; 2],
             times: Some(vec![t(1), t(9999)]),
+            counts: None,
         };
         let steps = timeline([Some(&a), None, None]);
         // The longest interval `POST /v1/replays` takes: 2^63 µs, about 292,000 years.
@@ -524,6 +547,7 @@ mod tests {
         let a = Series {
             values: vec![1.0; 3],
             times: None,
+            counts: None,
         };
         let steps = timeline([Some(&a), None, None]);
         assert_eq!(

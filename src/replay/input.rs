@@ -179,6 +179,7 @@ impl CsvGroup {
             let series = Series {
                 values: dedup.iter().map(|p| p.1).collect(),
                 times: Some(dedup.iter().map(|p| p.0).collect()),
+                counts: None,
             };
             let map = match cohort {
                 Cohort::Canary => &mut obs.canary,

@@ -1,0 +1,579 @@
+//! The `compare` rules: the canary against the baseline cohort at the same minutes, with the
+//! sequential tests of [`super::sequential`].
+//!
+//! Each rule pairs the canary's points with the baseline's at equal timestamps (or, for series
+//! without times, at equal positions) and picks its method from the data it has:
+//!
+//! | rule | baseline cohort, both with counts | baseline cohort, values only | no baseline cohort |
+//! |---|---|---|---|
+//! | error rate | errors as counts ([`CountRatio`], `R <= 1`), margin in points | difference in points ([`Betting`]) | counts: against `threshold` ([`FixedRate`]); values: the threshold rule |
+//! | latency | log ratio of p99s ([`Betting`]), margin as a fraction | the same | the spike rule against the canary's own past |
+//! | conversion | conversions as counts ([`CountRatio`], `R >= min_ratio`) | log ratio ([`Betting`]) | counts and a reference rate: [`FixedRate`]; else the window rule |
+//!
+//! A [`RuleState`] consumes the canary's points one at a time, so the replay engine advances it
+//! step by step at O(1) amortized cost and [`evaluate_rule`] runs the same recurrence over a whole
+//! prefix: both give the same outcome for the same prefix by construction.
+//!
+//! What the guarantee assumes, per method (the chance of *ever* rolling back a canary that is no
+//! worse is then at most the rule's share of `alpha`):
+//! - counts against the baseline: within each minute, requests (sessions) fail (convert)
+//!   independently, with canary and baseline probabilities whose ratio is at most 1 (errors) or at
+//!   least `min_ratio` (conversion); the probabilities may drift and jump together freely. Events
+//!   clustered within a minute (one client retrying) break independence.
+//! - values against the baseline: given the earlier minutes, the minute's statistic — canary
+//!   minus baseline error rate less the margin, or the log ratio of p99s less log(1 + margin) — is
+//!   symmetric about a point at or below 0 (true when canary and baseline are exchangeable, as
+//!   two copies of the same code are). Canary-specific autocorrelation (a slow canary node for
+//!   ten minutes) weakens it; the margin and the clipping of each minute's statistic keep such
+//!   runs from adding up, and the production-shaped corpus measures what remains.
+//! - counts against a reference rate: trials independent with probability at most (at least) the
+//!   reference in every minute; the reference is taken as exact.
+//! - the threshold fallbacks carry no such guarantee: they are `guarded`'s rules.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::metric;
+use super::policy::{ConversionParams, ErrorRateParams, LatencyParams, Policy};
+use super::rules::{RuleName, RuleOutcome, RuleStatus};
+use super::sequential::{Betting, CountRatio, FixedRate, Worse, cs_half_width};
+
+/// One cohort's series of one metric, borrowed.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SeriesView<'a> {
+    pub values: &'a [f64],
+    pub times: Option<&'a [DateTime<Utc>]>,
+    /// The requests (sessions) behind each value, when every point carries one.
+    pub counts: Option<&'a [u64]>,
+}
+
+impl<'a> SeriesView<'a> {
+    /// The first `n` points.
+    pub fn prefix(&self, n: usize) -> SeriesView<'a> {
+        let n = n.min(self.values.len());
+        SeriesView {
+            values: &self.values[..n],
+            times: self.times.map(|t| &t[..n.min(t.len())]),
+            counts: self.counts.map(|c| &c[..n.min(c.len())]),
+        }
+    }
+}
+
+/// What a `compare` rule reads of one metric: the canary's series, the baseline cohort's, and a
+/// fixed reference rate where the rule has one (conversion: `baseline.conversion_rate` or the
+/// mean of the `pre` cohort).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MetricInputs<'a> {
+    pub canary: SeriesView<'a>,
+    pub baseline: SeriesView<'a>,
+    pub reference: Option<f64>,
+    /// Whether any cohort other than the canary holds a point of this metric.
+    pub seen_elsewhere: bool,
+}
+
+/// How a `compare` rule judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Canary against baseline, as counts of events among requests or sessions.
+    CountsVsBaseline,
+    /// Canary against baseline, value against value at each minute.
+    ValuesVsBaseline,
+    /// The canary's counts against a fixed rate (the error threshold, a reference conversion).
+    CountsVsReference,
+    /// No baseline cohort: the threshold rule, against the canary's own past.
+    OwnPast,
+}
+
+/// The numbers behind a sequential comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Comparison {
+    /// The canary's value over the compared minutes: error rate in percent, p99 in ms (geometric
+    /// mean), conversion as a fraction.
+    pub canary: f64,
+    /// The baseline's (or the reference's), in the same unit.
+    pub baseline: f64,
+    /// The effect: percentage points for the error rate, the ratio canary / baseline for latency
+    /// and conversion.
+    pub effect: f64,
+    /// A time-uniform confidence interval for the effect, valid at the moment of asking
+    /// (asymptotic; see `analysis::sequential::cs_half_width`).
+    pub effect_low: f64,
+    pub effect_high: f64,
+    /// The largest value the test's e-process has reached; the rule triggers at `evidence_needed`.
+    pub evidence: f64,
+    /// `1 / (alpha / rules)`: the bound Ville's inequality puts on a healthy canary.
+    pub evidence_needed: f64,
+    /// Minutes compared (paired with the baseline, or with counts against the reference).
+    pub minutes: usize,
+    /// Canary requests (sessions) and events (errors, conversions), when judged as counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary_count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary_events: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_events: Option<u64>,
+}
+
+/// The scale each paired value statistic is divided by before clipping to [-1, 1]: 5 points of
+/// error rate, and 0.5 in log ratio (a factor of 1.65) for latency and conversion. Larger single
+/// minutes (spikes) count no more than this.
+const ERROR_POINTS_SCALE: f64 = 5.0;
+const LOG_RATIO_SCALE: f64 = 0.5;
+/// Added to conversion rates before taking their log ratio, so a minute without conversions is
+/// not infinitely bad.
+const CONVERSION_FLOOR: f64 = 1e-4;
+
+#[derive(Clone, Copy, Debug)]
+enum Test {
+    Counts(CountRatio),
+    Fixed(FixedRate),
+    Values {
+        bet: Betting,
+        /// Σd, Σd², Σ canary value transform, Σ baseline value transform (for the report).
+        sums: [f64; 4],
+    },
+}
+
+/// The events behind a rate value with its count: errors from a percentage, conversions from a
+/// fraction.
+fn events(rule: RuleName, value: f64, count: u64) -> u64 {
+    let fraction = if rule == RuleName::ErrorRate {
+        value / 100.0
+    } else {
+        value
+    };
+    (fraction * count as f64).round().clamp(0.0, count as f64) as u64
+}
+
+/// The parameters a compare rule needs, drawn from its policy section.
+#[derive(Clone, Copy, Debug)]
+struct Params {
+    rule: RuleName,
+    /// Error rate: margin in points. Latency: margin as a fraction. Conversion: `min_ratio`.
+    margin: f64,
+    min_points: usize,
+    /// Minimum canary requests or sessions (counts methods).
+    min_count: u64,
+    /// Error rate: the threshold in percent (the reference without a baseline cohort).
+    threshold: f64,
+    alpha: f64,
+}
+
+/// One `compare` rule's state over a growing canary prefix.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleState<'a> {
+    params: Params,
+    inputs: MetricInputs<'a>,
+    method: Method,
+    test: Test,
+    /// Canary points consumed; baseline points passed over.
+    consumed: usize,
+    cursor: usize,
+    minutes: usize,
+    fired: bool,
+}
+
+/// The share of `alpha` each enabled rule spends.
+pub fn alpha_per_rule(policy: &Policy) -> f64 {
+    let rules = RuleName::enabled(&policy.rules).count().max(1);
+    policy.alpha / rules as f64
+}
+
+impl<'a> RuleState<'a> {
+    /// The state for `rule` when its policy section has `compare` and the data allow a sequential
+    /// method; `None` means the rule's threshold fallback judges (against the canary's own past).
+    pub fn new(policy: &Policy, rule: RuleName, inputs: MetricInputs<'a>) -> Option<Self> {
+        let alpha = alpha_per_rule(policy);
+        let r = &policy.rules;
+        let params = match rule {
+            RuleName::ErrorRate => {
+                let ErrorRateParams {
+                    compare, threshold, ..
+                } = &r.error_rate;
+                let c = compare.as_ref()?;
+                Params {
+                    rule,
+                    margin: c.margin,
+                    min_points: c.min_points,
+                    min_count: c.min_requests,
+                    threshold: *threshold,
+                    alpha,
+                }
+            }
+            RuleName::Latency => {
+                let LatencyParams { compare, .. } = &r.latency;
+                let c = compare.as_ref()?;
+                Params {
+                    rule,
+                    margin: c.margin,
+                    min_points: c.min_points,
+                    min_count: 0,
+                    threshold: 0.0,
+                    alpha,
+                }
+            }
+            RuleName::Conversion => {
+                let ConversionParams {
+                    compare, min_ratio, ..
+                } = &r.conversion;
+                let c = compare.as_ref()?;
+                Params {
+                    rule,
+                    margin: *min_ratio,
+                    min_points: c.min_points,
+                    min_count: c.min_sessions,
+                    threshold: 0.0,
+                    alpha,
+                }
+            }
+        };
+        let has_baseline = !inputs.baseline.values.is_empty();
+        let counted = inputs.canary.counts.is_some();
+        let worse = if rule == RuleName::Conversion {
+            Worse::Lower
+        } else {
+            Worse::Higher
+        };
+        let (method, test) = match rule {
+            RuleName::Latency if has_baseline => (Method::ValuesVsBaseline, Test::values()),
+            RuleName::Latency => return None,
+            _ if has_baseline && counted && inputs.baseline.counts.is_some() => {
+                let ratio = if rule == RuleName::Conversion {
+                    params.margin
+                } else {
+                    1.0
+                };
+                (
+                    Method::CountsVsBaseline,
+                    Test::Counts(CountRatio::new(ratio, worse)),
+                )
+            }
+            _ if has_baseline => (Method::ValuesVsBaseline, Test::values()),
+            RuleName::ErrorRate if counted => (
+                Method::CountsVsReference,
+                Test::Fixed(FixedRate::new(params.threshold / 100.0, worse)),
+            ),
+            RuleName::Conversion if counted => {
+                let reference = inputs.reference?;
+                (
+                    Method::CountsVsReference,
+                    Test::Fixed(FixedRate::new(params.margin * reference, worse)),
+                )
+            }
+            _ => return None,
+        };
+        Some(RuleState {
+            params,
+            inputs,
+            method,
+            test,
+            consumed: 0,
+            cursor: 0,
+            minutes: 0,
+            fired: false,
+        })
+    }
+
+    /// The baseline point paired with canary point `i`: the one at the same time (or position).
+    fn partner(&mut self, i: usize) -> Option<usize> {
+        let base = &self.inputs.baseline;
+        match (self.inputs.canary.times, base.times) {
+            (Some(ct), Some(bt)) => {
+                let t = ct[i];
+                while self.cursor < bt.len() && bt[self.cursor] < t {
+                    self.cursor += 1;
+                }
+                (self.cursor < bt.len() && bt[self.cursor] == t).then_some(self.cursor)
+            }
+            (None, None) => (i < base.values.len()).then_some(i),
+            // One cohort timed and the other not: nothing lines up.
+            _ => None,
+        }
+    }
+
+    /// Consumes canary points up to the first `n`.
+    pub fn advance(&mut self, n: usize) {
+        let n = n.min(self.inputs.canary.values.len());
+        while self.consumed < n {
+            let i = self.consumed;
+            self.consumed += 1;
+            self.push(i);
+        }
+    }
+
+    fn push(&mut self, i: usize) {
+        let p = self.params;
+        let canary = self.inputs.canary;
+        let c = canary.values[i];
+        let nc = canary.counts.map(|k| k[i]);
+        match &mut self.test {
+            Test::Fixed(t) => {
+                let n = nc.expect("counts method");
+                t.push(events(p.rule, c, n), n);
+                self.minutes += 1;
+            }
+            Test::Counts(_) | Test::Values { .. } => {
+                let Some(j) = self.partner(i) else { return };
+                let b = self.inputs.baseline.values[j];
+                let nb = self.inputs.baseline.counts.map(|k| k[j]);
+                match &mut self.test {
+                    Test::Counts(t) => {
+                        let (nc, nb) = (nc.expect("counts"), nb.expect("counts"));
+                        t.push(events(p.rule, c, nc), nc, events(p.rule, b, nb), nb);
+                    }
+                    Test::Values { bet, sums } => {
+                        // A minute with no requests on either side has no value to compare.
+                        if nc == Some(0) || nb == Some(0) {
+                            return;
+                        }
+                        let (d, tc, tb) = match p.rule {
+                            RuleName::ErrorRate => (c - b, c, b),
+                            RuleName::Latency => {
+                                if c <= 0.0 || b <= 0.0 {
+                                    return;
+                                }
+                                (c.ln() - b.ln(), c.ln(), b.ln())
+                            }
+                            RuleName::Conversion => {
+                                let (lc, lb) =
+                                    ((c + CONVERSION_FLOOR).ln(), (b + CONVERSION_FLOOR).ln());
+                                (lc - lb, c, b)
+                            }
+                        };
+                        let z = match p.rule {
+                            RuleName::ErrorRate => (d - p.margin) / ERROR_POINTS_SCALE,
+                            RuleName::Latency => (d - p.margin.ln_1p()) / LOG_RATIO_SCALE,
+                            RuleName::Conversion => (p.margin.ln() - d) / LOG_RATIO_SCALE,
+                        };
+                        bet.push(z);
+                        for (acc, v) in sums.iter_mut().zip([d, d * d, tc, tb]) {
+                            *acc += v;
+                        }
+                    }
+                    Test::Fixed(_) => unreachable!("handled above"),
+                }
+                self.minutes += 1;
+            }
+        }
+        if self.enough() && !self.fired {
+            let crossed = self.evidence().value() >= 1.0 / p.alpha;
+            let beyond_margin = match &self.test {
+                Test::Counts(t) if p.rule == RuleName::ErrorRate => {
+                    let (rc, rb) = t.recent_rates();
+                    100.0 * (rc - rb) > p.margin
+                }
+                _ => true,
+            };
+            self.fired = crossed && beyond_margin;
+        }
+    }
+
+    fn evidence(&self) -> super::sequential::Evidence {
+        match &self.test {
+            Test::Counts(t) => t.evidence,
+            Test::Fixed(t) => t.evidence,
+            Test::Values { bet, .. } => bet.evidence,
+        }
+    }
+
+    /// Whether the minimum samples are in.
+    fn enough(&self) -> bool {
+        let p = self.params;
+        let count_ok = match &self.test {
+            Test::Counts(t) => t.totals[1] >= p.min_count,
+            Test::Fixed(t) => t.totals[1] >= p.min_count,
+            Test::Values { .. } => true,
+        };
+        count_ok && self.minutes >= p.min_points
+    }
+
+    pub fn status(&self) -> RuleStatus {
+        if self.fired {
+            RuleStatus::Triggered
+        } else if self.enough() {
+            RuleStatus::Passed
+        } else {
+            RuleStatus::InsufficientData
+        }
+    }
+
+    /// The reported outcome, with the comparison's numbers.
+    pub fn outcome(&self) -> RuleOutcome {
+        let p = self.params;
+        let mut out = RuleOutcome::new(p.rule);
+        out.status = self.status();
+        out.method = Some(self.method);
+        out.points = self.minutes;
+        out.needed = p.min_points;
+        let evidence_needed = 1.0 / p.alpha;
+        let evidence = self.evidence().peak();
+        let comparison = match &self.test {
+            Test::Counts(t) => {
+                let [xc, nc, xb, nb] = t.totals;
+                let (pc, pb) = (
+                    super::sequential::ratio_or_zero_u(xc, nc),
+                    super::sequential::ratio_or_zero_u(xb, nb),
+                );
+                let t_eff = nc as f64;
+                let (effect, low, high, scale) = if p.rule == RuleName::ErrorRate {
+                    let se = (pc * (1.0 - pc) / (nc.max(1) as f64)
+                        + pb * (1.0 - pb) / (nb.max(1) as f64))
+                        .sqrt()
+                        .max(1e-12);
+                    let h = cs_half_width(se, t_eff, p.alpha);
+                    let d = pc - pb;
+                    (100.0 * d, 100.0 * (d - h), 100.0 * (d + h), 100.0)
+                } else {
+                    let ratio = (pc + 1e-12) / (pb + 1e-12);
+                    let se =
+                        ((1.0 - pc) / (xc.max(1) as f64) + (1.0 - pb) / (xb.max(1) as f64)).sqrt();
+                    let h = cs_half_width(se, t_eff, p.alpha);
+                    (ratio, ratio * (-h).exp(), ratio * h.exp(), 1.0)
+                };
+                Comparison {
+                    canary: scale * pc,
+                    baseline: scale * pb,
+                    effect,
+                    effect_low: low,
+                    effect_high: high,
+                    evidence,
+                    evidence_needed,
+                    minutes: self.minutes,
+                    canary_count: Some(nc),
+                    canary_events: Some(xc),
+                    baseline_count: Some(nb),
+                    baseline_events: Some(xb),
+                }
+            }
+            Test::Fixed(t) => {
+                let [x, n] = t.totals;
+                let rate = super::sequential::ratio_or_zero_u(x, n);
+                let se = (rate * (1.0 - rate) / (n.max(1) as f64)).sqrt().max(1e-12);
+                let h = cs_half_width(se, n as f64, p.alpha);
+                let p0 = t.p0();
+                let (effect, low, high, scale, reference) = if p.rule == RuleName::ErrorRate {
+                    (
+                        100.0 * (rate - p0),
+                        100.0 * (rate - h - p0),
+                        100.0 * (rate + h - p0),
+                        100.0,
+                        p0,
+                    )
+                } else {
+                    // Conversion: the fixed rate is min_ratio × reference; report against the
+                    // reference itself.
+                    let reference = p0 / p.margin;
+                    (
+                        rate / reference,
+                        (rate - h).max(0.0) / reference,
+                        (rate + h) / reference,
+                        1.0,
+                        reference,
+                    )
+                };
+                Comparison {
+                    canary: scale * rate,
+                    baseline: scale * reference,
+                    effect,
+                    effect_low: low,
+                    effect_high: high,
+                    evidence,
+                    evidence_needed,
+                    minutes: self.minutes,
+                    canary_count: Some(n),
+                    canary_events: Some(x),
+                    baseline_count: None,
+                    baseline_events: None,
+                }
+            }
+            Test::Values { sums, .. } => {
+                let m = self.minutes.max(1) as f64;
+                let [sd, sd2, sc, sb] = *sums;
+                let mean = sd / m;
+                let var = (sd2 / m - mean * mean).max(0.0) * m / (m - 1.0).max(1.0);
+                let h = cs_half_width((var / m).sqrt().max(1e-12), m, p.alpha);
+                let (canary, baseline, effect, low, high) = match p.rule {
+                    RuleName::ErrorRate => (sc / m, sb / m, mean, mean - h, mean + h),
+                    RuleName::Latency => (
+                        (sc / m).exp(),
+                        (sb / m).exp(),
+                        mean.exp(),
+                        (mean - h).exp(),
+                        (mean + h).exp(),
+                    ),
+                    RuleName::Conversion => (
+                        sc / m,
+                        sb / m,
+                        mean.exp(),
+                        (mean - h).exp(),
+                        (mean + h).exp(),
+                    ),
+                };
+                Comparison {
+                    canary,
+                    baseline,
+                    effect,
+                    effect_low: low,
+                    effect_high: high,
+                    evidence,
+                    evidence_needed,
+                    minutes: self.minutes,
+                    canary_count: None,
+                    canary_events: None,
+                    baseline_count: None,
+                    baseline_events: None,
+                }
+            }
+        };
+        if self.minutes > 0 {
+            out.observed = Some(comparison.canary);
+            out.threshold = Some(match p.rule {
+                RuleName::ErrorRate if self.method == Method::CountsVsReference => p.threshold,
+                RuleName::ErrorRate => comparison.baseline + p.margin,
+                RuleName::Latency => comparison.baseline * (1.0 + p.margin),
+                RuleName::Conversion => comparison.baseline * p.margin,
+            });
+            out.comparison = Some(comparison);
+        }
+        out
+    }
+}
+
+impl Test {
+    fn values() -> Self {
+        Test::Values {
+            bet: Betting::default(),
+            sums: [0.0; 4],
+        }
+    }
+}
+
+/// Whether the deployment has received `rule`'s metric in any cohort, as far as `inputs` show.
+pub fn seen(inputs: &MetricInputs<'_>) -> bool {
+    !inputs.canary.values.is_empty() || inputs.seen_elsewhere
+}
+
+/// The `compare` outcome of `rule` over the whole of `inputs`, or `None` when the rule falls back
+/// to its threshold form.
+pub fn evaluate_rule(
+    policy: &Policy,
+    rule: RuleName,
+    inputs: MetricInputs<'_>,
+) -> Option<RuleOutcome> {
+    let mut state = RuleState::new(policy, rule, inputs)?;
+    state.advance(inputs.canary.values.len());
+    Some(state.outcome())
+}
+
+/// The metric each rule reads.
+pub fn metric_of(rule: RuleName) -> &'static str {
+    match rule {
+        RuleName::ErrorRate => metric::ERROR_RATE,
+        RuleName::Latency => metric::LATENCY_P99,
+        RuleName::Conversion => metric::CONVERSION_RATE,
+    }
+}

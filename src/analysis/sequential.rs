@@ -1,0 +1,460 @@
+//! Anytime-valid sequential tests: evidence that a canary is worse than its baseline, accumulated
+//! minute by minute, whose false-alarm rate holds however often (and however long) it is read.
+//!
+//! Every test here is an *e-process*: a nonnegative process that, while the null hypothesis ("the
+//! canary is no worse than the margin") holds, is a supermartingale with expectation at most 1.
+//! Ville's inequality then bounds the chance that it *ever* reaches `1/α` by `α` — the guarantee
+//! a controller that asks every minute needs, where a fixed-sample test asked 90 times would
+//! reject a healthy canary far more often than its nominal level (Johari, Koomen, Pekelis &
+//! Walsh, "Always valid inference", Operations Research 2022; Howard, Ramdas, McAuliffe & Sekhon,
+//! "Time-uniform, nonparametric, nonasymptotic confidence sequences", Annals of Statistics 2021).
+//!
+//! Each minute contributes a *factor*: a nonnegative number whose conditional expectation given
+//! the past is at most 1 under the null. Two sources of factors are used:
+//! - [`CountRatio`] and [`FixedRate`]: likelihood ratios of counts (errors among requests,
+//!   conversions among sessions) with a *predictable plug-in* alternative — estimated from earlier
+//!   minutes only, so each factor is an exact likelihood ratio of the minute's data (Wald 1947;
+//!   Robbins & Siegmund 1974; the method of Lindon, Sanden & Shirikian, "Rapid regression
+//!   detection in software deployments through sequential testing", KDD 2022, who compare canary
+//!   and baseline counting processes conditionally on their total).
+//! - [`Betting`]: a bet on a bounded statistic with conditional mean at most 0 under the null
+//!   (Waudby-Smith & Ramdas, "Estimating means of bounded random variables by betting", JRSSB
+//!   2023), used where there are values but no counts (p99 latency).
+//!
+//! [`Evidence`] multiplies the factors two ways and averages them: from the first minute (a
+//! test martingale), and as an *e-detector* restarted at every minute with weights
+//! `1/(s(s+1))` summing to 1 (Shin, Ramdas & Rinaldo, "E-detectors: a nonparametric framework
+//! for sequential change detection", 2023), so that a regression that starts after an hour of
+//! healthy minutes is not held back by them. Both are e-processes for the same null, so their
+//! average is one.
+
+/// Cap on the detector's value and the plain wealth's logarithm: far past any `1/α`, and far
+/// from overflow.
+const CAP: f64 = 1e200;
+const LOG_CAP: f64 = 460.0;
+
+/// Accumulated evidence against "the canary is no worse": see the module documentation.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Evidence {
+    /// ln of the product of every factor since the first minute.
+    log_wealth: f64,
+    /// Σₛ wₛ Π_{u=s..t} factorᵤ, the e-detector's started components.
+    detector: f64,
+    /// Minutes pushed.
+    steps: u64,
+    /// The largest value [`Evidence::value`] has reached.
+    peak: f64,
+}
+
+impl Evidence {
+    /// Adds one minute's factor (nonnegative, conditional mean at most 1 under the null).
+    pub fn push(&mut self, factor: f64) {
+        debug_assert!(factor >= 0.0 && factor.is_finite(), "factor {factor}");
+        self.steps += 1;
+        let t = self.steps as f64;
+        let start_weight = 1.0 / (t * (t + 1.0));
+        self.log_wealth = (self.log_wealth + factor.max(1e-300).ln()).min(LOG_CAP);
+        self.detector = (factor * (self.detector + start_weight)).min(CAP);
+        self.peak = self.peak.max(self.value());
+    }
+
+    /// The e-process now: the average of the test martingale and the e-detector, the latter
+    /// counting the components not yet started at their value 1 (weight `1/(t+1)`). 1 before any
+    /// minute.
+    pub fn value(&self) -> f64 {
+        let pending = 1.0 / (self.steps as f64 + 1.0);
+        0.5 * self.log_wealth.exp() + 0.5 * (self.detector + pending)
+    }
+
+    /// The largest value so far: Ville's inequality bounds the chance that this ever reaches
+    /// `1/α` under the null by `α`.
+    pub fn peak(&self) -> f64 {
+        self.peak.max(1.0)
+    }
+
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+}
+
+/// A hedged likelihood-ratio factor: the mean of "no bet" (1), the ratio at the geometric middle
+/// between the null and the estimate, and the ratio at the estimate. A convex combination of
+/// likelihood ratios is one; the "no bet" part bounds the loss of a bad estimate to ln 3 a minute.
+fn hedged(log_lr: impl Fn(f64) -> f64, null: f64, estimate: f64) -> f64 {
+    let middle = (null * estimate).sqrt();
+    (1.0 + log_lr(middle).min(LOG_CAP).exp() + log_lr(estimate).min(LOG_CAP).exp()) / 3.0
+}
+
+/// Exponentially weighted sums: the recent past, from which the plug-in alternative is estimated.
+/// A decay of 0.8 a minute weights the last five minutes about two-thirds.
+const DECAY: f64 = 0.8;
+
+/// Which direction is a regression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Worse {
+    /// More is worse (errors).
+    Higher,
+    /// Less is worse (conversions).
+    Lower,
+}
+
+/// Canary events against baseline events, conditionally on each minute's total.
+///
+/// Model: in minute `t`, the canary's `n_c` trials and the baseline's `n_b` trials each succeed
+/// (an error, a conversion) independently, with probabilities `p_c(t)` and `p_b(t)` that may
+/// drift and jump together from minute to minute. Given the minute's total events `E`, the
+/// canary's share is Binomial(`E`, `R n_c / (R n_c + n_b)`) with `R = p_c/p_b` (exactly for
+/// Poisson counts, and closely for rare events). The null is `R <= ratio` (errors; `>=` for
+/// conversions) at every minute, whatever the rates themselves: shared drift and shared shocks
+/// cancel. The factor is the likelihood ratio of the minute's split under a plug-in `R̂`
+/// estimated from the earlier minutes, against `ratio`; for `R̂` on the alternative side the
+/// ratio is a supermartingale factor under every `R` of the null (monotone likelihood ratio).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CountRatio {
+    ratio: f64,
+    worse: Worse,
+    /// Recent (exponentially weighted) canary events, trials, baseline events, trials.
+    recent: [f64; 4],
+    /// Totals since the first minute: canary events, trials, baseline events, trials.
+    pub totals: [u64; 4],
+    pub evidence: Evidence,
+}
+
+impl CountRatio {
+    pub fn new(ratio: f64, worse: Worse) -> Self {
+        CountRatio {
+            ratio,
+            worse,
+            recent: [0.0; 4],
+            totals: [0; 4],
+            evidence: Evidence::default(),
+        }
+    }
+
+    /// The plug-in ratio from the recent minutes, shrunk toward 1 by half an event and one trial
+    /// on each side (so a first error among few requests cannot bet everything); `None` when it
+    /// is not on the alternative side of `ratio`.
+    fn plug_in(&self) -> Option<f64> {
+        let [xc, nc, xb, nb] = self.recent;
+        let estimate = ((xc + 0.5) / (nc + 1.0)) / ((xb + 0.5) / (nb + 1.0));
+        match self.worse {
+            Worse::Higher if estimate > self.ratio * 1.01 => Some(estimate.min(self.ratio * 100.0)),
+            Worse::Lower if estimate < self.ratio * 0.99 => Some(estimate.max(self.ratio / 100.0)),
+            _ => None,
+        }
+    }
+
+    /// Adds one paired minute: canary `x` events of `n_c` trials, baseline `y` of `n_b`.
+    pub fn push(&mut self, x: u64, n_c: u64, y: u64, n_b: u64) {
+        let factor = match self.plug_in() {
+            Some(estimate) if n_c > 0 && n_b > 0 && x + y > 0 => {
+                let (xf, e, ncf, nbf) = (x as f64, (x + y) as f64, n_c as f64, n_b as f64);
+                let rho = self.ratio;
+                let null_norm = (rho * ncf + nbf).ln();
+                let log_lr = |r: f64| xf * (r / rho).ln() + e * (null_norm - (r * ncf + nbf).ln());
+                hedged(log_lr, rho, estimate)
+            }
+            _ => 1.0,
+        };
+        self.evidence.push(factor);
+        for (acc, v) in self.recent.iter_mut().zip([x, n_c, y, n_b]) {
+            *acc = *acc * DECAY + v as f64;
+        }
+        for (acc, v) in self.totals.iter_mut().zip([x, n_c, y, n_b]) {
+            *acc = acc.saturating_add(v);
+        }
+    }
+
+    /// The recent canary and baseline proportions (exponentially weighted); 0 without trials.
+    pub fn recent_rates(&self) -> (f64, f64) {
+        let [xc, nc, xb, nb] = self.recent;
+        (ratio_or_zero(xc, nc), ratio_or_zero(xb, nb))
+    }
+}
+
+fn ratio_or_zero(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
+/// `a / b` for counts; 0 without trials.
+pub fn ratio_or_zero_u(a: u64, b: u64) -> f64 {
+    ratio_or_zero(a as f64, b as f64)
+}
+
+/// Canary events against a fixed probability `p0`, for a canary without a baseline cohort.
+///
+/// Model: in each minute the canary's trials succeed independently with probability `p(t)`; the
+/// null is `p(t) <= p0` (errors; `>=` for conversions) at every minute. The factor is the
+/// Binomial likelihood ratio of the minute under a plug-in `p̂` from the earlier minutes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FixedRate {
+    p0: f64,
+    worse: Worse,
+    recent: [f64; 2],
+    pub totals: [u64; 2],
+    pub evidence: Evidence,
+}
+
+impl FixedRate {
+    pub fn new(p0: f64, worse: Worse) -> Self {
+        FixedRate {
+            p0: p0.clamp(1e-12, 1.0 - 1e-12),
+            worse,
+            recent: [0.0; 2],
+            totals: [0; 2],
+            evidence: Evidence::default(),
+        }
+    }
+
+    pub fn p0(&self) -> f64 {
+        self.p0
+    }
+
+    fn plug_in(&self) -> Option<f64> {
+        let [x, n] = self.recent;
+        // Shrunk toward p0 by one trial.
+        let estimate = (x + self.p0) / (n + 1.0);
+        match self.worse {
+            Worse::Higher if estimate > self.p0 * 1.01 => Some(estimate.min(1.0 - 1e-9)),
+            Worse::Lower if estimate < self.p0 * 0.99 => Some(estimate.max(self.p0 / 100.0)),
+            _ => None,
+        }
+    }
+
+    /// Adds one minute: `x` events among `n` trials.
+    pub fn push(&mut self, x: u64, n: u64) {
+        let factor = match self.plug_in() {
+            Some(estimate) if n > 0 => {
+                let (xf, nf, p0) = (x as f64, n as f64, self.p0);
+                let log_lr =
+                    |p: f64| xf * (p / p0).ln() + (nf - xf) * ((1.0 - p) / (1.0 - p0)).ln();
+                hedged(log_lr, p0, estimate)
+            }
+            _ => 1.0,
+        };
+        self.evidence.push(factor);
+        for (acc, v) in self.recent.iter_mut().zip([x, n]) {
+            *acc = *acc * DECAY + v as f64;
+        }
+        for (acc, v) in self.totals.iter_mut().zip([x, n]) {
+            *acc = acc.saturating_add(v);
+        }
+    }
+}
+
+/// The largest bet, as a fraction of wealth per unit of the statistic: a minute at the worst
+/// value (-1) loses at most half the wealth.
+const MAX_BET: f64 = 0.5;
+
+/// Betting on a statistic `z` in [-1, 1] whose conditional mean given the past is at most 0
+/// under the null: each minute's factor is `1 + λ z` with `λ` in `[0, 1/2]` chosen from the earlier
+/// minutes (a Kelly-style plug-in, `λ = m / s` from the recent mean `m` and mean square `s` of
+/// `z`: the approximate GRAPA bet of Waudby-Smith & Ramdas 2023). A bet of 0 when the recent past
+/// shows no regression keeps the wealth where it was, so healthy minutes cost nothing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Betting {
+    /// Exponentially weighted Σz, Σz², Σ1 (with a prior of one minute at z² = 1/4).
+    recent: [f64; 3],
+    pub evidence: Evidence,
+}
+
+impl Default for Betting {
+    fn default() -> Self {
+        Betting {
+            recent: [0.0, 0.25, 1.0],
+            evidence: Evidence::default(),
+        }
+    }
+}
+
+impl Betting {
+    fn bet(&self) -> f64 {
+        let [sum, squares, _] = self.recent;
+        if sum <= 0.0 {
+            return 0.0;
+        }
+        (sum / squares).clamp(0.0, MAX_BET)
+    }
+
+    /// Adds one minute's statistic, clamped to [-1, 1].
+    pub fn push(&mut self, z: f64) {
+        let z = z.clamp(-1.0, 1.0);
+        self.evidence.push(1.0 + self.bet() * z);
+        for (acc, v) in self.recent.iter_mut().zip([z, z * z, 1.0]) {
+            *acc = *acc * DECAY + v;
+        }
+    }
+}
+
+/// Half-width of a time-uniform (asymptotic) confidence sequence for a mean whose estimate has
+/// standard error `std_err` after `t` effective observations, at level `alpha`: Robbins' normal
+/// mixture boundary, tuned to be tightest near 100 observations (Waudby-Smith, Arbour, Sinha,
+/// Kennedy & Ramdas, "Time-uniform central limit theory and asymptotic confidence sequences",
+/// 2021, Theorem 2.2). Valid at the moment of asking, whenever that is, as the sample grows; it
+/// assumes independent observations (autocorrelated minutes make it too narrow).
+pub fn cs_half_width(std_err: f64, t: f64, alpha: f64) -> f64 {
+    if !(t > 0.0 && std_err.is_finite()) {
+        return f64::INFINITY;
+    }
+    let l = -2.0 * alpha.ln();
+    let r2 = (l + (l + 1.0).ln()) / 100.0;
+    let a = t * r2 + 1.0;
+    std_err * ((a / (t * r2)) * (a / (alpha * alpha)).ln()).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use rand_distr::{Binomial, Distribution, Normal};
+    use statrs::distribution::{Binomial as StatrsBinomial, Discrete};
+
+    #[test]
+    fn count_ratio_factors_are_likelihood_ratios_of_the_canary_share() {
+        // One minute after a recent past that estimates R̂ = 4: the factor must equal the hedged
+        // mean of 1 and the Binomial(E, q(R)) / Binomial(E, q(1)) pmf ratios, from statrs.
+        let mut t = CountRatio::new(1.0, Worse::Higher);
+        t.recent = [39.5, 99.0, 9.5, 99.0]; // (40/100)/(10/100) = 4
+        let estimate = t.plug_in().unwrap();
+        assert!((estimate - 4.0).abs() < 1e-12);
+        let (x, nc, y, nb) = (7u64, 200u64, 5u64, 1800u64);
+        t.push(x, nc, y, nb);
+        let q = |r: f64| r * nc as f64 / (r * nc as f64 + nb as f64);
+        let pmf = |r: f64| StatrsBinomial::new(q(r), x + y).unwrap().pmf(x);
+        let expected = (1.0 + pmf(2.0) / pmf(1.0) + pmf(4.0) / pmf(1.0)) / 3.0;
+        let factor = t.evidence.log_wealth.exp();
+        assert!(
+            (factor - expected).abs() < 1e-9 * expected,
+            "{factor} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn fixed_rate_factors_are_binomial_likelihood_ratios() {
+        let mut t = FixedRate::new(0.05, Worse::Higher);
+        t.recent = [19.95, 99.0]; // (19.95 + 0.05) / 100 = 0.2
+        t.push(9, 60);
+        let pmf = |p: f64| StatrsBinomial::new(p, 60).unwrap().pmf(9);
+        let middle = (0.05f64 * 0.2).sqrt();
+        let expected = (1.0 + pmf(middle) / pmf(0.05) + pmf(0.2) / pmf(0.05)) / 3.0;
+        let factor = t.evidence.log_wealth.exp();
+        assert!((factor - expected).abs() < 1e-9 * expected);
+    }
+
+    #[test]
+    fn evidence_starts_at_one_and_a_factor_of_one_keeps_it_there() {
+        let mut e = Evidence::default();
+        assert_eq!(e.value(), 1.0);
+        for _ in 0..100 {
+            e.push(1.0);
+            assert!((e.value() - 1.0).abs() < 1e-12, "{}", e.value());
+        }
+    }
+
+    #[test]
+    fn the_detector_recovers_after_healthy_minutes() {
+        // Two hundred minutes of losing bets sink the plain wealth; the component restarted at
+        // minute 201 (weight 1/(201·202)) still reaches 1/alpha = 300 (counted at half) after
+        // ln(2·300·201·202)/ln 4 ≈ 12.3 minutes of fourfold evidence, where the plain wealth
+        // would need over 24.
+        let mut e = Evidence::default();
+        for _ in 0..200 {
+            e.push(0.9);
+        }
+        let mut minutes = 0;
+        while e.value() < 300.0 {
+            e.push(4.0);
+            minutes += 1;
+        }
+        assert!(minutes <= 13, "{minutes} minutes");
+    }
+
+    /// Fraction of simulated healthy canaries whose evidence ever reached 1/alpha.
+    fn ever_crossed(runs: usize, mut run: impl FnMut(&mut StdRng) -> f64, alpha: f64) -> f64 {
+        let mut rng = StdRng::seed_from_u64(20_261_130);
+        let crossed = (0..runs).filter(|_| run(&mut rng) >= 1.0 / alpha).count();
+        crossed as f64 / runs as f64
+    }
+
+    #[test]
+    fn count_ratio_holds_alpha_under_shared_shocks_and_drift() {
+        // 2,000 healthy canaries watched for 4 hours, with shared drift and shocks that multiply
+        // both cohorts' error rates up to 20×: the share that ever crosses stays within alpha.
+        let alpha = 0.05;
+        let share = ever_crossed(
+            2000,
+            |rng| {
+                let mut t = CountRatio::new(1.0, Worse::Higher);
+                let nc_level = 10f64.powf(rng.random_range(0.5..3.7));
+                let base = rng.random_range(0.0005..0.02);
+                for minute in 0..240 {
+                    let drift = 1.0 + 0.3 * (minute as f64 / 40.0).sin();
+                    let shock = if rng.random_bool(0.02) {
+                        rng.random_range(2.0..20.0)
+                    } else {
+                        1.0
+                    };
+                    let p = (base * drift * shock).min(0.9);
+                    let nc = (nc_level * drift).round() as u64;
+                    let nb = nc * 9;
+                    let x = Binomial::new(nc, p).unwrap().sample(rng);
+                    let y = Binomial::new(nb, p).unwrap().sample(rng);
+                    t.push(x, nc, y, nb);
+                }
+                t.evidence.peak()
+            },
+            alpha,
+        );
+        let se = (alpha * (1.0 - alpha) / 2000.0).sqrt();
+        assert!(share <= alpha + 3.0 * se, "false alarms {share}");
+    }
+
+    #[test]
+    fn count_ratio_detects_a_fourfold_error_rate_within_minutes() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut t = CountRatio::new(1.0, Worse::Higher);
+        for _ in 0..30 {
+            let x = Binomial::new(300, 0.01).unwrap().sample(&mut rng);
+            let y = Binomial::new(3000, 0.01).unwrap().sample(&mut rng);
+            t.push(x, 300, y, 3000);
+        }
+        assert!(t.evidence.peak() < 100.0);
+        let mut minutes = 0;
+        while t.evidence.value() < 300.0 {
+            let x = Binomial::new(300, 0.04).unwrap().sample(&mut rng);
+            let y = Binomial::new(3000, 0.01).unwrap().sample(&mut rng);
+            t.push(x, 300, y, 3000);
+            minutes += 1;
+            assert!(minutes < 30);
+        }
+        assert!(minutes <= 6, "{minutes} minutes");
+    }
+
+    #[test]
+    fn betting_holds_alpha_on_symmetric_noise() {
+        let alpha = 0.05;
+        let share = ever_crossed(
+            2000,
+            |rng| {
+                let noise = Normal::new(0.0, 0.3).unwrap();
+                let mut b = Betting::default();
+                for _ in 0..240 {
+                    b.push(noise.sample(rng));
+                }
+                b.evidence.peak()
+            },
+            alpha,
+        );
+        let se = (alpha * (1.0 - alpha) / 2000.0).sqrt();
+        assert!(share <= alpha + 3.0 * se, "false alarms {share}");
+    }
+
+    #[test]
+    fn confidence_sequence_width_shrinks_and_exceeds_the_fixed_time_interval() {
+        let w100 = cs_half_width(1.0, 100.0, 0.01);
+        assert!(w100 > 2.576 && w100 < 4.0, "{w100}");
+        assert!(cs_half_width(0.1, 10_000.0, 0.01) < w100);
+        assert_eq!(cs_half_width(1.0, 0.0, 0.01), f64::INFINITY);
+    }
+}
