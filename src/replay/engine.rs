@@ -458,6 +458,7 @@ mod tests {
         let s = |n: usize| Series {
             values: vec![1.0; n],
             times: None,
+            counts: None,
         };
         let (a, b) = (s(3), s(1));
         let steps = timeline([Some(&a), Some(&b), None]);
@@ -475,10 +476,12 @@ mod tests {
         let a = Series {
             values: vec![1.0; 3],
             times: Some(vec![t(0), t(1), t(2)]),
+            counts: None,
         };
         let b = Series {
             values: vec![1.0; 2],
             times: Some(vec![t(1), t(3)]),
+            counts: None,
         };
         let steps = timeline([Some(&a), Some(&b), None]);
         assert_eq!(
@@ -512,6 +515,7 @@ mod tests {
         let a = Series {
             values: vec![1.0; 2],
             times: Some(vec![t(1), t(9999)]),
+            counts: None,
         };
         let steps = timeline([Some(&a), None, None]);
         // The longest interval `POST /v1/replays` takes: 2^63 µs, about 292,000 years.
@@ -524,6 +528,7 @@ mod tests {
         let a = Series {
             values: vec![1.0; 3],
             times: None,
+            counts: None,
         };
         let steps = timeline([Some(&a), None, None]);
         assert_eq!(
