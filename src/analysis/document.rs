@@ -40,9 +40,9 @@ pub struct EvaluationDocument {
     #[serde(default)]
     pub policy: Option<PolicySpec>,
     /// The canary's series by metric name (`[a-z][a-z0-9_]{0,63}`), each oldest first: all
-    /// numbers, or all `{ts, value}` points with strictly increasing times, each with a `count`
-    /// or none without one. The rules read
-    /// `error_rate` (percent, 0–100), `latency_p99` (ms) and `conversion_rate` (fraction, 0–1).
+    /// numbers, or all `{ts, value}` points with strictly increasing times, either all with a
+    /// `count` or all without. The rules read `error_rate` (percent, 0–100), `latency_p99` (ms)
+    /// and `conversion_rate` (fraction, 0–1).
     #[serde(default, deserialize_with = "crate::json::unique_map")]
     #[schema(value_type = BTreeMap<String, Vec<SeriesPoint>>, example = json!({"error_rate": [0.4, 0.7, 6.2], "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5, "count": 850}], "conversion_rate": [0.029]}))]
     pub metrics: BTreeMap<String, Points>,
@@ -584,7 +584,10 @@ mod tests {
                 format!(r#"{{"ts": "2026-11-24T10:{i:02}:00Z", "value": 1{count}}}"#)
             })
             .collect();
-        format!(r#"{{"metrics": {{"error_rate": [{}]}}}}"#, points.join(", "))
+        format!(
+            r#"{{"metrics": {{"error_rate": [{}]}}}}"#,
+            points.join(", ")
+        )
     }
 
     #[test]
@@ -624,14 +627,7 @@ mod tests {
 
     #[test]
     fn a_count_must_be_a_whole_number_that_fits_a_bigint() {
-        for bad in [
-            "1.5",
-            "-1",
-            "\"3\"",
-            "1e30",
-            "9223372036854775808",
-            "true",
-        ] {
+        for bad in ["1.5", "-1", "\"3\"", "1e30", "9223372036854775808", "true"] {
             let err = observe(&counted(&[Some("1"), Some(bad)])).unwrap_err();
             assert_eq!(err.field, "document", "{bad}");
             assert!(err.message.contains("count"), "{bad}: {err}");
@@ -640,7 +636,8 @@ mod tests {
 
     #[test]
     fn a_bare_number_cannot_carry_a_count() {
-        let err = observe(r#"{"metrics": {"error_rate": [{"value": 1, "count": 3}]}}"#).unwrap_err();
+        let err =
+            observe(r#"{"metrics": {"error_rate": [{"value": 1, "count": 3}]}}"#).unwrap_err();
         assert!(err.message.contains("missing field `ts`"), "{err}");
     }
 

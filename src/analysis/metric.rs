@@ -141,7 +141,13 @@ mod tests {
         assert_eq!(count_from_json(&n("0")), Ok(0));
         assert_eq!(count_from_json(&n("3.0")), Ok(3));
         assert_eq!(count_from_json(&n("9223372036854775807")), Ok(MAX_COUNT));
-        for bad in ["1.5", "-1", "1e30", "9223372036854775808", "18446744073709551616"] {
+        for bad in [
+            "1.5",
+            "-1",
+            "1e30",
+            "9223372036854775808",
+            "18446744073709551616",
+        ] {
             let e = count_from_json(&n(bad)).unwrap_err().to_string();
             assert!(e.contains("must be a whole number from 0 to"), "{bad}: {e}");
         }

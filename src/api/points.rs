@@ -91,8 +91,8 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
 
 /// Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
 /// the same (metric, cohort, ts) replaces its value and count, so re-sending a batch changes
-/// nothing. Any
-/// bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
+/// nothing. Any bad point rejects the whole batch; `accepted` is returned only once the batch is
+/// committed.
 #[utoipa::path(
     post, path = "/v1/deployments/{key}/points", tag = "deployments",
     params(KeyParam),

@@ -42,7 +42,7 @@ pub struct SeriesPoint {
     /// The number of requests (sessions, for `conversion_rate`) behind the value; absent when
     /// the point was stored without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, nullable = false)]
     pub count: Option<u64>,
 }
 
@@ -184,7 +184,10 @@ mod tests {
     fn a_count_is_read_back_and_an_absent_one_is_omitted() {
         let t = DateTime::from_timestamp(0, 0).unwrap();
         let counted = Point::new("error_rate", Cohort::Canary, t, 1.0, Some(850)).unwrap();
-        let series = group(vec![counted, p("latency_p99", Cohort::Canary, 0, 200.0)], 10);
+        let series = group(
+            vec![counted, p("latency_p99", Cohort::Canary, 0, 200.0)],
+            10,
+        );
         assert_eq!(series[0].points[0].count, Some(850));
         let json = serde_json::to_value(&series).unwrap();
         assert_eq!(json[0]["points"][0]["count"], 850);

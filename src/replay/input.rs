@@ -259,10 +259,11 @@ pub fn csv(
             if current.as_ref().is_some_and(|g| g.key == row.deployment) {
                 let g = current.as_mut().expect("checked");
                 let cohort = Cohort::parse(&row.cohort).expect("checked");
-                g.points
-                    .entry((cohort, row.metric))
-                    .or_default()
-                    .push((row.ts.get(), row.value, count));
+                g.points.entry((cohort, row.metric)).or_default().push((
+                    row.ts.get(),
+                    row.value,
+                    count,
+                ));
                 continue;
             }
             if !seen.insert(row.deployment.clone()) {
@@ -278,7 +279,10 @@ pub fn csv(
             let cohort = Cohort::parse(&row.cohort).expect("checked");
             let next = CsvGroup {
                 key: row.deployment,
-                points: BTreeMap::from([((cohort, row.metric), vec![(row.ts.get(), row.value, count)])]),
+                points: BTreeMap::from([(
+                    (cohort, row.metric),
+                    vec![(row.ts.get(), row.value, count)],
+                )]),
             };
             if let Some(finished) = current.replace(next) {
                 return Some(Ok(finished.finish()));
@@ -450,7 +454,8 @@ a,conversion_rate,canary,2026-11-24T10:01:00Z,0.02,
             "a series has counts only when every point has one"
         );
         // Without the column, as before.
-        let text = "deployment,metric,cohort,ts,value\na,error_rate,canary,2026-11-24T10:00:00Z,1\n";
+        let text =
+            "deployment,metric,cohort,ts,value\na,error_rate,canary,2026-11-24T10:00:00Z,1\n";
         let ds: Vec<ReplayDeployment> = csv(text.as_bytes()).collect::<Result<_, _>>().unwrap();
         assert_eq!(ds[0].obs.canary["error_rate"].counts, None);
     }

@@ -357,8 +357,14 @@ impl Store for SqliteStore {
             .map(|(metric, cohort, ts, value, count)| {
                 let cohort = Cohort::parse(&cohort)
                     .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
-                Point::new(&metric, cohort, rows::from_micros(ts)?, value, rows::count(count)?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+                Point::new(
+                    &metric,
+                    cohort,
+                    rows::from_micros(ts)?,
+                    value,
+                    rows::count(count)?,
+                )
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect::<StoreResult<Vec<_>>>()
             .map(Some)

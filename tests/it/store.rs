@@ -25,7 +25,14 @@ fn points(metric: &str, cohort: Cohort, values: &[f64]) -> Vec<Point> {
         .iter()
         .enumerate()
         .map(|(i, &value)| {
-            Point::new(metric, cohort, t0() + Duration::minutes(i as i64), value, None).unwrap()
+            Point::new(
+                metric,
+                cohort,
+                t0() + Duration::minutes(i as i64),
+                value,
+                None,
+            )
+            .unwrap()
         })
         .collect()
 }
