@@ -43,6 +43,7 @@ fn corpus() -> Vec<Observations> {
                         Series {
                             values,
                             times: None,
+                            counts: None,
                         },
                     );
                 };
@@ -110,6 +111,7 @@ fn flat(c: &mut Criterion) {
             Series {
                 values: vec![0.0; n],
                 times: None,
+                counts: None,
             },
         );
         group.throughput(Throughput::Elements(n as u64));

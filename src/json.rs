@@ -181,6 +181,58 @@ where
         .ok_or_else(|| D::Error::custom(format!("{n} is not a whole number in range")))
 }
 
+/// Reads an optional point `count` ([`crate::analysis::metric::count_from_json`]): a whole
+/// number from 0 to `i64::MAX` (Postgres keeps counts as `bigint`), `850.0` as `850`. Use with
+/// `#[serde(default, deserialize_with = "crate::json::count")]`.
+pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    struct CountVisitor;
+
+    impl<'de> Visitor<'de> for CountVisitor {
+        type Value = Option<u64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a count: a whole number from 0 to 9223372036854775807")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            self.number(serde_json::Number::from(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            self.number(serde_json::Number::from(v))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            match serde_json::Number::from_f64(v) {
+                Some(n) => self.number(n),
+                None => Err(E::invalid_value(de::Unexpected::Float(v), &self)),
+            }
+        }
+    }
+
+    impl CountVisitor {
+        fn number<E: de::Error>(self, n: serde_json::Number) -> Result<Option<u64>, E> {
+            crate::analysis::metric::count_from_json(&n)
+                .map(Some)
+                .map_err(E::custom)
+        }
+    }
+
+    d.deserialize_option(CountVisitor)
+}
+
 /// Writes whole floats (`3.0`) as integers, as JSON Schema counts them: serde would refuse
 /// `3.0` for a count such as `window`, and a float field reads `3` just as well.
 pub fn whole_numbers(v: &mut Value) {

@@ -4,12 +4,14 @@
 //! ```json
 //! {"policy": "seed",
 //!  "metrics": {"error_rate": [0.4, 0.7, 6.2],
-//!              "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5}],
+//!              "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5, "count": 850}],
 //!              "conversion_rate": [0.029]},
 //!  "baseline": {"conversion_rate": 0.031},
 //!  "cohorts": {"baseline": {"conversion_rate": [0.031, 0.030]}, "pre": {}}}
 //! ```
-//! `metrics` are the canary's series. Parsing is in two steps: serde reads the shape (unknown
+//! `metrics` are the canary's series. A `{ts, value}` point may carry `count`, the number of
+//! requests behind an `error_rate` or `latency_p99` value or of sessions behind a
+//! `conversion_rate` value; a series gives it on every point or on none. Parsing is in two steps: serde reads the shape (unknown
 //! fields are errors), then [`EvaluationDocument::into_observations`] checks every value and
 //! timestamp and names the first bad one by its path, e.g. `metrics.error_rate[2]`.
 
@@ -39,10 +41,11 @@ pub struct EvaluationDocument {
     #[serde(default)]
     pub policy: Option<PolicySpec>,
     /// The canary's series by metric name (`[a-z][a-z0-9_]{0,63}`), each oldest first: all
-    /// numbers, or all `{ts, value}` points with strictly increasing times. The rules read
-    /// `error_rate` (percent, 0–100), `latency_p99` (ms) and `conversion_rate` (fraction, 0–1).
+    /// numbers, or all `{ts, value}` points with strictly increasing times, either all with a
+    /// `count` or all without. The rules read `error_rate` (percent, 0–100), `latency_p99` (ms)
+    /// and `conversion_rate` (fraction, 0–1).
     #[serde(default, deserialize_with = "crate::json::unique_map")]
-    #[schema(value_type = BTreeMap<String, Vec<SeriesPoint>>, example = json!({"error_rate": [0.4, 0.7, 6.2], "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5}], "conversion_rate": [0.029]}))]
+    #[schema(value_type = BTreeMap<String, Vec<SeriesPoint>>, example = json!({"error_rate": [0.4, 0.7, 6.2], "latency_p99": [{"ts": "2026-11-24T10:00:00Z", "value": 212.5, "count": 850}], "conversion_rate": [0.029]}))]
     pub metrics: BTreeMap<String, Points>,
     /// Explicit baseline values; `conversion_rate` here wins over any cohort series.
     #[serde(default)]
@@ -134,7 +137,8 @@ impl PolicySpec {
     }
 }
 
-/// One point of a series: a bare number, or a value with its RFC 3339 timestamp.
+/// One point of a series: a bare number, or a value with its RFC 3339 timestamp (and, optionally,
+/// its count). A bare number cannot carry a count.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum SeriesPoint {
@@ -142,7 +146,7 @@ pub enum SeriesPoint {
     Timed(TimedPoint),
 }
 
-/// A value with its timestamp.
+/// A value with its timestamp, and optionally the count behind it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimedPoint {
@@ -152,6 +156,16 @@ pub struct TimedPoint {
     /// Finite and non-negative, in the metric's unit.
     #[schema(example = 212.5, minimum = 0)]
     pub value: f64,
+    /// Optional: the number of requests behind an `error_rate` or `latency_p99` value, or of
+    /// sessions behind a `conversion_rate` value; a whole number from 0 to 2^63 - 1. A series
+    /// gives it on every point or on none.
+    #[serde(
+        default,
+        deserialize_with = "crate::json::count",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 850, minimum = 0)]
+    pub count: Option<u64>,
 }
 
 impl SeriesPoint {
@@ -171,7 +185,9 @@ impl<'de> Deserialize<'de> for SeriesPoint {
         impl<'de> Visitor<'de> for PointVisitor {
             type Value = SeriesPoint;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or an object {\"ts\": RFC 3339 time, \"value\": number}")
+                f.write_str(
+                    "a number or an object {\"ts\": RFC 3339 time, \"value\": number, \"count\": optional whole number}",
+                )
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<SeriesPoint, E> {
                 Ok(SeriesPoint::Value(v))
@@ -194,11 +210,13 @@ impl<'de> Deserialize<'de> for SeriesPoint {
     }
 }
 
-/// One series as read, in columns: every value, and the times while the points are `{ts, value}`
-/// objects. Not a `Vec<SeriesPoint>`: that takes 32 bytes a point, grown by doubling, so a body of
-/// bare numbers (about 5 bytes each) took over ten times its size in memory; here a number takes
-/// 8 bytes and a timed point 20, grown by a quarter at a time. Whether the points are all of one
-/// kind is checked later, by [`Series::from_points`], so that value errors keep their order.
+/// One series as read, in columns: every value, the times while the points are `{ts, value}`
+/// objects, and the counts while they carry one. Not a `Vec<SeriesPoint>`: that takes 32 bytes a
+/// point (40 with a count), grown by doubling, so a body of bare numbers (about 5 bytes each) took
+/// over ten times its size in memory; here a number takes 8 bytes, a timed point 20 and a timed
+/// point with a count 28, grown by a quarter at a time. Whether the points are all of one kind,
+/// and all with or all without a count, is checked later, by [`Series::from_points`], so that
+/// value errors keep their order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Points {
     values: Vec<f64>,
@@ -208,6 +226,12 @@ pub struct Points {
     timed: bool,
     /// The index of the first point whose kind differs from the first's.
     mixed_at: Option<usize>,
+    /// One a point while every point carries a count, up to the first without one.
+    counts: Vec<u64>,
+    /// Whether the first point carries a count.
+    counted: bool,
+    /// The index of the first point that differs from the first in carrying a count.
+    count_mixed_at: Option<usize>,
 }
 
 impl Points {
@@ -229,6 +253,18 @@ impl Points {
         }
         if let (SeriesPoint::Timed(p), None) = (&point, self.mixed_at) {
             push_small_growth(&mut self.times, p.ts.get());
+        }
+        let count = match &point {
+            SeriesPoint::Timed(p) => p.count,
+            SeriesPoint::Value(_) => None,
+        };
+        if i == 0 {
+            self.counted = count.is_some();
+        } else if count.is_some() != self.counted && self.count_mixed_at.is_none() {
+            self.count_mixed_at = Some(i);
+        }
+        if let (Some(c), None) = (count, self.count_mixed_at) {
+            push_small_growth(&mut self.counts, c);
         }
         push_small_growth(&mut self.values, point.value());
     }
@@ -268,6 +304,7 @@ impl<'de> Deserialize<'de> for Points {
                 }
                 points.values.shrink_to_fit();
                 points.times.shrink_to_fit();
+                points.counts.shrink_to_fit();
                 Ok(points)
             }
         }
@@ -284,18 +321,21 @@ pub struct InputError {
     pub message: String,
 }
 
-/// A checked series: values oldest first, with their timestamps when every point had one.
+/// A checked series: values oldest first, with their timestamps when every point had one and
+/// their counts when every point had one.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Series {
     pub values: Vec<f64>,
     pub times: Option<Vec<DateTime<Utc>>>,
-    /// The requests (sessions) behind each value, when every point carries a count.
+    /// The number of requests (sessions, for `conversion_rate`) behind each value; `Some`
+    /// exactly when every point carries a count.
     pub counts: Option<Vec<u64>>,
 }
 
 impl Series {
-    /// Checks every value of `metric`, that the points are all of one kind, and that timestamps,
-    /// if any, strictly increase; the first bad point is named by its index.
+    /// Checks every value of `metric`, that the points are all of one kind and all with or all
+    /// without a count, and that timestamps, if any, strictly increase; the first bad point is
+    /// named by its index. Counts are checked as they are read ([`crate::json::count`]).
     pub fn from_points(path: &str, metric: &str, points: Points) -> Result<Self, InputError> {
         let at = |i: usize, message: String| InputError {
             field: format!("{path}[{i}]"),
@@ -306,6 +346,9 @@ impl Series {
             times,
             timed,
             mixed_at,
+            counts,
+            counted,
+            count_mixed_at,
         } = points;
         for (i, &value) in values.iter().enumerate() {
             metric::check_value(metric, value).map_err(|e| at(i, e.to_string()))?;
@@ -313,6 +356,12 @@ impl Series {
                 return Err(at(
                     i,
                     "a series must be all numbers or all {ts, value} points, not a mix".into(),
+                ));
+            }
+            if count_mixed_at == Some(i) {
+                return Err(at(
+                    i,
+                    "a series must give count on every point or on none".into(),
                 ));
             }
             if timed && i > 0 && times[i] <= times[i - 1] {
@@ -329,7 +378,7 @@ impl Series {
         Ok(Series {
             values,
             times: timed.then_some(times),
-            counts: None,
+            counts: counted.then_some(counts),
         })
     }
 }
@@ -551,6 +600,98 @@ mod tests {
             assert_eq!(err.field, "document");
             assert!(err.message.contains(needle), "{doc}: {err}");
         }
+    }
+
+    /// `n` timed points of `error_rate`, one a minute, with the given counts (`None`: left out).
+    fn counted(counts: &[Option<&str>]) -> String {
+        let points: Vec<String> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let count = c.map_or(String::new(), |c| format!(", \"count\": {c}"));
+                format!(r#"{{"ts": "2026-11-24T10:{i:02}:00Z", "value": 1{count}}}"#)
+            })
+            .collect();
+        format!(
+            r#"{{"metrics": {{"error_rate": [{}]}}}}"#,
+            points.join(", ")
+        )
+    }
+
+    #[test]
+    fn counts_are_read_when_every_point_has_one() {
+        let obs = observe(&counted(&[Some("850"), Some("0"), Some("12.0")])).unwrap();
+        assert_eq!(obs.canary["error_rate"].counts, Some(vec![850, 0, 12]));
+        let obs = observe(&counted(&[None, None])).unwrap();
+        assert_eq!(obs.canary["error_rate"].counts, None);
+        let obs = observe(&counted(&[Some("null"), None])).unwrap();
+        assert_eq!(obs.canary["error_rate"].counts, None, "null is no count");
+        let obs = observe(r#"{"metrics": {"error_rate": [1, 2]}}"#).unwrap();
+        assert_eq!(obs.canary["error_rate"].counts, None);
+        let obs = observe(&counted(&[Some("9223372036854775807")])).unwrap();
+        assert_eq!(obs.canary["error_rate"].counts, Some(vec![i64::MAX as u64]));
+    }
+
+    #[test]
+    fn a_series_gives_counts_on_every_point_or_on_none() {
+        for (counts, index) in [
+            (&[Some("1"), Some("2"), Some("3"), None][..], 3),
+            (&[None, Some("2")][..], 1),
+            (&[Some("1"), None, Some("3"), None][..], 1),
+        ] {
+            let err = observe(&counted(counts)).unwrap_err();
+            assert_eq!(err.field, format!("metrics.error_rate[{index}]"));
+            assert_eq!(
+                err.message,
+                "a series must give count on every point or on none"
+            );
+        }
+        // A bad value before the first uncounted point is named first.
+        let doc = r#"{"metrics": {"error_rate": [
+            {"ts": "2026-11-24T10:00:00Z", "value": 101, "count": 1},
+            {"ts": "2026-11-24T10:01:00Z", "value": 1}]}}"#;
+        assert_eq!(observe(doc).unwrap_err().field, "metrics.error_rate[0]");
+    }
+
+    #[test]
+    fn a_count_must_be_a_whole_number_that_fits_a_bigint() {
+        for bad in ["1.5", "-1", "\"3\"", "1e30", "9223372036854775808", "true"] {
+            let err = observe(&counted(&[Some("1"), Some(bad)])).unwrap_err();
+            assert_eq!(err.field, "document", "{bad}");
+            assert!(err.message.contains("count"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_bare_number_cannot_carry_a_count() {
+        let err =
+            observe(r#"{"metrics": {"error_rate": [{"value": 1, "count": 3}]}}"#).unwrap_err();
+        assert!(err.message.contains("missing field `ts`"), "{err}");
+    }
+
+    #[test]
+    fn a_point_without_count_is_written_without_it() {
+        let p = |count| {
+            serde_json::to_value(SeriesPoint::Timed(TimedPoint {
+                ts: serde_json::from_str("\"2026-11-24T10:00:00Z\"").unwrap(),
+                value: 1.0,
+                count,
+            }))
+            .unwrap()
+        };
+        assert!(p(None).get("count").is_none());
+        assert_eq!(p(Some(850))["count"], 850);
+    }
+
+    #[test]
+    fn counts_stop_being_kept_at_the_first_point_without_one() {
+        let doc = counted(&[Some("1"), Some("2"), None, Some("4")]);
+        let parsed = EvaluationDocument::from_json(&doc).unwrap();
+        let points = &parsed.metrics["error_rate"];
+        assert_eq!(
+            (points.counts.as_slice(), points.count_mixed_at),
+            (&[1, 2][..], Some(2))
+        );
     }
 
     #[test]

@@ -49,6 +49,46 @@ pub fn check_value(metric: &str, value: f64) -> Result<(), ValueError> {
     }
 }
 
+/// Largest accepted `count`: Postgres stores counts as `bigint`.
+pub const MAX_COUNT: u64 = i64::MAX as u64;
+
+/// A point's `count` that is not a whole number from 0 to [`MAX_COUNT`]; carries the count as
+/// it was written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("count {0} must be a whole number from 0 to {MAX_COUNT}")]
+pub struct CountError(pub String);
+
+/// Checks a point's `count`: the number of requests behind an `error_rate` or `latency_p99`
+/// value, or of sessions behind a `conversion_rate` value.
+pub fn check_count(count: u64) -> Result<u64, CountError> {
+    if count > MAX_COUNT {
+        return Err(CountError(count.to_string()));
+    }
+    Ok(count)
+}
+
+/// Reads a `count` from a JSON number the way JSON Schema counts whole numbers: `850` and
+/// `850.0` alike; `1.5`, `-1` and `1e30` are errors.
+pub fn count_from_json(n: &serde_json::Number) -> Result<u64, CountError> {
+    // 2^63, the first f64 above i64::MAX (which f64 cannot hold exactly).
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < LIMIT)
+            .map(|f| f as u64)
+    });
+    whole
+        .ok_or_else(|| CountError(n.to_string()))
+        .and_then(check_count)
+}
+
+/// Reads a `count` from text (a CSV cell): decimal digits, as [`count_from_json`] reads them.
+pub fn count_from_str(text: &str) -> Result<u64, CountError> {
+    serde_json::from_str::<serde_json::Number>(text)
+        .map_err(|_| CountError(format!("'{text}'")))
+        .and_then(|n| count_from_json(&n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +132,29 @@ mod tests {
                     .contains("finite")
             );
         }
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_that_fit_a_bigint() {
+        let n = |t: &str| serde_json::from_str::<serde_json::Number>(t).unwrap();
+        assert_eq!(count_from_json(&n("850")), Ok(850));
+        assert_eq!(count_from_json(&n("0")), Ok(0));
+        assert_eq!(count_from_json(&n("3.0")), Ok(3));
+        assert_eq!(count_from_json(&n("9223372036854775807")), Ok(MAX_COUNT));
+        for bad in [
+            "1.5",
+            "-1",
+            "1e30",
+            "9223372036854775808",
+            "18446744073709551616",
+        ] {
+            let e = count_from_json(&n(bad)).unwrap_err().to_string();
+            assert!(e.contains("must be a whole number from 0 to"), "{bad}: {e}");
+        }
+        assert_eq!(count_from_str("12"), Ok(12));
+        for bad in ["1.5", "-1", "x", "", "1e30"] {
+            assert!(count_from_str(bad).is_err(), "{bad}");
+        }
+        assert!(check_count(u64::MAX).is_err());
     }
 }

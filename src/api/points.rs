@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::AppState;
 use super::extract::{Json, KeyParam};
+use crate::analysis::metric;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::{Cohort, DeploymentKey, MetricName, Point, PointError, Timestamp};
 
@@ -38,6 +39,14 @@ pub struct PointInput {
     /// Defaults to `canary`.
     #[serde(default)]
     pub cohort: Cohort,
+    /// Optional: the number of requests behind an `error_rate` or `latency_p99` value, or of
+    /// sessions behind a `conversion_rate` value; a whole number from 0 to 2^63 - 1. Re-sending
+    /// a point without it clears a stored count.
+    // Read as any number and checked in `validate`, so that a bad count is `invalid_point`
+    // with the point's index, like a bad value.
+    #[serde(default)]
+    #[schema(value_type = Option<u64>, example = 850, minimum = 0)]
+    pub count: Option<serde_json::Number>,
 }
 
 /// How many points were stored (committed) by the request.
@@ -62,10 +71,17 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
         .map(|(i, p)| {
             // The metric is checked here rather than by serde, so that the error is
             // `invalid_point` with the point's index, like a bad value.
-            Point::new(&p.metric, p.cohort, p.ts.get(), p.value).map_err(|e| {
+            let count = p
+                .count
+                .as_ref()
+                .map(metric::count_from_json)
+                .transpose()
+                .map_err(|e| bad_point(i, "count", e.to_string()))?;
+            Point::new(&p.metric, p.cohort, p.ts.get(), p.value, count).map_err(|e| {
                 let field = match e {
                     PointError::Metric(_) => "metric",
                     PointError::Value(_) => "value",
+                    PointError::Count(_) => "count",
                 };
                 bad_point(i, field, e.to_string())
             })
@@ -74,13 +90,14 @@ pub fn validate(points: Vec<PointInput>) -> Result<Vec<Point>, ApiError> {
 }
 
 /// Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
-/// the same (metric, cohort, ts) replaces its value, so re-sending a batch changes nothing. Any
-/// bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
+/// the same (metric, cohort, ts) replaces its value and count, so re-sending a batch changes
+/// nothing. Any bad point rejects the whole batch; `accepted` is returned only once the batch is
+/// committed.
 #[utoipa::path(
     post, path = "/v1/deployments/{key}/points", tag = "deployments",
     params(KeyParam),
     request_body(content = IngestRequest, example = json!({"points": [
-        {"metric": "error_rate", "ts": "2026-11-24T10:00:00Z", "value": 1.2, "cohort": "canary"},
+        {"metric": "error_rate", "ts": "2026-11-24T10:00:00Z", "value": 1.2, "cohort": "canary", "count": 850},
         {"metric": "latency_p99", "ts": "2026-11-24T10:00:00Z", "value": 212.5}]})),
     responses(
         (status = 200, description = "The whole batch is stored", body = IngestResponse),

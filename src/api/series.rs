@@ -39,6 +39,11 @@ pub struct PointsQuery {
 pub struct SeriesPoint {
     pub ts: DateTime<Utc>,
     pub value: f64,
+    /// The number of requests (sessions, for `conversion_rate`) behind the value; absent when
+    /// the point was stored without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, nullable = false)]
+    pub count: Option<u64>,
 }
 
 /// One (metric, cohort) series, oldest point first.
@@ -79,6 +84,7 @@ fn group(points: Vec<Point>, limit: i64) -> Vec<StoredSeries> {
         series.points.push(SeriesPoint {
             ts: p.ts(),
             value: p.value(),
+            count: p.count(),
         });
     }
     for s in &mut out {
@@ -144,6 +150,7 @@ mod tests {
             cohort,
             DateTime::from_timestamp(minute * 60, 0).unwrap(),
             value,
+            None,
         )
         .unwrap()
     }
@@ -171,5 +178,19 @@ mod tests {
             ]
         );
         assert_eq!(series[0].points[0].value, 2.0);
+    }
+
+    #[test]
+    fn a_count_is_read_back_and_an_absent_one_is_omitted() {
+        let t = DateTime::from_timestamp(0, 0).unwrap();
+        let counted = Point::new("error_rate", Cohort::Canary, t, 1.0, Some(850)).unwrap();
+        let series = group(
+            vec![counted, p("latency_p99", Cohort::Canary, 0, 200.0)],
+            10,
+        );
+        assert_eq!(series[0].points[0].count, Some(850));
+        let json = serde_json::to_value(&series).unwrap();
+        assert_eq!(json[0]["points"][0]["count"], 850);
+        assert!(json[1]["points"][0].get("count").is_none(), "{json}");
     }
 }

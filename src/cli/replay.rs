@@ -21,8 +21,8 @@ use crate::store;
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// NDJSON (one deployment per line) or CSV (`deployment,metric,cohort,ts,value`, by the
-    /// `.csv` extension or `--format csv`); `-` reads standard input.
+    /// NDJSON (one deployment per line) or CSV (`deployment,metric,cohort,ts,value[,count]`, by
+    /// the `.csv` extension or `--format csv`); `-` reads standard input.
     #[arg(required_unless_present = "from_store", conflicts_with = "from_store")]
     pub file: Option<PathBuf>,
     /// Replay the deployments in the store (`DATABASE_URL`) instead of a file.

@@ -87,14 +87,16 @@ impl Outcome {
     }
 }
 
-/// A point ready to store: a valid metric name and a finite value in its metric's range
-/// ([`crate::analysis::metric::check_value`]); only [`Point::new`] makes one.
+/// A point ready to store: a valid metric name, a finite value in its metric's range
+/// ([`crate::analysis::metric::check_value`]) and an optional count that fits a `bigint`
+/// ([`crate::analysis::metric::check_count`]); only [`Point::new`] makes one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
     metric: MetricName,
     cohort: Cohort,
     ts: DateTime<Utc>,
     value: f64,
+    count: Option<u64>,
 }
 
 /// Why a point cannot be stored.
@@ -104,23 +106,30 @@ pub enum PointError {
     Metric(#[from] NameError),
     #[error(transparent)]
     Value(#[from] crate::analysis::metric::ValueError),
+    #[error(transparent)]
+    Count(#[from] crate::analysis::metric::CountError),
 }
 
 impl Point {
-    /// Checks the metric name and the value for that metric.
+    /// Checks the metric name, the value for that metric and the count.
     pub fn new(
         metric: &str,
         cohort: Cohort,
         ts: DateTime<Utc>,
         value: f64,
+        count: Option<u64>,
     ) -> Result<Self, PointError> {
         let metric = MetricName::parse(metric)?;
         crate::analysis::metric::check_value(&metric, value)?;
+        let count = count
+            .map(crate::analysis::metric::check_count)
+            .transpose()?;
         Ok(Point {
             metric,
             cohort,
             ts,
             value,
+            count,
         })
     }
 
@@ -140,9 +149,14 @@ impl Point {
         self.value
     }
 
-    /// The same point with another value, checked like a new one.
+    /// The number of requests (sessions, for `conversion_rate`) behind the value, if given.
+    pub fn count(&self) -> Option<u64> {
+        self.count
+    }
+
+    /// The same point with another value, checked like a new one; the count stays.
     pub fn with_value(&self, value: f64) -> Result<Self, PointError> {
-        Point::new(self.metric(), self.cohort, self.ts, value)
+        Point::new(self.metric(), self.cohort, self.ts, value, self.count)
     }
 }
 
@@ -255,13 +269,15 @@ pub struct Deployment {
     pub latest_verdict_policy: Option<String>,
 }
 
-/// One stored (metric, cohort) series, in time order.
+/// One stored (metric, cohort) series, in time order. `ts`, `values` and `counts` are columns of
+/// equal length; a point stored without a count has `None`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredSeries {
     pub metric: String,
     pub cohort: Cohort,
     pub ts: Vec<DateTime<Utc>>,
     pub values: Vec<f64>,
+    pub counts: Vec<Option<u64>>,
 }
 
 impl StoredSeries {
@@ -270,14 +286,17 @@ impl StoredSeries {
         if self.ts.is_sorted() {
             return;
         }
-        let mut pairs: Vec<(DateTime<Utc>, f64)> = self
+        let mut rows: Vec<(DateTime<Utc>, f64, Option<u64>)> = self
             .ts
             .iter()
-            .copied()
-            .zip(self.values.iter().copied())
+            .zip(&self.values)
+            .zip(&self.counts)
+            .map(|((&ts, &value), &count)| (ts, value, count))
             .collect();
-        pairs.sort_by_key(|&(ts, _)| ts);
-        (self.ts, self.values) = pairs.into_iter().unzip();
+        rows.sort_by_key(|&(ts, _, _)| ts);
+        self.ts = rows.iter().map(|r| r.0).collect();
+        self.values = rows.iter().map(|r| r.1).collect();
+        self.counts = rows.iter().map(|r| r.2).collect();
     }
 
     /// The series as single points; a stored value that is not a valid point is corrupt data.
@@ -285,7 +304,13 @@ impl StoredSeries {
         self.ts
             .iter()
             .zip(&self.values)
-            .map(|(&ts, &value)| Point::new(&self.metric, self.cohort, ts, value))
+            .zip(&self.counts)
+            .map(|((&ts, &value), &count)| Point::new(&self.metric, self.cohort, ts, value, count))
+    }
+
+    /// Every point's count, when every point has one (the analysis's [`Series::counts`]).
+    pub fn all_counts(&self) -> Option<Vec<u64>> {
+        self.counts.iter().copied().collect()
     }
 }
 
@@ -409,7 +434,8 @@ pub struct DeploymentQuery {
     pub before_id: Option<i64>,
 }
 
-/// Stored series as the analysis engine's observations; the values and times move, not copy.
+/// Stored series as the analysis engine's observations; the values and times move, not copy. A
+/// series' counts are carried when every one of its points has a count.
 pub fn series_observations(series: Vec<StoredSeries>) -> Observations {
     let mut obs = Observations::default();
     for s in series {
@@ -418,12 +444,13 @@ pub fn series_observations(series: Vec<StoredSeries>) -> Observations {
             Cohort::Baseline => &mut obs.baseline_cohort,
             Cohort::Pre => &mut obs.pre,
         };
+        let counts = s.all_counts();
         cohort.insert(
             s.metric,
             Series {
                 values: s.values,
                 times: Some(s.ts),
-                counts: None,
+                counts,
             },
         );
     }

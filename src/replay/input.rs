@@ -1,16 +1,20 @@
 //! Replay inputs, read one deployment at a time.
 //!
-//! - **NDJSON**: one deployment per line, an evaluation document plus `key` and optional
+//! - **NDJSON**: one deployment per line, an evaluation document (whose `{ts, value}` points may
+//!   carry `count`, on every point of a series or on none) plus `key` and optional
 //!   `outcome` (`rolled_back` | `promoted` | null), `started_at` and `onset_step`:
 //!   `{"key": "checkout.prod.42", "outcome": "promoted", "metrics": {"error_rate": [...]},
 //!   "baseline": {"conversion_rate": 0.031}}`. Labelled corpora add `onset_step` (the 1-based
 //!   step a regression began) and `regression` (a free-form description, carried, not read).
 //!   A `policy` field is ignored (replay takes its policies from the command line). Blank
 //!   lines are skipped.
-//! - **CSV**: a header `deployment,metric,cohort,ts,value`, rows grouped by deployment (each
-//!   deployment's rows contiguous; within it any order). Times are RFC 3339, checked as the
-//!   API checks them ([`Timestamp`]: years 0001–9999, no leap second, cut to microseconds); a
-//!   repeated (metric, cohort, ts) keeps the last value, as ingest does. CSV carries no outcomes.
+//! - **CSV**: a header `deployment,metric,cohort,ts,value` with an optional `count` column
+//!   (`deployment,metric,cohort,ts,value,count`), rows grouped by deployment (each deployment's
+//!   rows contiguous; within it any order). Times are RFC 3339, checked as the API checks them
+//!   ([`Timestamp`]: years 0001–9999, no leap second, cut to microseconds); a repeated
+//!   (metric, cohort, ts) keeps the last value and count, as ingest does. A count is a whole
+//!   number from 0 to 2^63 - 1, an empty cell none; as for stored points, a series has counts
+//!   when every one of its points has one. CSV carries no outcomes.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::BufRead;
@@ -20,7 +24,7 @@ use serde::Deserialize;
 
 use super::{ReplayDeployment, ReplayError};
 use crate::analysis::document::{BaselineValues, CohortSeries, Points};
-use crate::analysis::metric::ValueError;
+use crate::analysis::metric::{CountError, ValueError};
 use crate::analysis::{EvaluationDocument, Observations, PolicySpec, Series, metric};
 use crate::model::{Cohort, DeploymentKey, MetricName, NameError, Outcome, Timestamp};
 
@@ -89,6 +93,8 @@ pub enum DeploymentError {
     Cohort(String),
     #[error("{metric}: {error}")]
     Value { metric: String, error: ValueError },
+    #[error("{metric}: {error}")]
+    Count { metric: String, error: CountError },
 }
 
 fn parse_line(line_no: u64, text: &str) -> Result<ReplayDeployment, InputError> {
@@ -152,10 +158,16 @@ struct CsvRow {
     cohort: String,
     ts: Timestamp,
     value: f64,
+    /// The optional column; an empty cell is no count. Text here, checked by [`check_row`].
+    #[serde(default)]
+    count: Option<String>,
 }
 
+/// A CSV point: time, value and count.
+type CsvPoint = (DateTime<Utc>, f64, Option<u64>);
+
 /// A CSV deployment's points by (cohort, metric), in file order.
-type CsvPoints = BTreeMap<(Cohort, String), Vec<(DateTime<Utc>, f64)>>;
+type CsvPoints = BTreeMap<(Cohort, String), Vec<CsvPoint>>;
 
 /// Collects one deployment's CSV rows into checked series.
 struct CsvGroup {
@@ -169,7 +181,7 @@ impl CsvGroup {
         for ((cohort, metric), mut points) in self.points {
             // Stable sort then keep the last of equal timestamps: re-sent values replace.
             points.sort_by_key(|p| p.0);
-            let mut dedup: Vec<(DateTime<Utc>, f64)> = Vec::with_capacity(points.len());
+            let mut dedup: Vec<CsvPoint> = Vec::with_capacity(points.len());
             for p in points {
                 match dedup.last_mut() {
                     Some(last) if last.0 == p.0 => *last = p,
@@ -179,7 +191,7 @@ impl CsvGroup {
             let series = Series {
                 values: dedup.iter().map(|p| p.1).collect(),
                 times: Some(dedup.iter().map(|p| p.0).collect()),
-                counts: None,
+                counts: dedup.iter().map(|p| p.2).collect(),
             };
             let map = match cohort {
                 Cohort::Canary => &mut obs.canary,
@@ -196,7 +208,7 @@ impl CsvGroup {
     }
 }
 
-/// Deployments from CSV (`deployment,metric,cohort,ts,value`), grouped by deployment.
+/// Deployments from CSV (`deployment,metric,cohort,ts,value[,count]`), grouped by deployment.
 pub fn csv(
     reader: impl std::io::Read,
 ) -> impl Iterator<Item = Result<ReplayDeployment, InputError>> {
@@ -237,17 +249,21 @@ pub fn csv(
                     return Some(Err(bad(line, e.to_string())));
                 }
             };
-            if let Err(e) = check_row(&row) {
-                done = true;
-                return Some(Err(bad(line, e.to_string())));
-            }
+            let count = match check_row(&row) {
+                Ok(count) => count,
+                Err(e) => {
+                    done = true;
+                    return Some(Err(bad(line, e.to_string())));
+                }
+            };
             if current.as_ref().is_some_and(|g| g.key == row.deployment) {
                 let g = current.as_mut().expect("checked");
                 let cohort = Cohort::parse(&row.cohort).expect("checked");
-                g.points
-                    .entry((cohort, row.metric))
-                    .or_default()
-                    .push((row.ts.get(), row.value));
+                g.points.entry((cohort, row.metric)).or_default().push((
+                    row.ts.get(),
+                    row.value,
+                    count,
+                ));
                 continue;
             }
             if !seen.insert(row.deployment.clone()) {
@@ -263,7 +279,10 @@ pub fn csv(
             let cohort = Cohort::parse(&row.cohort).expect("checked");
             let next = CsvGroup {
                 key: row.deployment,
-                points: BTreeMap::from([((cohort, row.metric), vec![(row.ts.get(), row.value)])]),
+                points: BTreeMap::from([(
+                    (cohort, row.metric),
+                    vec![(row.ts.get(), row.value, count)],
+                )]),
             };
             if let Some(finished) = current.replace(next) {
                 return Some(Ok(finished.finish()));
@@ -272,7 +291,8 @@ pub fn csv(
     })
 }
 
-fn check_row(row: &CsvRow) -> Result<(), DeploymentError> {
+/// Checks a row; returns its count.
+fn check_row(row: &CsvRow) -> Result<Option<u64>, DeploymentError> {
     DeploymentKey::parse(&row.deployment)?;
     MetricName::parse(&row.metric)?;
     if Cohort::parse(&row.cohort).is_none() {
@@ -281,7 +301,15 @@ fn check_row(row: &CsvRow) -> Result<(), DeploymentError> {
     metric::check_value(&row.metric, row.value).map_err(|error| DeploymentError::Value {
         metric: row.metric.clone(),
         error,
-    })
+    })?;
+    row.count
+        .as_deref()
+        .map(metric::count_from_str)
+        .transpose()
+        .map_err(|error| DeploymentError::Count {
+            metric: row.metric.clone(),
+            error,
+        })
 }
 
 #[cfg(test)]
@@ -400,5 +428,67 @@ b,latency_p99,canary,2026-11-24T10:00:00Z,200
                 .to_string();
             assert!(err.contains(needle), "{err}");
         }
+    }
+
+    #[test]
+    fn csv_counts_are_an_optional_column() {
+        let text = "deployment,metric,cohort,ts,value,count
+a,error_rate,canary,2026-11-24T10:01:00Z,2,900
+a,error_rate,canary,2026-11-24T10:00:00Z,1,850
+a,error_rate,canary,2026-11-24T10:01:00Z,3,910
+a,latency_p99,canary,2026-11-24T10:00:00Z,200,
+a,latency_p99,canary,2026-11-24T10:01:00Z,210,
+a,conversion_rate,canary,2026-11-24T10:00:00Z,0.03,40
+a,conversion_rate,canary,2026-11-24T10:01:00Z,0.02,
+";
+        let ds: Vec<ReplayDeployment> = csv(text.as_bytes()).collect::<Result<_, _>>().unwrap();
+        let canary = &ds[0].obs.canary;
+        assert_eq!(
+            canary["error_rate"].counts,
+            Some(vec![850, 910]),
+            "the last of a repeated point wins, count included"
+        );
+        assert_eq!(canary["latency_p99"].counts, None, "empty cells: no counts");
+        assert_eq!(
+            canary["conversion_rate"].counts, None,
+            "a series has counts only when every point has one"
+        );
+        // Without the column, as before.
+        let text =
+            "deployment,metric,cohort,ts,value\na,error_rate,canary,2026-11-24T10:00:00Z,1\n";
+        let ds: Vec<ReplayDeployment> = csv(text.as_bytes()).collect::<Result<_, _>>().unwrap();
+        assert_eq!(ds[0].obs.canary["error_rate"].counts, None);
+    }
+
+    #[test]
+    fn csv_bad_counts_name_the_line() {
+        for bad in ["1.5", "-1", "x", "1e30", "9223372036854775808"] {
+            let text = format!(
+                "deployment,metric,cohort,ts,value,count\na,error_rate,canary,2026-11-24T10:00:00Z,1,1\na,error_rate,canary,2026-11-24T10:01:00Z,1,{bad}\n"
+            );
+            let err = csv(text.as_bytes())
+                .find_map(Result::err)
+                .unwrap()
+                .to_string();
+            assert!(
+                err.starts_with("line 3: error_rate: count ")
+                    && err.contains("must be a whole number from 0 to 9223372036854775807"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn ndjson_points_carry_counts() {
+        let text = r#"{"key": "a", "metrics": {"error_rate": [{"ts": "2026-11-24T10:00:00Z", "value": 1, "count": 850}]}}
+{"key": "b", "metrics": {"error_rate": [{"ts": "2026-11-24T10:00:00Z", "value": 1, "count": 850}, {"ts": "2026-11-24T10:01:00Z", "value": 1}]}}"#;
+        let mut ds = ndjson(text.as_bytes());
+        let a = ds.next().unwrap().unwrap();
+        assert_eq!(a.obs.canary["error_rate"].counts, Some(vec![850]));
+        let err = ds.next().unwrap().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "line 2: metrics.error_rate[1]: a series must give count on every point or on none (b)"
+        );
     }
 }

@@ -89,7 +89,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a batch of points atomically, creating the deployment if needed. Points are
     /// unique by (metric, cohort, ts) within the batch; a stored point with the same
-    /// (metric, cohort, ts) gets the new value.
+    /// (metric, cohort, ts) gets the new value and count (no count clears the stored one).
     async fn ingest(&self, key: &DeploymentKey, points: &[Point]) -> StoreResult<()>;
     /// Everything a verdict on the deployment needs, read at once: its descriptive fields, the
     /// policy it gets by default (its own, else its environment's, with the latest stored

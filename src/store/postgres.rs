@@ -125,17 +125,18 @@ fn verdict_inputs_sql(metrics: &[&str], until: bool) -> String {
                 d.outcome, coalesce(d.policy, e.policy) as policy_name,
                 p.version as policy_version, p.body as policy_body,
                 p.created_at as policy_created_at,
-                s.metric, s.cohort, s.ts, s.value
+                s.metric, s.cohort, s.ts, s.value, s.count
          from deployments d
          left join environment_policies e on e.environment = d.environment
          left join lateral (
              select version, body, created_at from policies
              where name = coalesce(d.policy, e.policy) order by version desc limit 1) p on true
          left join lateral (
-             select m.metric, x.cohort, x.ts, x.value
+             select m.metric, x.cohort, x.ts, x.value, x.count
              from {metrics}
              cross join lateral (
-                 select cohort, array_agg(ts) as ts, array_agg(value) as value
+                 select cohort, array_agg(ts) as ts, array_agg(value) as value,
+                        array_agg(count) as count
                  from points where deployment_id = d.id and metric = m.metric {until}
                  group by cohort) x) s on true
          where d.key = $1"
@@ -148,6 +149,7 @@ struct PointColumns<'a> {
     cohorts: Vec<&'static str>,
     times: Vec<DateTime<Utc>>,
     values: Vec<f64>,
+    counts: Vec<Option<i64>>,
 }
 
 impl PointColumns<'_> {
@@ -157,6 +159,7 @@ impl PointColumns<'_> {
             cohorts: Vec::with_capacity(n),
             times: Vec::with_capacity(n),
             values: Vec::with_capacity(n),
+            counts: Vec::with_capacity(n),
         }
     }
 }
@@ -222,18 +225,22 @@ impl PgStore {
                 })?
             }
         };
-        // One statement for the whole batch; the primary key makes re-sent points replace.
-        // Rows are inserted, and their locks taken, in the arrays' (canonical) order.
+        // One statement for the whole batch; the primary key makes re-sent points replace, count
+        // included (a re-sent point without a count clears the stored one). Rows are inserted,
+        // and their locks taken, in the arrays' (canonical) order.
         sqlx::query(
-            "insert into points (deployment_id, metric, cohort, ts, value)
-             select $1, * from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[])
-             on conflict (deployment_id, metric, cohort, ts) do update set value = excluded.value",
+            "insert into points (deployment_id, metric, cohort, ts, value, count)
+             select $1, * from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[],
+                                      $6::int8[])
+             on conflict (deployment_id, metric, cohort, ts)
+                 do update set value = excluded.value, count = excluded.count",
         )
         .bind(id)
         .bind(&columns.metrics)
         .bind(&columns.cohorts)
         .bind(&columns.times)
         .bind(&columns.values)
+        .bind(&columns.counts)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -350,6 +357,7 @@ impl Store for PgStore {
             columns.cohorts.push(p.cohort().as_str());
             columns.times.push(p.ts());
             columns.values.push(p.value());
+            columns.counts.push(rows::stored_count(p.count())?);
         }
         match self.ingest_once(key, &columns).await {
             // With the canonical order a deadlock needs another writer that locks points in a
@@ -396,6 +404,11 @@ impl Store for PgStore {
                     .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?,
                 ts: row.try_get("ts")?,
                 values: row.try_get("value")?,
+                counts: row
+                    .try_get::<Vec<Option<i64>>, _>("count")?
+                    .into_iter()
+                    .map(rows::count)
+                    .collect::<StoreResult<_>>()?,
             });
         }
         for s in &mut series {
@@ -421,9 +434,9 @@ impl Store for PgStore {
         let Some(id) = Self::deployment_id(&mut conn, key).await? else {
             return Ok(None);
         };
-        let rows: Vec<(String, String, DateTime<Utc>, f64)> = sqlx::query_as(
-            "select metric, cohort, ts, value from (
-                 select metric, cohort, ts, value,
+        let rows: Vec<(String, String, DateTime<Utc>, f64, Option<i64>)> = sqlx::query_as(
+            "select metric, cohort, ts, value, count from (
+                 select metric, cohort, ts, value, count,
                         row_number() over (partition by metric, cohort order by ts desc) as n
                  from points
                  where deployment_id = $1 and ($2::text is null or metric = $2)
@@ -438,10 +451,10 @@ impl Store for PgStore {
         .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
-            .map(|(metric, cohort, ts, value)| {
+            .map(|(metric, cohort, ts, value, count)| {
                 let cohort = Cohort::parse(&cohort)
                     .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
-                Point::new(&metric, cohort, ts, value)
+                Point::new(&metric, cohort, ts, value, rows::count(count)?)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect::<StoreResult<Vec<_>>>()

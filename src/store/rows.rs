@@ -117,6 +117,21 @@ impl Cols for SqliteRow {
     }
 }
 
+/// A point's stored count (`bigint`, null when the point came without one). The column's check
+/// keeps it non-negative; a negative one is corrupt data.
+pub fn count(stored: Option<i64>) -> StoreResult<Option<u64>> {
+    stored
+        .map(|c| u64::try_from(c).map_err(|_| StoreError::Corrupt(format!("point count {c}"))))
+        .transpose()
+}
+
+/// A count to store: [`crate::model::Point::new`] keeps counts within `bigint`.
+pub fn stored_count(count: Option<u64>) -> StoreResult<Option<i64>> {
+    count
+        .map(|c| i64::try_from(c).map_err(|_| StoreError::Corrupt(format!("point count {c}"))))
+        .transpose()
+}
+
 pub fn parse_decision(s: &str) -> StoreResult<Decision> {
     Decision::parse(s).ok_or_else(|| StoreError::Corrupt(format!("verdict '{s}'")))
 }

@@ -234,16 +234,20 @@ impl Store for SqliteStore {
         // SQLite has no array binds; inside one transaction a prepared statement per row is the
         // fast path (no per-row commit, statement cached by sqlx). Canonical order, as Postgres:
         // the same points give the same writes on both stores.
+        // A re-sent point replaces the stored one, count included (none clears it).
         for p in dedupe_points(points) {
             sqlx::query(
-                "insert into points (deployment_id, metric, cohort, ts, value) values (?1, ?2, ?3, ?4, ?5)
-                 on conflict (deployment_id, metric, cohort, ts) do update set value = excluded.value",
+                "insert into points (deployment_id, metric, cohort, ts, value, count)
+                 values (?1, ?2, ?3, ?4, ?5, ?6)
+                 on conflict (deployment_id, metric, cohort, ts)
+                     do update set value = excluded.value, count = excluded.count",
             )
             .bind(id)
             .bind(p.metric())
             .bind(p.cohort().as_str())
             .bind(micros(p.ts()))
             .bind(p.value())
+            .bind(rows::stored_count(p.count())?)
             .execute(&mut *tx)
             .await?;
         }
@@ -281,9 +285,9 @@ impl Store for SqliteStore {
         let (policy_name, stored_policy) = rows::default_policy(&row)?;
         // A series' metric and cohort come on its first row only: every row crosses from
         // SQLite's worker thread on its own, and two strings per point cost more than the rest.
-        let rows: Vec<(Option<String>, Option<String>, i64, f64)> = sqlx::query_as(
+        let rows: Vec<(Option<String>, Option<String>, i64, f64, Option<i64>)> = sqlx::query_as(
             "select case when row_number() over w = 1 then metric end,
-                    case when row_number() over w = 1 then cohort end, ts, value
+                    case when row_number() over w = 1 then cohort end, ts, value, count
              from points
              where deployment_id = ?1 and metric in (select value from json_each(?2))
                and (?3 is null or ts <= ?3)
@@ -296,7 +300,7 @@ impl Store for SqliteStore {
         .fetch_all(&mut *conn)
         .await?;
         let mut series: Vec<StoredSeries> = Vec::new();
-        for (metric, cohort, ts, value) in rows {
+        for (metric, cohort, ts, value, count) in rows {
             if let (Some(metric), Some(cohort)) = (metric, cohort) {
                 series.push(StoredSeries {
                     cohort: Cohort::parse(&cohort)
@@ -304,6 +308,7 @@ impl Store for SqliteStore {
                     metric,
                     ts: Vec::new(),
                     values: Vec::new(),
+                    counts: Vec::new(),
                 });
             }
             let s = series
@@ -311,6 +316,7 @@ impl Store for SqliteStore {
                 .ok_or_else(|| StoreError::Corrupt("a series without its name".into()))?;
             s.ts.push(rows::from_micros(ts)?);
             s.values.push(value);
+            s.counts.push(rows::count(count)?);
         }
         Ok(Some(VerdictInputs {
             spec: rows::spec(&row)?,
@@ -331,9 +337,9 @@ impl Store for SqliteStore {
         let Some(id) = Self::deployment_id(&mut conn, key).await? else {
             return Ok(None);
         };
-        let rows: Vec<(String, String, i64, f64)> = sqlx::query_as(
-            "select metric, cohort, ts, value from (
-                 select metric, cohort, ts, value,
+        let rows: Vec<(String, String, i64, f64, Option<i64>)> = sqlx::query_as(
+            "select metric, cohort, ts, value, count from (
+                 select metric, cohort, ts, value, count,
                         row_number() over (partition by metric, cohort order by ts desc) as n
                  from points
                  where deployment_id = ?1 and (?2 is null or metric = ?2)
@@ -348,11 +354,17 @@ impl Store for SqliteStore {
         .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
-            .map(|(metric, cohort, ts, value)| {
+            .map(|(metric, cohort, ts, value, count)| {
                 let cohort = Cohort::parse(&cohort)
                     .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?;
-                Point::new(&metric, cohort, rows::from_micros(ts)?, value)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+                Point::new(
+                    &metric,
+                    cohort,
+                    rows::from_micros(ts)?,
+                    value,
+                    rows::count(count)?,
+                )
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect::<StoreResult<Vec<_>>>()
             .map(Some)

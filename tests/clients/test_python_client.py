@@ -11,11 +11,13 @@ import sys
 import traceback
 
 from rollguard_client import Client
+from rollguard_client.types import UNSET
 from rollguard_client.api.deployments import (
     get_deployment,
     ingest_points,
     list_deployments,
     put_deployment,
+    read_points,
 )
 from rollguard_client.api.health import healthz, readyz
 from rollguard_client.api.hooks import flagger_gate
@@ -45,6 +47,7 @@ from rollguard_client.models import (
     PolicyRecord,
     RuleName,
     RuleStatus,
+    SeriesList,
     StepAction,
     StoredVerdict,
     VerdictPage,
@@ -152,6 +155,23 @@ def test_a_bad_batch_is_a_typed_400_and_stores_nothing():
         assert missing.status_code == 404
         assert isinstance(missing.parsed, ErrorBody)
         assert missing.parsed.error.code == "not_found"
+
+
+def test_counts_are_ingested_and_read_back():
+    key = "checkout.prod.counts"
+    with client() as c:
+        batch = [
+            PointInput(metric="error_rate", ts=T0, value=1.0, count=850),
+            PointInput(metric="error_rate", ts=T0 + dt.timedelta(minutes=1), value=2.0, count=900),
+            PointInput(metric="latency_p99", ts=T0, value=200.0),
+        ]
+        stored = ingest_points.sync(key, client=c, body=IngestRequest(points=batch))
+        assert isinstance(stored, IngestResponse) and stored.accepted == 3
+        read = read_points.sync(key, client=c)
+        assert isinstance(read, SeriesList)
+        by_metric = {s.metric: [p.count for p in s.points] for s in read.series}
+        assert by_metric["error_rate"] == [850, 900]
+        assert by_metric["latency_p99"] == [UNSET]
 
 
 def test_an_unknown_deployment_is_inconclusive_and_not_recorded():

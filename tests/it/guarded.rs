@@ -35,6 +35,7 @@ fn deployment(
             Series {
                 values,
                 times: None,
+                counts: None,
             },
         );
     }

@@ -6,6 +6,7 @@
 
 mod api;
 mod cli;
+mod counts;
 mod docs;
 mod fuzz;
 mod guarded;

@@ -57,7 +57,11 @@ fn deployment(rng: &mut StdRng, timed: bool) -> Observations {
                 })
                 .collect()
         });
-        Series { values, times }
+        Series {
+            values,
+            times,
+            counts: None,
+        }
     };
     let n_err = rng.random_range(0..=n);
     let errors: Vec<f64> = (0..n_err)
@@ -79,6 +83,7 @@ fn deployment(rng: &mut StdRng, timed: bool) -> Observations {
             Series {
                 values: vec![0.03, 0.032],
                 times: None,
+                counts: None,
             },
         );
     }
@@ -171,6 +176,7 @@ fn constant_and_tied_latency_series_equal_full_evaluation_on_every_prefix() {
             Series {
                 values: values.clone(),
                 times: None,
+                counts: None,
             },
         );
         for policy in &policies {
@@ -195,6 +201,7 @@ fn overflowing_latency_statistics_replay_as_evaluate_does() {
         Series {
             values: vec![1.7e308; 40],
             times: None,
+            counts: None,
         },
     );
     for policy in &policies {
@@ -285,6 +292,7 @@ fn conversion_baseline_in_replay_is_resolved_like_evaluate() {
         Series {
             values: vec![0.03, 0.02],
             times: None,
+            counts: None,
         },
     );
     obs.pre.insert(
@@ -292,6 +300,7 @@ fn conversion_baseline_in_replay_is_resolved_like_evaluate() {
         Series {
             values: vec![0.03, 0.03],
             times: None,
+            counts: None,
         },
     );
     let d = Timeline::new(&obs)
@@ -455,7 +464,7 @@ async fn replay_from_the_store_reads_outcomes_and_filters() {
         let points: Vec<Point> = (0..10)
             .map(|i| {
                 let value = if bad && i >= 5 { 9.0 } else { 1.0 };
-                Point::new("error_rate", Cohort::Canary, t(i), value).unwrap()
+                Point::new("error_rate", Cohort::Canary, t(i), value, None).unwrap()
             })
             .collect();
         store.ingest(&k, &points).await.unwrap();

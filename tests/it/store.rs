@@ -25,7 +25,14 @@ fn points(metric: &str, cohort: Cohort, values: &[f64]) -> Vec<Point> {
         .iter()
         .enumerate()
         .map(|(i, &value)| {
-            Point::new(metric, cohort, t0() + Duration::minutes(i as i64), value).unwrap()
+            Point::new(
+                metric,
+                cohort,
+                t0() + Duration::minutes(i as i64),
+                value,
+                None,
+            )
+            .unwrap()
         })
         .collect()
 }
@@ -228,7 +235,7 @@ async fn timestamps_keep_microseconds(backend: Backend) {
     let (store, _db) = test_store(backend).await;
     let k = key("micro");
     let ts: DateTime<Utc> = "2026-11-24T10:00:00.123456Z".parse().unwrap();
-    let p = Point::new("error_rate", Cohort::Canary, ts, 1.0).unwrap();
+    let p = Point::new("error_rate", Cohort::Canary, ts, 1.0, None).unwrap();
     store.ingest(&k, &[p]).await.unwrap();
     let series = store
         .series(&k, &["error_rate"], None)
@@ -822,7 +829,7 @@ async fn concurrent_ingest_to_one_new_deployment_loses_nothing(backend: Backend)
                 let batch: Vec<Point> = (0..50)
                     .map(|j| {
                         let ts = t0() + Duration::seconds(i * 1000 + j);
-                        Point::new("error_rate", Cohort::Canary, ts, 1.0).unwrap()
+                        Point::new("error_rate", Cohort::Canary, ts, 1.0, None).unwrap()
                     })
                     .collect();
                 store.ingest(&k, &batch).await

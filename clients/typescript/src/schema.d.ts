@@ -125,8 +125,9 @@ export interface paths {
         put?: never;
         /**
          * Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
-         *     the same (metric, cohort, ts) replaces its value, so re-sending a batch changes nothing. Any
-         *     bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
+         *     the same (metric, cohort, ts) replaces its value and count, so re-sending a batch changes
+         *     nothing. Any bad point rejects the whole batch; `accepted` is returned only once the batch is
+         *     committed.
          */
         post: operations["ingest_points"];
         delete?: never;
@@ -603,8 +604,9 @@ export interface components {
             cohorts?: components["schemas"]["CohortSeries"];
             /**
              * @description The canary's series by metric name (`[a-z][a-z0-9_]{0,63}`), each oldest first: all
-             *     numbers, or all `{ts, value}` points with strictly increasing times. The rules read
-             *     `error_rate` (percent, 0–100), `latency_p99` (ms) and `conversion_rate` (fraction, 0–1).
+             *     numbers, or all `{ts, value}` points with strictly increasing times, either all with a
+             *     `count` or all without. The rules read `error_rate` (percent, 0–100), `latency_p99` (ms)
+             *     and `conversion_rate` (fraction, 0–1).
              * @example {
              *       "conversion_rate": [
              *         0.029
@@ -616,6 +618,7 @@ export interface components {
              *       ],
              *       "latency_p99": [
              *         {
+             *           "count": 850,
              *           "ts": "2026-11-24T10:00:00Z",
              *           "value": 212.5
              *         }
@@ -810,6 +813,14 @@ export interface components {
         PointInput: {
             /** @description Defaults to `canary`. */
             cohort?: components["schemas"]["Cohort"];
+            /**
+             * Format: int64
+             * @description Optional: the number of requests behind an `error_rate` or `latency_p99` value, or of
+             *     sessions behind a `conversion_rate` value; a whole number from 0 to 2^63 - 1. Re-sending
+             *     a point without it clears a stored count.
+             * @example 850
+             */
+            count?: number | null;
             /** @example error_rate */
             metric: string;
             /**
@@ -1055,7 +1066,10 @@ export interface components {
             deployment: string;
             series: components["schemas"]["StoredSeries"][];
         };
-        /** @description One point of a series: a bare number, or a value with its RFC 3339 timestamp. */
+        /**
+         * @description One point of a series: a bare number, or a value with its RFC 3339 timestamp (and, optionally,
+         *     its count). A bare number cannot carry a count.
+         */
         SeriesPoint: number | components["schemas"]["TimedPoint"];
         /**
          * @description What the controller should do next.
@@ -1082,6 +1096,12 @@ export interface components {
          *     document's (a number or a `{ts, value}`), and one name would silently replace the other.
          */
         StoredPoint: {
+            /**
+             * Format: int64
+             * @description The number of requests (sessions, for `conversion_rate`) behind the value; absent when
+             *     the point was stored without one.
+             */
+            count?: number;
             /** Format: date-time */
             ts: string;
             /** Format: double */
@@ -1142,8 +1162,16 @@ export interface components {
             /** Format: int64 */
             p90_steps?: number | null;
         };
-        /** @description A value with its timestamp. */
+        /** @description A value with its timestamp, and optionally the count behind it. */
         TimedPoint: {
+            /**
+             * Format: int64
+             * @description Optional: the number of requests behind an `error_rate` or `latency_p99` value, or of
+             *     sessions behind a `conversion_rate` value; a whole number from 0 to 2^63 - 1. A series
+             *     gives it on every point or on none.
+             * @example 850
+             */
+            count?: number | null;
             /**
              * Format: date-time
              * @description RFC 3339, years 0001–9999 (UTC), no leap second; digits past the microsecond are cut.
@@ -1652,6 +1680,7 @@ export interface operations {
                  *       "points": [
                  *         {
                  *           "cohort": "canary",
+                 *           "count": 850,
                  *           "metric": "error_rate",
                  *           "ts": "2026-11-24T10:00:00Z",
                  *           "value": 1.2

@@ -26,10 +26,10 @@ class EvaluationDocument:
         cohorts (CohortSeries | Unset): Series of the non-canary cohorts, by metric name.
         metrics (EvaluationDocumentMetrics | Unset): The canary's series by metric name (`[a-z][a-z0-9_]{0,63}`), each
             oldest first: all
-            numbers, or all `{ts, value}` points with strictly increasing times. The rules read
-            `error_rate` (percent, 0–100), `latency_p99` (ms) and `conversion_rate` (fraction, 0–1). Example:
-            {'conversion_rate': [0.029], 'error_rate': [0.4, 0.7, 6.2], 'latency_p99': [{'ts': '2026-11-24T10:00:00Z',
-            'value': 212.5}]}.
+            numbers, or all `{ts, value}` points with strictly increasing times, either all with a
+            `count` or all without. The rules read `error_rate` (percent, 0–100), `latency_p99` (ms)
+            and `conversion_rate` (fraction, 0–1). Example: {'conversion_rate': [0.029], 'error_rate': [0.4, 0.7, 6.2],
+            'latency_p99': [{'count': 850, 'ts': '2026-11-24T10:00:00Z', 'value': 212.5}]}.
         policy (None | PartialPolicy | str | Unset):
     """
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -25,12 +25,17 @@ class PointInput:
             value (float): A finite, non-negative number in the metric's unit; at most 100 for `error_rate` and 1
                 for `conversion_rate`. Example: 1.2.
             cohort (Cohort | Unset): Which side of the rollout a point describes.
+            count (int | None | Unset): Optional: the number of requests behind an `error_rate` or `latency_p99` value, or
+                of
+                sessions behind a `conversion_rate` value; a whole number from 0 to 2^63 - 1. Re-sending
+                a point without it clears a stored count. Example: 850.
     """
 
     metric: str
     ts: datetime.datetime
     value: float
     cohort: Cohort | Unset = UNSET
+    count: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         metric = self.metric
@@ -43,6 +48,12 @@ class PointInput:
         if not isinstance(self.cohort, Unset):
             cohort = self.cohort.value
 
+        count: int | None | Unset
+        if isinstance(self.count, Unset):
+            count = UNSET
+        else:
+            count = self.count
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -54,6 +65,8 @@ class PointInput:
         )
         if cohort is not UNSET:
             field_dict["cohort"] = cohort
+        if count is not UNSET:
+            field_dict["count"] = count
 
         return field_dict
 
@@ -73,11 +86,21 @@ class PointInput:
         else:
             cohort = Cohort(_cohort)
 
+        def _parse_count(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        count = _parse_count(d.pop("count", UNSET))
+
         point_input = cls(
             metric=metric,
             ts=ts,
             value=value,
             cohort=cohort,
+            count=count,
         )
 
         return point_input

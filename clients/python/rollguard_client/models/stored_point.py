@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="StoredPoint")
 
 
@@ -18,16 +20,21 @@ class StoredPoint:
         Attributes:
             ts (datetime.datetime):
             value (float):
+            count (int | Unset): The number of requests (sessions, for `conversion_rate`) behind the value; absent when
+                the point was stored without one.
     """
 
     ts: datetime.datetime
     value: float
+    count: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         ts = self.ts.isoformat()
 
         value = self.value
+
+        count = self.count
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -37,6 +44,8 @@ class StoredPoint:
                 "value": value,
             }
         )
+        if count is not UNSET:
+            field_dict["count"] = count
 
         return field_dict
 
@@ -47,9 +56,12 @@ class StoredPoint:
 
         value = d.pop("value")
 
+        count = d.pop("count", UNSET)
+
         stored_point = cls(
             ts=ts,
             value=value,
+            count=count,
         )
 
         stored_point.additional_properties = d

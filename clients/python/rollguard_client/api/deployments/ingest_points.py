@@ -96,8 +96,9 @@ def sync_detailed(
     body: IngestRequest,
 ) -> Response[ErrorBody | IngestResponse]:
     """Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
-    the same (metric, cohort, ts) replaces its value, so re-sending a batch changes nothing. Any
-    bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
+    the same (metric, cohort, ts) replaces its value and count, so re-sending a batch changes
+    nothing. Any bad point rejects the whole batch; `accepted` is returned only once the batch is
+    committed.
 
     Args:
         key (str):
@@ -130,8 +131,9 @@ def sync(
     body: IngestRequest,
 ) -> ErrorBody | IngestResponse | None:
     """Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
-    the same (metric, cohort, ts) replaces its value, so re-sending a batch changes nothing. Any
-    bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
+    the same (metric, cohort, ts) replaces its value and count, so re-sending a batch changes
+    nothing. Any bad point rejects the whole batch; `accepted` is returned only once the batch is
+    committed.
 
     Args:
         key (str):
@@ -159,8 +161,9 @@ async def asyncio_detailed(
     body: IngestRequest,
 ) -> Response[ErrorBody | IngestResponse]:
     """Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
-    the same (metric, cohort, ts) replaces its value, so re-sending a batch changes nothing. Any
-    bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
+    the same (metric, cohort, ts) replaces its value and count, so re-sending a batch changes
+    nothing. Any bad point rejects the whole batch; `accepted` is returned only once the batch is
+    committed.
 
     Args:
         key (str):
@@ -191,8 +194,9 @@ async def asyncio(
     body: IngestRequest,
 ) -> ErrorBody | IngestResponse | None:
     """Stores a batch of points. The deployment is created on first ingest. Re-sending a point with
-    the same (metric, cohort, ts) replaces its value, so re-sending a batch changes nothing. Any
-    bad point rejects the whole batch; `accepted` is returned only once the batch is committed.
+    the same (metric, cohort, ts) replaces its value and count, so re-sending a batch changes
+    nothing. Any bad point rejects the whole batch; `accepted` is returned only once the batch is
+    committed.
 
     Args:
         key (str):
