@@ -105,6 +105,7 @@ impl Case {
                 explicit: Some(CONVERSION_BASELINE),
                 ..Default::default()
             },
+            ..Default::default()
         }
     }
 }

@@ -119,8 +119,8 @@ pub struct Comparison {
 }
 
 /// The scale each paired value statistic is divided by before clipping to [-1, 1]: 5 points of
-/// error rate, and 0.5 in log ratio (a factor of 1.65) for latency and conversion. Larger single
-/// minutes (spikes) count no more than this.
+/// error rate, and 0.5 in log ratio (a factor of 1.65) for conversion (latency's is the policy's
+/// `clip`). Larger single minutes (spikes) count no more than this.
 const ERROR_POINTS_SCALE: f64 = 5.0;
 const LOG_RATIO_SCALE: f64 = 0.5;
 /// Added to conversion rates before taking their log ratio, so a minute without conversions is
@@ -160,6 +160,8 @@ struct Params {
     min_count: u64,
     /// Error rate: the threshold in percent (the reference without a baseline cohort).
     threshold: f64,
+    /// The scale of one minute's statistic before clipping to [-1, 1].
+    scale: f64,
     alpha: f64,
 }
 
@@ -201,6 +203,7 @@ impl<'a> RuleState<'a> {
                     min_points: c.min_points,
                     min_count: c.min_requests,
                     threshold: *threshold,
+                    scale: ERROR_POINTS_SCALE,
                     alpha,
                 }
             }
@@ -213,6 +216,7 @@ impl<'a> RuleState<'a> {
                     min_points: c.min_points,
                     min_count: 0,
                     threshold: 0.0,
+                    scale: c.clip,
                     alpha,
                 }
             }
@@ -227,6 +231,7 @@ impl<'a> RuleState<'a> {
                     min_points: c.min_points,
                     min_count: c.min_sessions,
                     threshold: 0.0,
+                    scale: LOG_RATIO_SCALE,
                     alpha,
                 }
             }
@@ -345,9 +350,9 @@ impl<'a> RuleState<'a> {
                             }
                         };
                         let z = match p.rule {
-                            RuleName::ErrorRate => (d - p.margin) / ERROR_POINTS_SCALE,
-                            RuleName::Latency => (d - p.margin.ln_1p()) / LOG_RATIO_SCALE,
-                            RuleName::Conversion => (p.margin.ln() - d) / LOG_RATIO_SCALE,
+                            RuleName::ErrorRate => (d - p.margin) / p.scale,
+                            RuleName::Latency => (d - p.margin.ln_1p()) / p.scale,
+                            RuleName::Conversion => (p.margin.ln() - d) / p.scale,
                         };
                         bet.push(z);
                         for (acc, v) in sums.iter_mut().zip([d, d * d, tc, tb]) {

@@ -186,6 +186,11 @@ pub struct LatencyCompare {
     /// Paired minutes needed before the rule judges.
     #[schema(minimum = 1)]
     pub min_points: usize,
+    /// The most one minute can weigh: each minute's log ratio of p99s (less the margin) is
+    /// divided by this and clipped to [-1, 1], so a single spike counts no more than a minute
+    /// this far above the margin.
+    #[schema(exclusive_minimum = 0)]
+    pub clip: f64,
 }
 
 impl Default for LatencyCompare {
@@ -193,6 +198,7 @@ impl Default for LatencyCompare {
         LatencyCompare {
             margin: 0.1,
             min_points: 3,
+            clip: 0.5,
         }
     }
 }
@@ -426,6 +432,9 @@ impl Policy {
             }
             if c.min_points == 0 {
                 return invalid("rules.latency.compare.min_points must be at least 1");
+            }
+            if !(c.clip.is_finite() && c.clip > 0.0) {
+                return invalid("rules.latency.compare.clip must be a finite number > 0");
             }
         }
         if conversion

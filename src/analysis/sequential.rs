@@ -243,7 +243,9 @@ impl FixedRate {
 }
 
 /// The largest bet, as a fraction of wealth per unit of the statistic: a minute at the worst
-/// value (-1) loses at most half the wealth.
+/// value (-1) loses at most half the wealth. A larger bet (0.8) cut the median delay on
+/// latency regressions of the production-shaped corpus from 21 to 16 minutes but rolled back
+/// 0.9 % of healthy canaries instead of 0.1 %: it bets on autocorrelated runs.
 const MAX_BET: f64 = 0.5;
 
 /// Betting on a statistic `z` in [-1, 1] whose conditional mean given the past is at most 0

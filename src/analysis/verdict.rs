@@ -27,6 +27,22 @@ pub struct Inputs<'a> {
 }
 
 impl<'a> Inputs<'a> {
+    /// The inputs with the canary's series cut to their first `lens` points (error rate, latency,
+    /// conversion); the other cohorts, context, stay whole. What a replay step sees.
+    pub fn prefix(&self, lens: [usize; 3]) -> Inputs<'a> {
+        let mut by_rule = self.by_rule;
+        for (m, n) in by_rule.iter_mut().zip(lens) {
+            m.canary = m.canary.prefix(n);
+        }
+        Inputs {
+            error_rate: &self.error_rate[..lens[0].min(self.error_rate.len())],
+            latency_p99: &self.latency_p99[..lens[1].min(self.latency_p99.len())],
+            conversion_rate: &self.conversion_rate[..lens[2].min(self.conversion_rate.len())],
+            conversion_baseline: self.conversion_baseline,
+            by_rule,
+        }
+    }
+
     /// What rule `rule` reads for `compare` and `not_applicable`.
     pub fn metric(&self, rule: RuleName) -> &MetricInputs<'a> {
         &self.by_rule[rule as usize]

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{Service, ServiceError, ServiceResult};
-use crate::analysis::policy::{BUILTIN_NAMES, GUARDED};
+use crate::analysis::policy::{BUILTIN_NAMES, COMPARE};
 use crate::analysis::{Policy, PolicyError, PolicySpec};
 use crate::model::{EnvironmentName, EnvironmentPolicy, PolicyName, PolicyRecord, VerdictInputs};
 
@@ -63,7 +63,7 @@ impl Service {
     }
 
     /// The policy for a stored deployment: the request's, else the deployment's own, else its
-    /// environment's default (both read with the deployment, in `inputs`), else `guarded`.
+    /// environment's default (both read with the deployment, in `inputs`), else `compare`.
     pub(super) async fn resolve_for_deployment(
         &self,
         requested: Option<&PolicySpec>,
@@ -74,7 +74,7 @@ impl Service {
         }
         let name = inputs
             .and_then(|i| i.policy_name.as_deref())
-            .unwrap_or(GUARDED);
+            .unwrap_or(COMPARE);
         if let Some(policy) = Policy::builtin(name) {
             return Ok(PolicyRecord::builtin(name, policy).into());
         }

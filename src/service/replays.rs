@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::{Service, ServiceError, ServiceResult};
 use crate::analysis::metric::JUDGED_METRICS;
-use crate::analysis::policy::{GUARDED, SEED};
+use crate::analysis::policy::{COMPARE, GUARDED, SEED};
 use crate::analysis::{Policy, PolicySpec};
 use crate::model::replay::DeploymentResult;
 use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport};
@@ -321,7 +321,7 @@ impl StoreSource {
 }
 
 impl Service {
-    /// Resolves a replay's policies (default `seed` and `guarded`); inline ones are named
+    /// Resolves a replay's policies (default `seed`, `guarded` and `compare`); inline ones are named
     /// `inline-N` by their place in the list. A name listed twice is an error.
     pub async fn replay_policies(
         &self,
@@ -330,6 +330,7 @@ impl Service {
         let defaults = [
             PolicySpec::Name(SEED.into()),
             PolicySpec::Name(GUARDED.into()),
+            PolicySpec::Name(COMPARE.into()),
         ];
         let specs = if specs.is_empty() {
             &defaults[..]

@@ -144,6 +144,7 @@ fn seed_policy_decides_exactly_as_the_numpy_reference() {
                 explicit: Some(case.baseline),
                 ..Default::default()
             },
+            ..Default::default()
         };
         let ours = evaluate(&policy, &inputs);
         let fired: Vec<&str> = ours

@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 use rollguard::analysis::rules::ConversionBaseline;
-use rollguard::analysis::{Decision, Inputs, Observations, Policy, Series, evaluate, stats};
+use rollguard::analysis::{Decision, Observations, Policy, Series, evaluate, stats};
 use rollguard::replay::{Polling, Timeline};
 use serde_json::Value;
 
@@ -107,7 +107,124 @@ fn policies() -> Vec<Policy> {
     variants.push(p);
     // Winsorized baseline: the engine's accumulator is the rule itself.
     variants.push(Policy::builtin("guarded").unwrap());
+    // Sequential comparisons, and their threshold fallbacks without a baseline cohort.
+    variants.push(Policy::builtin("compare").unwrap());
     variants
+}
+
+/// A deployment with canary and baseline cohorts at shared minutes (each cohort missing some),
+/// with counts on some series and not others, healthy or with a regression from a random onset.
+fn compared_deployment(rng: &mut StdRng) -> Observations {
+    let n = rng.random_range(0..120);
+    let onset = rng.random_range(0..=n);
+    let worse = rng.random_range(0..4); // 0: healthy, 1: errors, 2: latency, 3: conversion
+    let counted = rng.random_bool(0.7);
+    let requests = 10f64.powf(rng.random_range(0.5..3.5));
+    let mut obs = Observations::default();
+    for (metric, base) in [
+        ("error_rate", rng.random_range(0.1..3.0)),
+        ("latency_p99", rng.random_range(80.0..400.0)),
+        ("conversion_rate", rng.random_range(0.01..0.08)),
+    ] {
+        if rng.random_bool(0.1) {
+            continue; // a metric this deployment never sends
+        }
+        for (cohort, share) in [("canary", 1.0), ("baseline", 9.0)] {
+            if cohort == "baseline" && rng.random_bool(0.2) {
+                continue; // no baseline cohort: the fallback judges
+            }
+            let (mut values, mut times, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+            for i in 0..n {
+                if rng.random_bool(0.1) {
+                    continue;
+                }
+                let count = ((requests * share) * rng.random_range(0.5..1.5)).round() as u64;
+                let regressed = cohort == "canary" && i >= onset;
+                let noise = Normal::new(0.0, 0.1).unwrap().sample(rng);
+                let value: f64 = match metric {
+                    "error_rate" => {
+                        let rate = base + if regressed && worse == 1 { 5.0 } else { 0.0 };
+                        let errors = (rate / 100.0 * count as f64 * (1.0 + noise))
+                            .round()
+                            .max(0.0);
+                        if count == 0 {
+                            0.0
+                        } else {
+                            (100.0 * errors / count as f64).min(100.0)
+                        }
+                    }
+                    "latency_p99" => {
+                        base * noise.exp() * if regressed && worse == 2 { 1.6 } else { 1.0 }
+                    }
+                    _ => (base * (1.0 + noise) * if regressed && worse == 3 { 0.4 } else { 1.0 })
+                        .clamp(0.0, 1.0),
+                };
+                values.push(value);
+                times.push(t(i));
+                counts.push(count);
+            }
+            let series = Series {
+                values,
+                times: Some(times),
+                counts: counted.then_some(counts),
+            };
+            let cohorts = if cohort == "canary" {
+                &mut obs.canary
+            } else {
+                &mut obs.baseline_cohort
+            };
+            cohorts.insert(metric.into(), series);
+        }
+    }
+    if rng.random_bool(0.3) {
+        obs.explicit_conversion_baseline = Some(rng.random_range(0.02..0.06));
+    }
+    obs
+}
+
+#[test]
+fn compare_steps_equal_full_evaluation_with_baselines_and_counts() {
+    let mut rng = StdRng::seed_from_u64(0xc0_3a7e);
+    let compare = Policy::builtin("compare").unwrap();
+    let mut required = compare.clone();
+    required.rules.conversion.required = true;
+    let mut seen = BTreeMap::new();
+    let mut checked = 0;
+    for case in 0..300 {
+        let obs = compared_deployment(&mut rng);
+        for policy in [&compare, &required] {
+            let timeline = Timeline::new(&obs);
+            let full = obs.inputs();
+            for (step, lens, decision) in
+                timeline.decisions(policy, Polling::EveryPoints(1)).unwrap()
+            {
+                let expected = evaluate(policy, &full.prefix(lens));
+                assert_eq!(
+                    decision, expected.decision,
+                    "case {case}, step {step}, lens {lens:?}"
+                );
+                for rule in &expected.rules {
+                    *seen
+                        .entry(format!("{:?}/{:?}", rule.method, rule.status))
+                        .or_insert(0) += 1;
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 20_000, "{checked} steps checked");
+    // Every method and status occurs, so each path of the engine was compared.
+    for key in [
+        "Some(CountsVsBaseline)/Triggered",
+        "Some(CountsVsBaseline)/Passed",
+        "Some(ValuesVsBaseline)/Triggered",
+        "Some(ValuesVsBaseline)/Passed",
+        "Some(CountsVsReference)/Passed",
+        "Some(OwnPast)/Passed",
+        "None/NotApplicable",
+    ] {
+        assert!(seen.contains_key(key), "{key} never occurred: {seen:?}");
+    }
 }
 
 /// Compares every step of `obs` under `policy` with full evaluation of its prefix.
@@ -116,12 +233,7 @@ fn assert_steps_equal_evaluate(obs: &Observations, policy: &Policy, what: &str) 
     let full = obs.inputs();
     let steps = timeline.decisions(policy, Polling::EveryPoints(1)).unwrap();
     for (step, [n_err, n_lat, n_conv], decision) in &steps {
-        let prefix = Inputs {
-            error_rate: &full.error_rate[..*n_err],
-            latency_p99: &full.latency_p99[..*n_lat],
-            conversion_rate: &full.conversion_rate[..*n_conv],
-            conversion_baseline: full.conversion_baseline,
-        };
+        let prefix = full.prefix([*n_err, *n_lat, *n_conv]);
         assert_eq!(
             *decision,
             evaluate(policy, &prefix).decision,
@@ -224,12 +336,7 @@ fn every_replayed_step_equals_full_evaluation_of_its_prefix() {
                 .unwrap();
             assert_eq!(steps.len(), timeline.steps());
             for (step, [n_err, n_lat, n_conv], decision) in steps {
-                let prefix = Inputs {
-                    error_rate: &full.error_rate[..n_err],
-                    latency_p99: &full.latency_p99[..n_lat],
-                    conversion_rate: &full.conversion_rate[..n_conv],
-                    conversion_baseline: full.conversion_baseline,
-                };
+                let prefix = full.prefix([n_err, n_lat, n_conv]);
                 let expected = evaluate(&policy, &prefix).decision;
                 assert_eq!(
                     decision,
@@ -530,8 +637,8 @@ mod http {
         assert_eq!(status, 202, "{started}");
         assert_eq!(
             started["policies"],
-            json!(["seed", "guarded"]),
-            "default: both built-ins"
+            json!(["seed", "guarded", "compare"]),
+            "default: every built-in"
         );
         let done = finished(&s, &started["id"]).await;
         assert_eq!(done["status"], "done", "{done}");
