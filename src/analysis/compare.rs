@@ -499,7 +499,13 @@ impl<'a> RuleState<'a> {
                 let m = self.minutes.max(1) as f64;
                 let [sd, sd2, sc, sb] = *sums;
                 let mean = sd / m;
-                let var = (sd2 / m - mean * mean).max(0.0) * m / (m - 1.0).max(1.0);
+                // One minute has no spread: take the clipping scale as its standard deviation
+                // until there are two.
+                let var = if self.minutes < 2 {
+                    p.scale * p.scale
+                } else {
+                    (sd2 / m - mean * mean).max(0.0) * m / (m - 1.0)
+                };
                 let h = cs_half_width((var / m).sqrt().max(1e-12), m, p.alpha);
                 let (canary, baseline, effect, low, high) = match p.rule {
                     RuleName::ErrorRate => (sc / m, sb / m, mean, mean - h, mean + h),

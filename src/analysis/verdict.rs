@@ -290,7 +290,7 @@ fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comp
                 .as_ref()
                 .map_or(0.0, |c| c.margin);
             format!(
-                "canary error rate {:.2}%{} vs {against} {:.2}%{}: {:+.2} points [{:+.2}, {:+.2}]                  (margin {margin} point{})",
+                "canary error rate {:.2}%{} vs {against} {:.2}%{}: {:+.2} points [{:+.2}, {:+.2}] (margin {margin} point{})",
                 c.canary,
                 counts(c.canary_events, c.canary_count),
                 c.baseline,
@@ -309,7 +309,7 @@ fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comp
                 .as_ref()
                 .map_or(0.0, |c| c.margin);
             format!(
-                "canary p99 {:.1} ms vs baseline {:.1} ms (geometric means): {:+.1}% [{:+.1}%,                  {:+.1}%] (margin {:.0}%)",
+                "canary p99 {:.1} ms vs baseline {:.1} ms (geometric means): {:+.1}% [{:+.1}%, {:+.1}%] (margin {:.0}%)",
                 c.canary,
                 c.baseline,
                 100.0 * (c.effect - 1.0),
@@ -319,7 +319,7 @@ fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comp
             )
         }
         RuleName::Conversion => format!(
-            "canary conversion {:.4}{} vs {against} {:.4}{}: ratio {:.3} [{:.3}, {:.3}] (rolls back              below {})",
+            "canary conversion {:.4}{} vs {against} {:.4}{}: ratio {:.3} [{:.3}, {:.3}] (rolls back below {})",
             c.canary,
             counts(c.canary_events, c.canary_count),
             c.baseline,

@@ -34,14 +34,16 @@ async fn ingest_then_verdict_rolls_back_and_is_recorded(backend: Backend) {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["verdict"], "rollback");
     assert_eq!(
-        v["policy"], "guarded",
-        "deployments default to the guarded policy"
+        v["policy"], "compare",
+        "deployments default to the compare policy"
     );
     assert_eq!(
         v["rules"][0]["message"],
-        "mean error rate of last 3 points 6.10% > 5.00%; 3 of last 3 points above (needs 3)"
+        "no baseline cohort: against the fixed threshold; mean error rate of last 3 points \
+         6.10% > 5.00%; 3 of last 3 points above (needs 3)"
     );
-    assert_eq!(v["rules"][2]["baseline_source"], "baseline_cohort");
+    // Conversion has a baseline cohort: compared minute by minute (no counts here).
+    assert_eq!(v["rules"][2]["method"], "values_vs_baseline");
     // guarded averages the last 3 conversion points; there is one.
     assert_eq!(v["rules"][2]["status"], "insufficient_data");
     assert_eq!(
@@ -282,11 +284,12 @@ async fn deployments_filter_by_latest_verdict(backend: Backend) {
     assert_eq!(status, 200, "{page}");
     assert_eq!(keys(&page), ["bad.1"]);
     assert_eq!(page["deployments"][0]["latest_verdict"], "rollback");
-    assert_eq!(page["deployments"][0]["latest_verdict_policy"], "guarded");
+    assert_eq!(page["deployments"][0]["latest_verdict_policy"], "compare");
+    // calm.2 sends only error rates: the other rules are not applicable, and it passes.
     let (_, page) = s.get("/v1/deployments?verdict=inconclusive").await;
-    assert_eq!(keys(&page), ["calm.2"]);
-    let (_, page) = s.get("/v1/deployments?verdict=pass").await;
     assert_eq!(keys(&page), Vec::<String>::new());
+    let (_, page) = s.get("/v1/deployments?verdict=pass").await;
+    assert_eq!(keys(&page), ["calm.2"]);
     let (_, all) = s.get("/v1/deployments").await;
     assert_eq!(keys(&all), ["new.3", "calm.2", "bad.1"]);
     assert!(all["deployments"][0]["latest_verdict_policy"].is_null());
@@ -723,7 +726,7 @@ async fn policy_comes_from_request_then_deployment_then_environment(backend: Bac
         "deployment's own policy wins"
     );
     let c = verdict("c", json!({})).await;
-    assert_eq!(c["policy"], "guarded", "no environment default: guarded");
+    assert_eq!(c["policy"], "compare", "no environment default: compare");
     let a2 = verdict("a", json!({"policy": "seed"})).await;
     assert_eq!(a2["policy"], "seed", "the request wins");
     let (_, envs) = s.get("/v1/environments").await;
@@ -800,7 +803,7 @@ async fn policies_endpoints(backend: Backend) {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["seed", "guarded", "lenient"]);
+    assert_eq!(names, ["seed", "guarded", "compare", "lenient"]);
     let (_, lenient) = s.get("/v1/policies/lenient").await;
     assert_eq!(lenient["policy"]["rules"]["latency"]["sigmas"], 4.0);
     assert_eq!(

@@ -77,8 +77,9 @@ fn flagger_payload(namespace: &str, name: &str) -> Value {
     json!({"name": name, "namespace": namespace, "phase": "Progressing", "checksum": "85d557f47b", "metadata": {}})
 }
 
-/// Enough calm data for every rule of the default (guarded) policy to pass: 30 latency points
-/// (it needs 12 baseline + 12 recent), 3 conversion points.
+/// Enough calm data for every rule of the default (compare) policy to pass: no baseline cohort for
+/// error rate and latency, so they fall back to `guarded`'s rules (30 latency points: it needs 12
+/// baseline + 12 recent); 3 conversion minutes paired with the baseline cohort (it needs 2).
 fn healthy() -> Value {
     let calm: Vec<f64> = (0..30)
         .map(|i| 200.0 + [0.0, 10.0, -10.0, 5.0, -5.0][i % 5])
@@ -90,7 +91,11 @@ fn healthy() -> Value {
         "canary",
         &[0.031, 0.030, 0.031],
     ));
-    points.extend(minute_points("conversion_rate", "baseline", &[0.030]));
+    points.extend(minute_points(
+        "conversion_rate",
+        "baseline",
+        &[0.030, 0.031, 0.030],
+    ));
     points.extend(minute_points("rps", "canary", &[1500.0]));
     json!({"points": points})
 }

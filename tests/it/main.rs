@@ -6,6 +6,7 @@
 
 mod api;
 mod cli;
+mod compare;
 mod counts;
 mod docs;
 mod fuzz;
