@@ -407,6 +407,57 @@ export interface components {
                 [key: string]: components["schemas"]["SeriesPoint"][];
             };
         };
+        /** @description The numbers behind a sequential comparison. */
+        Comparison: {
+            /**
+             * Format: double
+             * @description The baseline's (or the reference's), in the same unit.
+             */
+            baseline: number;
+            /** Format: int64 */
+            baseline_count?: number | null;
+            /** Format: int64 */
+            baseline_events?: number | null;
+            /**
+             * Format: double
+             * @description The canary's value over the compared minutes: error rate in percent, p99 in ms (geometric
+             *     mean), conversion as a fraction.
+             */
+            canary: number;
+            /**
+             * Format: int64
+             * @description Canary requests (sessions) and events (errors, conversions), when judged as counts.
+             */
+            canary_count?: number | null;
+            /** Format: int64 */
+            canary_events?: number | null;
+            /**
+             * Format: double
+             * @description The effect: percentage points for the error rate, the ratio canary / baseline for latency
+             *     and conversion.
+             */
+            effect: number;
+            /** Format: double */
+            effect_high: number;
+            /**
+             * Format: double
+             * @description A time-uniform confidence interval for the effect, valid at the moment of asking
+             *     (asymptotic; see `analysis::sequential::cs_half_width`).
+             */
+            effect_low: number;
+            /**
+             * Format: double
+             * @description The largest value the test's e-process has reached; the rule triggers at `evidence_needed`.
+             */
+            evidence: number;
+            /**
+             * Format: double
+             * @description `1 / (alpha / rules)`: the bound Ville's inequality puts on a healthy canary.
+             */
+            evidence_needed: number;
+            /** @description Minutes compared (paired with the baseline, or with counts against the reference). */
+            minutes: number;
+        };
         /**
          * @description Deployments by what the policy said and what really happened. An incident is a deployment
          *     whose outcome is `rolled_back`; a healthy one was `promoted`.
@@ -422,15 +473,35 @@ export interface components {
             tp: number;
         };
         /**
+         * @description The conversion rule's sequential comparison (see `analysis::compare`); its margin is
+         *     `min_ratio`.
+         */
+        ConversionCompare: {
+            /**
+             * @description Paired minutes needed before the rule judges.
+             * @default 2
+             */
+            min_points: number;
+            /**
+             * Format: int64
+             * @description Canary sessions (the `count`s of its conversion points) needed before the rule judges.
+             * @default 20
+             */
+            min_sessions: number;
+        };
+        /**
          * @description Conversion drop: the mean of the last `window` conversion points is below `min_ratio` × baseline.
          *     The baseline is `baseline.conversion_rate` when given, else the mean of the baseline cohort's
          *     conversion points, else the mean of the pre-deployment points.
          */
         ConversionParams: {
+            compare?: components["schemas"]["ConversionCompare"] | null;
             enabled: boolean;
             /** Format: double */
             min_ratio: number;
             persistence?: components["schemas"]["Persistence"] | null;
+            /** @description As for `error_rate`. */
+            required?: boolean;
             window: number;
         };
         /**
@@ -584,10 +655,38 @@ export interface components {
              */
             message: string;
         };
+        /** @description The error-rate rule's sequential comparison (see `analysis::compare`). */
+        ErrorRateCompare: {
+            /**
+             * Format: double
+             * @description Practical margin in percentage points: the canary is rolled back only when its error rate
+             *     is estimated above the baseline's by more than this, and the evidence is conclusive.
+             * @default 1
+             */
+            margin: number;
+            /**
+             * @description Paired minutes (canary and baseline at one timestamp) needed before the rule judges.
+             * @default 2
+             */
+            min_points: number;
+            /**
+             * Format: int64
+             * @description Canary requests (the `count`s of its error-rate points) needed before the rule judges.
+             * @default 20
+             */
+            min_requests: number;
+        };
         /** @description Sustained error rate: the mean of the last `window` points is above `threshold` (percent). */
         ErrorRateParams: {
+            compare?: components["schemas"]["ErrorRateCompare"] | null;
             enabled: boolean;
             persistence?: components["schemas"]["Persistence"] | null;
+            /**
+             * @description Whether the rule holds the verdict when the deployment has never received its metric in
+             *     any cohort: `true` reports `insufficient_data` (inconclusive); `false` reports
+             *     `not_applicable`, which does not count.
+             */
+            required?: boolean;
             /**
              * Format: double
              * @description Percent, 0–100; the rule triggers when the mean is strictly above it.
@@ -703,6 +802,29 @@ export interface components {
              */
             accepted: number;
         };
+        /** @description The latency rule's sequential comparison (see `analysis::compare`). */
+        LatencyCompare: {
+            /**
+             * Format: double
+             * @description The most one minute can weigh: each minute's log ratio of p99s (less the margin) is
+             *     divided by this and clipped to [-1, 1], so a single spike counts no more than a minute
+             *     this far above the margin.
+             * @default 0.5
+             */
+            clip: number;
+            /**
+             * Format: double
+             * @description Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
+             *     baseline's by more than 10 %.
+             * @default 0.1
+             */
+            margin: number;
+            /**
+             * @description Paired minutes needed before the rule judges.
+             * @default 3
+             */
+            min_points: number;
+        };
         /**
          * @description Latency spike: the last point is above mean + `sigmas` × population standard deviation of all
          *     points except the last `exclude_recent`.
@@ -715,15 +837,23 @@ export interface components {
              *     σ), so a single spike cannot inflate the spread. Null (the seed): plain mean and σ.
              */
             clip_sigmas?: number | null;
+            compare?: components["schemas"]["LatencyCompare"] | null;
             enabled: boolean;
             /** @description Most recent points left out of the mean and standard deviation. */
             exclude_recent: number;
             /** @description Fewest points that must remain after excluding the recent ones; fewer is `insufficient_data`. */
             min_baseline_points: number;
             persistence?: components["schemas"]["Persistence"] | null;
+            /** @description As for `error_rate`. */
+            required?: boolean;
             /** Format: double */
             sigmas: number;
         };
+        /**
+         * @description How a `compare` rule judged.
+         * @enum {string}
+         */
+        Method: "counts_vs_baseline" | "values_vs_baseline" | "counts_vs_reference" | "own_past";
         /**
          * @description How a deployment ended, when known (for backtests).
          * @enum {string}
@@ -731,6 +861,14 @@ export interface components {
         Outcome: "rolled_back" | "promoted";
         /** @description A full or partial policy: every field it leaves out, at any depth, takes the `seed` policy's value. A persistence guard is given whole. */
         PartialPolicy: {
+            /**
+             * Format: double
+             * @description For rules with a `compare` section: the chance that a canary that is no worse than its
+             *     baseline is *ever* rolled back, however often it is asked, spent equally across the
+             *     enabled rules (Bonferroni). Between 0 and 0.5.
+             * @example 0.01
+             */
+            alpha?: number;
             /** @description How hook endpoints that must answer yes or no treat an `inconclusive` verdict. */
             gate?: {
                 /**
@@ -747,6 +885,19 @@ export interface components {
                  *     conversion points, else the mean of the pre-deployment points.
                  */
                 conversion?: {
+                    compare?: {
+                        /**
+                         * @description Paired minutes needed before the rule judges.
+                         * @default 2
+                         */
+                        min_points: number;
+                        /**
+                         * Format: int64
+                         * @description Canary sessions (the `count`s of its conversion points) needed before the rule judges.
+                         * @default 20
+                         */
+                        min_sessions: number;
+                    } | null;
                     enabled?: boolean;
                     /** Format: double */
                     min_ratio?: number;
@@ -758,6 +909,26 @@ export interface components {
                 };
                 /** @description Sustained error rate: the mean of the last `window` points is above `threshold` (percent). */
                 error_rate?: {
+                    compare?: {
+                        /**
+                         * Format: double
+                         * @description Practical margin in percentage points: the canary is rolled back only when its error rate
+                         *     is estimated above the baseline's by more than this, and the evidence is conclusive.
+                         * @default 1
+                         */
+                        margin: number;
+                        /**
+                         * @description Paired minutes (canary and baseline at one timestamp) needed before the rule judges.
+                         * @default 2
+                         */
+                        min_points: number;
+                        /**
+                         * Format: int64
+                         * @description Canary requests (the `count`s of its error-rate points) needed before the rule judges.
+                         * @default 20
+                         */
+                        min_requests: number;
+                    } | null;
                     enabled?: boolean;
                     persistence?: {
                         of: number;
@@ -783,6 +954,28 @@ export interface components {
                      *     σ), so a single spike cannot inflate the spread. Null (the seed): plain mean and σ.
                      */
                     clip_sigmas?: number | null;
+                    compare?: {
+                        /**
+                         * Format: double
+                         * @description The most one minute can weigh: each minute's log ratio of p99s (less the margin) is
+                         *     divided by this and clipped to [-1, 1], so a single spike counts no more than a minute
+                         *     this far above the margin.
+                         * @default 0.5
+                         */
+                        clip: number;
+                        /**
+                         * Format: double
+                         * @description Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
+                         *     baseline's by more than 10 %.
+                         * @default 0.1
+                         */
+                        margin: number;
+                        /**
+                         * @description Paired minutes needed before the rule judges.
+                         * @default 3
+                         */
+                        min_points: number;
+                    } | null;
                     enabled?: boolean;
                     /** @description Most recent points left out of the mean and standard deviation. */
                     exclude_recent?: number;
@@ -839,6 +1032,14 @@ export interface components {
         };
         /** @description Rule parameters for one policy. */
         Policy: {
+            /**
+             * Format: double
+             * @description For rules with a `compare` section: the chance that a canary that is no worse than its
+             *     baseline is *ever* rolled back, however often it is asked, spent equally across the
+             *     enabled rules (Bonferroni). Between 0 and 0.5.
+             * @example 0.01
+             */
+            alpha?: number;
             /** @description How hook endpoints that must answer yes or no treat an `inconclusive` verdict. */
             gate?: components["schemas"]["GateOptions"];
             rules: components["schemas"]["Rules"];
@@ -1023,11 +1224,13 @@ export interface components {
             baseline_source?: components["schemas"]["BaselineSource"] | null;
             /** @description With a persistence guard: how many of the last `of` points were beyond the limit. */
             beyond?: number | null;
+            comparison?: components["schemas"]["Comparison"] | null;
             /**
              * Format: double
              * @description Latency only: the baseline mean and population standard deviation.
              */
             mean?: number | null;
+            method?: components["schemas"]["Method"] | null;
             /** @description Points the rule needs before it can judge. */
             needed?: number;
             /**
@@ -1054,7 +1257,7 @@ export interface components {
          * @description What one rule concluded.
          * @enum {string}
          */
-        RuleStatus: "triggered" | "passed" | "insufficient_data";
+        RuleStatus: "triggered" | "passed" | "insufficient_data" | "not_applicable";
         /** @description One entry per rule; a rule with `enabled: false` is not run and not reported. */
         Rules: {
             conversion: components["schemas"]["ConversionParams"];

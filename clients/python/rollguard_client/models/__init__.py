@@ -6,7 +6,9 @@ from .cohort import Cohort
 from .cohort_series import CohortSeries
 from .cohort_series_baseline import CohortSeriesBaseline
 from .cohort_series_pre import CohortSeriesPre
+from .comparison import Comparison
 from .confusion import Confusion
+from .conversion_compare import ConversionCompare
 from .conversion_params import ConversionParams
 from .decision import Decision
 from .deployment import Deployment
@@ -21,6 +23,7 @@ from .environment_policy import EnvironmentPolicy
 from .environment_request import EnvironmentRequest
 from .error_body import ErrorBody
 from .error_detail import ErrorDetail
+from .error_rate_compare import ErrorRateCompare
 from .error_rate_params import ErrorRateParams
 from .evaluation_document import EvaluationDocument
 from .evaluation_document_metrics import EvaluationDocumentMetrics
@@ -30,16 +33,21 @@ from .gate_options import GateOptions
 from .health import Health
 from .ingest_request import IngestRequest
 from .ingest_response import IngestResponse
+from .latency_compare import LatencyCompare
 from .latency_params import LatencyParams
+from .method import Method
 from .outcome import Outcome
 from .partial_policy import PartialPolicy
 from .partial_policy_gate import PartialPolicyGate
 from .partial_policy_rules import PartialPolicyRules
 from .partial_policy_rules_conversion import PartialPolicyRulesConversion
+from .partial_policy_rules_conversion_compare_type_0 import PartialPolicyRulesConversionCompareType0
 from .partial_policy_rules_conversion_persistence_type_0 import PartialPolicyRulesConversionPersistenceType0
 from .partial_policy_rules_error_rate import PartialPolicyRulesErrorRate
+from .partial_policy_rules_error_rate_compare_type_0 import PartialPolicyRulesErrorRateCompareType0
 from .partial_policy_rules_error_rate_persistence_type_0 import PartialPolicyRulesErrorRatePersistenceType0
 from .partial_policy_rules_latency import PartialPolicyRulesLatency
+from .partial_policy_rules_latency_compare_type_0 import PartialPolicyRulesLatencyCompareType0
 from .partial_policy_rules_latency_persistence_type_0 import PartialPolicyRulesLatencyPersistenceType0
 from .persistence import Persistence
 from .point_input import PointInput
@@ -80,7 +88,9 @@ __all__ = (
     "CohortSeries",
     "CohortSeriesBaseline",
     "CohortSeriesPre",
+    "Comparison",
     "Confusion",
+    "ConversionCompare",
     "ConversionParams",
     "Decision",
     "Deployment",
@@ -95,6 +105,7 @@ __all__ = (
     "EnvironmentRequest",
     "ErrorBody",
     "ErrorDetail",
+    "ErrorRateCompare",
     "ErrorRateParams",
     "EvaluationDocument",
     "EvaluationDocumentMetrics",
@@ -104,16 +115,21 @@ __all__ = (
     "Health",
     "IngestRequest",
     "IngestResponse",
+    "LatencyCompare",
     "LatencyParams",
+    "Method",
     "Outcome",
     "PartialPolicy",
     "PartialPolicyGate",
     "PartialPolicyRules",
     "PartialPolicyRulesConversion",
+    "PartialPolicyRulesConversionCompareType0",
     "PartialPolicyRulesConversionPersistenceType0",
     "PartialPolicyRulesErrorRate",
+    "PartialPolicyRulesErrorRateCompareType0",
     "PartialPolicyRulesErrorRatePersistenceType0",
     "PartialPolicyRulesLatency",
+    "PartialPolicyRulesLatencyCompareType0",
     "PartialPolicyRulesLatencyPersistenceType0",
     "Persistence",
     "PointInput",

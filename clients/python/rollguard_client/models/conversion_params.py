@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.conversion_compare import ConversionCompare
     from ..models.persistence import Persistence
 
 
@@ -24,15 +25,20 @@ class ConversionParams:
             enabled (bool):
             min_ratio (float):
             window (int):
+            compare (ConversionCompare | None | Unset):
             persistence (None | Persistence | Unset):
+            required (bool | Unset): As for `error_rate`.
     """
 
     enabled: bool
     min_ratio: float
     window: int
+    compare: ConversionCompare | None | Unset = UNSET
     persistence: None | Persistence | Unset = UNSET
+    required: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.conversion_compare import ConversionCompare  # noqa: PLC0415
         from ..models.persistence import Persistence  # noqa: PLC0415
 
         enabled = self.enabled
@@ -41,6 +47,14 @@ class ConversionParams:
 
         window = self.window
 
+        compare: dict[str, Any] | None | Unset
+        if isinstance(self.compare, Unset):
+            compare = UNSET
+        elif isinstance(self.compare, ConversionCompare):
+            compare = self.compare.to_dict()
+        else:
+            compare = self.compare
+
         persistence: dict[str, Any] | None | Unset
         if isinstance(self.persistence, Unset):
             persistence = UNSET
@@ -48,6 +62,8 @@ class ConversionParams:
             persistence = self.persistence.to_dict()
         else:
             persistence = self.persistence
+
+        required = self.required
 
         field_dict: dict[str, Any] = {}
 
@@ -58,13 +74,18 @@ class ConversionParams:
                 "window": window,
             }
         )
+        if compare is not UNSET:
+            field_dict["compare"] = compare
         if persistence is not UNSET:
             field_dict["persistence"] = persistence
+        if required is not UNSET:
+            field_dict["required"] = required
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.conversion_compare import ConversionCompare  # noqa: PLC0415
         from ..models.persistence import Persistence  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -73,6 +94,23 @@ class ConversionParams:
         min_ratio = d.pop("min_ratio")
 
         window = d.pop("window")
+
+        def _parse_compare(data: object) -> ConversionCompare | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                compare_type_0 = ConversionCompare.from_dict(data)
+
+                return compare_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConversionCompare | None | Unset, data)
+
+        compare = _parse_compare(d.pop("compare", UNSET))
 
         def _parse_persistence(data: object) -> None | Persistence | Unset:
             if data is None:
@@ -91,11 +129,15 @@ class ConversionParams:
 
         persistence = _parse_persistence(d.pop("persistence", UNSET))
 
+        required = d.pop("required", UNSET)
+
         conversion_params = cls(
             enabled=enabled,
             min_ratio=min_ratio,
             window=window,
+            compare=compare,
             persistence=persistence,
+            required=required,
         )
 
         return conversion_params

@@ -21,15 +21,21 @@ class PartialPolicy:
     guard is given whole.
 
         Attributes:
+            alpha (float | Unset): For rules with a `compare` section: the chance that a canary that is no worse than its
+                baseline is *ever* rolled back, however often it is asked, spent equally across the
+                enabled rules (Bonferroni). Between 0 and 0.5. Example: 0.01.
             gate (PartialPolicyGate | Unset): How hook endpoints that must answer yes or no treat an `inconclusive` verdict.
             rules (PartialPolicyRules | Unset): One entry per rule; a rule with `enabled: false` is not run and not
                 reported.
     """
 
+    alpha: float | Unset = UNSET
     gate: PartialPolicyGate | Unset = UNSET
     rules: PartialPolicyRules | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        alpha = self.alpha
+
         gate: dict[str, Any] | Unset = UNSET
         if not isinstance(self.gate, Unset):
             gate = self.gate.to_dict()
@@ -41,6 +47,8 @@ class PartialPolicy:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
+        if alpha is not UNSET:
+            field_dict["alpha"] = alpha
         if gate is not UNSET:
             field_dict["gate"] = gate
         if rules is not UNSET:
@@ -54,6 +62,8 @@ class PartialPolicy:
         from ..models.partial_policy_rules import PartialPolicyRules  # noqa: PLC0415
 
         d = dict(src_dict)
+        alpha = d.pop("alpha", UNSET)
+
         _gate = d.pop("gate", UNSET)
         gate: PartialPolicyGate | Unset
         if isinstance(_gate, Unset):
@@ -69,6 +79,7 @@ class PartialPolicy:
             rules = PartialPolicyRules.from_dict(_rules)
 
         partial_policy = cls(
+            alpha=alpha,
             gate=gate,
             rules=rules,
         )

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.partial_policy_rules_error_rate_compare_type_0 import PartialPolicyRulesErrorRateCompareType0
     from ..models.partial_policy_rules_error_rate_persistence_type_0 import PartialPolicyRulesErrorRatePersistenceType0
 
 
@@ -19,21 +20,32 @@ class PartialPolicyRulesErrorRate:
     """Sustained error rate: the mean of the last `window` points is above `threshold` (percent).
 
     Attributes:
+        compare (None | PartialPolicyRulesErrorRateCompareType0 | Unset):
         enabled (bool | Unset):
         persistence (None | PartialPolicyRulesErrorRatePersistenceType0 | Unset):
         threshold (float | Unset): Percent, 0–100; the rule triggers when the mean is strictly above it.
         window (int | Unset): Number of most recent points averaged; fewer points is `insufficient_data`.
     """
 
+    compare: None | PartialPolicyRulesErrorRateCompareType0 | Unset = UNSET
     enabled: bool | Unset = UNSET
     persistence: None | PartialPolicyRulesErrorRatePersistenceType0 | Unset = UNSET
     threshold: float | Unset = UNSET
     window: int | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.partial_policy_rules_error_rate_compare_type_0 import PartialPolicyRulesErrorRateCompareType0  # noqa: PLC0415
         from ..models.partial_policy_rules_error_rate_persistence_type_0 import (
             PartialPolicyRulesErrorRatePersistenceType0,  # noqa: PLC0415
         )
+
+        compare: dict[str, Any] | None | Unset
+        if isinstance(self.compare, Unset):
+            compare = UNSET
+        elif isinstance(self.compare, PartialPolicyRulesErrorRateCompareType0):
+            compare = self.compare.to_dict()
+        else:
+            compare = self.compare
 
         enabled = self.enabled
 
@@ -52,6 +64,8 @@ class PartialPolicyRulesErrorRate:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
+        if compare is not UNSET:
+            field_dict["compare"] = compare
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
         if persistence is not UNSET:
@@ -65,11 +79,30 @@ class PartialPolicyRulesErrorRate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.partial_policy_rules_error_rate_compare_type_0 import PartialPolicyRulesErrorRateCompareType0  # noqa: PLC0415
         from ..models.partial_policy_rules_error_rate_persistence_type_0 import (
             PartialPolicyRulesErrorRatePersistenceType0,  # noqa: PLC0415
         )
 
         d = dict(src_dict)
+
+        def _parse_compare(data: object) -> None | PartialPolicyRulesErrorRateCompareType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                compare_type_0 = PartialPolicyRulesErrorRateCompareType0.from_dict(data)
+
+                return compare_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PartialPolicyRulesErrorRateCompareType0 | Unset, data)
+
+        compare = _parse_compare(d.pop("compare", UNSET))
+
         enabled = d.pop("enabled", UNSET)
 
         def _parse_persistence(data: object) -> None | PartialPolicyRulesErrorRatePersistenceType0 | Unset:
@@ -94,6 +127,7 @@ class PartialPolicyRulesErrorRate:
         window = d.pop("window", UNSET)
 
         partial_policy_rules_error_rate = cls(
+            compare=compare,
             enabled=enabled,
             persistence=persistence,
             threshold=threshold,

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.partial_policy_rules_latency_compare_type_0 import PartialPolicyRulesLatencyCompareType0
     from ..models.partial_policy_rules_latency_persistence_type_0 import PartialPolicyRulesLatencyPersistenceType0
 
 
@@ -24,6 +25,7 @@ class PartialPolicyRulesLatency:
                 `min_baseline_points`
                 is clipped to mean ± `clip_sigmas`·σ of the points before it (Welford's running mean and
                 σ), so a single spike cannot inflate the spread. Null (the seed): plain mean and σ.
+            compare (None | PartialPolicyRulesLatencyCompareType0 | Unset):
             enabled (bool | Unset):
             exclude_recent (int | Unset): Most recent points left out of the mean and standard deviation.
             min_baseline_points (int | Unset): Fewest points that must remain after excluding the recent ones; fewer is
@@ -33,6 +35,7 @@ class PartialPolicyRulesLatency:
     """
 
     clip_sigmas: float | None | Unset = UNSET
+    compare: None | PartialPolicyRulesLatencyCompareType0 | Unset = UNSET
     enabled: bool | Unset = UNSET
     exclude_recent: int | Unset = UNSET
     min_baseline_points: int | Unset = UNSET
@@ -40,6 +43,7 @@ class PartialPolicyRulesLatency:
     sigmas: float | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.partial_policy_rules_latency_compare_type_0 import PartialPolicyRulesLatencyCompareType0  # noqa: PLC0415
         from ..models.partial_policy_rules_latency_persistence_type_0 import PartialPolicyRulesLatencyPersistenceType0  # noqa: PLC0415
 
         clip_sigmas: float | None | Unset
@@ -47,6 +51,14 @@ class PartialPolicyRulesLatency:
             clip_sigmas = UNSET
         else:
             clip_sigmas = self.clip_sigmas
+
+        compare: dict[str, Any] | None | Unset
+        if isinstance(self.compare, Unset):
+            compare = UNSET
+        elif isinstance(self.compare, PartialPolicyRulesLatencyCompareType0):
+            compare = self.compare.to_dict()
+        else:
+            compare = self.compare
 
         enabled = self.enabled
 
@@ -69,6 +81,8 @@ class PartialPolicyRulesLatency:
         field_dict.update({})
         if clip_sigmas is not UNSET:
             field_dict["clip_sigmas"] = clip_sigmas
+        if compare is not UNSET:
+            field_dict["compare"] = compare
         if enabled is not UNSET:
             field_dict["enabled"] = enabled
         if exclude_recent is not UNSET:
@@ -84,6 +98,7 @@ class PartialPolicyRulesLatency:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.partial_policy_rules_latency_compare_type_0 import PartialPolicyRulesLatencyCompareType0  # noqa: PLC0415
         from ..models.partial_policy_rules_latency_persistence_type_0 import PartialPolicyRulesLatencyPersistenceType0  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -96,6 +111,23 @@ class PartialPolicyRulesLatency:
             return cast(float | None | Unset, data)
 
         clip_sigmas = _parse_clip_sigmas(d.pop("clip_sigmas", UNSET))
+
+        def _parse_compare(data: object) -> None | PartialPolicyRulesLatencyCompareType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                compare_type_0 = PartialPolicyRulesLatencyCompareType0.from_dict(data)
+
+                return compare_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PartialPolicyRulesLatencyCompareType0 | Unset, data)
+
+        compare = _parse_compare(d.pop("compare", UNSET))
 
         enabled = d.pop("enabled", UNSET)
 
@@ -124,6 +156,7 @@ class PartialPolicyRulesLatency:
 
         partial_policy_rules_latency = cls(
             clip_sigmas=clip_sigmas,
+            compare=compare,
             enabled=enabled,
             exclude_recent=exclude_recent,
             min_baseline_points=min_baseline_points,

@@ -21,14 +21,20 @@ class Policy:
 
     Attributes:
         rules (Rules): One entry per rule; a rule with `enabled: false` is not run and not reported.
+        alpha (float | Unset): For rules with a `compare` section: the chance that a canary that is no worse than its
+            baseline is *ever* rolled back, however often it is asked, spent equally across the
+            enabled rules (Bonferroni). Between 0 and 0.5. Example: 0.01.
         gate (GateOptions | Unset): Options for yes/no hooks (Flagger's `rollout` webhook).
     """
 
     rules: Rules
+    alpha: float | Unset = UNSET
     gate: GateOptions | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         rules = self.rules.to_dict()
+
+        alpha = self.alpha
 
         gate: dict[str, Any] | Unset = UNSET
         if not isinstance(self.gate, Unset):
@@ -41,6 +47,8 @@ class Policy:
                 "rules": rules,
             }
         )
+        if alpha is not UNSET:
+            field_dict["alpha"] = alpha
         if gate is not UNSET:
             field_dict["gate"] = gate
 
@@ -54,6 +62,8 @@ class Policy:
         d = dict(src_dict)
         rules = Rules.from_dict(d.pop("rules"))
 
+        alpha = d.pop("alpha", UNSET)
+
         _gate = d.pop("gate", UNSET)
         gate: GateOptions | Unset
         if isinstance(_gate, Unset):
@@ -63,6 +73,7 @@ class Policy:
 
         policy = cls(
             rules=rules,
+            alpha=alpha,
             gate=gate,
         )
 

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.baseline_source import BaselineSource
+from ..models.method import Method
 from ..models.rule_name import RuleName
 from ..models.rule_status import RuleStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.comparison import Comparison
+
 
 T = TypeVar("T", bound="RuleOutcome")
 
@@ -27,7 +32,9 @@ class RuleOutcome:
             baseline (float | None | Unset): Conversion only: the baseline conversion rate and where it came from.
             baseline_source (BaselineSource | None | Unset):
             beyond (int | None | Unset): With a persistence guard: how many of the last `of` points were beyond the limit.
+            comparison (Comparison | None | Unset):
             mean (float | None | Unset): Latency only: the baseline mean and population standard deviation.
+            method (Method | None | Unset):
             needed (int | Unset): Points the rule needs before it can judge.
             observed (float | None | Unset): The value compared with the threshold (mean error rate, last latency, current
                 conversion); null when the rule lacked data.
@@ -41,7 +48,9 @@ class RuleOutcome:
     baseline: float | None | Unset = UNSET
     baseline_source: BaselineSource | None | Unset = UNSET
     beyond: int | None | Unset = UNSET
+    comparison: Comparison | None | Unset = UNSET
     mean: float | None | Unset = UNSET
+    method: Method | None | Unset = UNSET
     needed: int | Unset = UNSET
     observed: float | None | Unset = UNSET
     std_dev: float | None | Unset = UNSET
@@ -49,6 +58,8 @@ class RuleOutcome:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.comparison import Comparison  # noqa: PLC0415
+
         points = self.points
 
         rule = self.rule.value
@@ -75,11 +86,27 @@ class RuleOutcome:
         else:
             beyond = self.beyond
 
+        comparison: dict[str, Any] | None | Unset
+        if isinstance(self.comparison, Unset):
+            comparison = UNSET
+        elif isinstance(self.comparison, Comparison):
+            comparison = self.comparison.to_dict()
+        else:
+            comparison = self.comparison
+
         mean: float | None | Unset
         if isinstance(self.mean, Unset):
             mean = UNSET
         else:
             mean = self.mean
+
+        method: None | str | Unset
+        if isinstance(self.method, Unset):
+            method = UNSET
+        elif isinstance(self.method, Method):
+            method = self.method.value
+        else:
+            method = self.method
 
         needed = self.needed
 
@@ -116,8 +143,12 @@ class RuleOutcome:
             field_dict["baseline_source"] = baseline_source
         if beyond is not UNSET:
             field_dict["beyond"] = beyond
+        if comparison is not UNSET:
+            field_dict["comparison"] = comparison
         if mean is not UNSET:
             field_dict["mean"] = mean
+        if method is not UNSET:
+            field_dict["method"] = method
         if needed is not UNSET:
             field_dict["needed"] = needed
         if observed is not UNSET:
@@ -131,6 +162,8 @@ class RuleOutcome:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.comparison import Comparison  # noqa: PLC0415
+
         d = dict(src_dict)
         points = d.pop("points")
 
@@ -173,6 +206,23 @@ class RuleOutcome:
 
         beyond = _parse_beyond(d.pop("beyond", UNSET))
 
+        def _parse_comparison(data: object) -> Comparison | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                comparison_type_0 = Comparison.from_dict(data)
+
+                return comparison_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Comparison | None | Unset, data)
+
+        comparison = _parse_comparison(d.pop("comparison", UNSET))
+
         def _parse_mean(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -181,6 +231,23 @@ class RuleOutcome:
             return cast(float | None | Unset, data)
 
         mean = _parse_mean(d.pop("mean", UNSET))
+
+        def _parse_method(data: object) -> Method | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                method_type_0 = Method(data)
+
+                return method_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Method | None | Unset, data)
+
+        method = _parse_method(d.pop("method", UNSET))
 
         needed = d.pop("needed", UNSET)
 
@@ -218,7 +285,9 @@ class RuleOutcome:
             baseline=baseline,
             baseline_source=baseline_source,
             beyond=beyond,
+            comparison=comparison,
             mean=mean,
+            method=method,
             needed=needed,
             observed=observed,
             std_dev=std_dev,

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class RuleStatus(StrEnum):
     INSUFFICIENT_DATA = "insufficient_data"
+    NOT_APPLICABLE = "not_applicable"
     PASSED = "passed"
     TRIGGERED = "triggered"
 

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="LatencyCompare")
+
+
+@_attrs_define
+class LatencyCompare:
+    """The latency rule's sequential comparison (see `analysis::compare`).
+
+    Attributes:
+        clip (float | Unset): The most one minute can weigh: each minute's log ratio of p99s (less the margin) is
+            divided by this and clipped to [-1, 1], so a single spike counts no more than a minute
+            this far above the margin. Default: 0.5.
+        margin (float | Unset): Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
+            baseline's by more than 10 %. Default: 0.1.
+        min_points (int | Unset): Paired minutes needed before the rule judges. Default: 3.
+    """
+
+    clip: float | Unset = 0.5
+    margin: float | Unset = 0.1
+    min_points: int | Unset = 3
+
+    def to_dict(self) -> dict[str, Any]:
+        clip = self.clip
+
+        margin = self.margin
+
+        min_points = self.min_points
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if clip is not UNSET:
+            field_dict["clip"] = clip
+        if margin is not UNSET:
+            field_dict["margin"] = margin
+        if min_points is not UNSET:
+            field_dict["min_points"] = min_points
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        clip = d.pop("clip", UNSET)
+
+        margin = d.pop("margin", UNSET)
+
+        min_points = d.pop("min_points", UNSET)
+
+        latency_compare = cls(
+            clip=clip,
+            margin=margin,
+            min_points=min_points,
+        )
+
+        return latency_compare
