@@ -74,7 +74,8 @@ fn partial_policy(schemas: &serde_json::Map<String, Value>) -> Value {
                 }
                 let mut out = serde_json::Map::new();
                 for (k, v) in map {
-                    if k == "required" && !keep_required {
+                    // The schema keyword (a list of names), not a property called `required`.
+                    if k == "required" && v.is_array() && !keep_required {
                         continue;
                     }
                     out.insert(k.clone(), inline(v, schemas, keep_required));
@@ -92,9 +93,15 @@ fn partial_policy(schemas: &serde_json::Map<String, Value>) -> Value {
     }
     let mut partial = inline(&schemas["Policy"], schemas, false);
     partial["description"] = json!(
-        "A full or partial policy: every field it leaves out, at any depth, takes the `seed` \
-         policy's value. A persistence guard is given whole."
+        "A full or partial policy: every field it leaves out, at any depth, takes the value of \
+         the built-in policy named by `extends` (default `seed`). A persistence guard is given \
+         whole."
     );
+    partial["properties"]["extends"] = json!({
+        "type": "string",
+        "enum": crate::service::BUILTIN_NAMES,
+        "description": "The built-in policy whose values the fields left out take; default `seed`."
+    });
     partial
 }
 

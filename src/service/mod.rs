@@ -16,6 +16,7 @@ mod verdicts;
 
 pub use crate::analysis::document::InputError;
 pub use crate::analysis::metric::ValueError;
+pub use crate::analysis::policy::BUILTIN_NAMES;
 pub use crate::analysis::{
     Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, RuleStatus, Verdict,
 };

@@ -859,7 +859,7 @@ export interface components {
          * @enum {string}
          */
         Outcome: "rolled_back" | "promoted";
-        /** @description A full or partial policy: every field it leaves out, at any depth, takes the `seed` policy's value. A persistence guard is given whole. */
+        /** @description A full or partial policy: every field it leaves out, at any depth, takes the value of the built-in policy named by `extends` (default `seed`). A persistence guard is given whole. */
         PartialPolicy: {
             /**
              * Format: double
@@ -869,6 +869,11 @@ export interface components {
              * @example 0.01
              */
             alpha?: number;
+            /**
+             * @description The built-in policy whose values the fields left out take; default `seed`.
+             * @enum {string}
+             */
+            extends?: "seed" | "guarded" | "compare";
             /** @description How hook endpoints that must answer yes or no treat an `inconclusive` verdict. */
             gate?: {
                 /**
@@ -905,6 +910,8 @@ export interface components {
                         of: number;
                         required: number;
                     } | null;
+                    /** @description As for `error_rate`. */
+                    required?: boolean;
                     window?: number;
                 };
                 /** @description Sustained error rate: the mean of the last `window` points is above `threshold` (percent). */
@@ -934,6 +941,12 @@ export interface components {
                         of: number;
                         required: number;
                     } | null;
+                    /**
+                     * @description Whether the rule holds the verdict when the deployment has never received its metric in
+                     *     any cohort: `true` reports `insufficient_data` (inconclusive); `false` reports
+                     *     `not_applicable`, which does not count.
+                     */
+                    required?: boolean;
                     /**
                      * Format: double
                      * @description Percent, 0–100; the rule triggers when the mean is strictly above it.
@@ -985,6 +998,8 @@ export interface components {
                         of: number;
                         required: number;
                     } | null;
+                    /** @description As for `error_rate`. */
+                    required?: boolean;
                     /** Format: double */
                     sigmas?: number;
                 };

@@ -166,6 +166,7 @@
     triggered: { sym: '✕', cls: 'v-rollback', text: 'triggered' },
     passed: { sym: '✓', cls: 'v-pass', text: 'passed' },
     insufficient_data: { sym: '?', cls: 'v-inconclusive', text: 'insufficient data' },
+    not_applicable: { sym: '–', cls: 'v-none', text: 'not applicable' },
   };
 
   function ruleBadge(status) {
@@ -737,6 +738,20 @@
       if (r.mean !== undefined && r.mean !== null) parts.push('mean ' + withUnit(r.mean, info));
       if (r.std_dev !== undefined && r.std_dev !== null) parts.push('σ ' + withUnit(r.std_dev, info));
       if (r.baseline !== undefined && r.baseline !== null) parts.push('baseline ' + withUnit(r.baseline, info) + (r.baseline_source ? ' (' + r.baseline_source.replace('_', ' ') + ')' : ''));
+      const c = r.comparison;
+      if (c) {
+        // Canary and baseline side by side, the effect with its interval, and the evidence.
+        const against = r.method === 'counts_vs_reference' ? 'reference ' : 'baseline ';
+        const counts = (e, n) => (e !== undefined && e !== null && n !== undefined && n !== null) ? ' (' + e + '/' + n + ')' : '';
+        parts.push('canary ' + withUnit(c.canary, info) + counts(c.canary_events, c.canary_count) +
+          ' vs ' + against + withUnit(c.baseline, info) + counts(c.baseline_events, c.baseline_count));
+        const effect = r.rule === 'error_rate'
+          ? (x) => (x >= 0 ? '+' : '') + x.toFixed(2) + ' pts'
+          : (x) => '×' + x.toFixed(3);
+        parts.push('effect ' + effect(c.effect) + ' [' + effect(c.effect_low) + ', ' + effect(c.effect_high) + ']');
+        parts.push('evidence ' + c.evidence.toFixed(2) + ' of ' + c.evidence_needed.toFixed(0) + ' over ' + c.minutes + ' min');
+      }
+      if (r.method) parts.push('method ' + r.method.replace(/_/g, ' '));
       return parts.join(' · ');
     };
     const selected = v.id === selectedId;

@@ -38,6 +38,7 @@ from .latency_params import LatencyParams
 from .method import Method
 from .outcome import Outcome
 from .partial_policy import PartialPolicy
+from .partial_policy_extends import PartialPolicyExtends
 from .partial_policy_gate import PartialPolicyGate
 from .partial_policy_rules import PartialPolicyRules
 from .partial_policy_rules_conversion import PartialPolicyRulesConversion
@@ -120,6 +121,7 @@ __all__ = (
     "Method",
     "Outcome",
     "PartialPolicy",
+    "PartialPolicyExtends",
     "PartialPolicyGate",
     "PartialPolicyRules",
     "PartialPolicyRulesConversion",

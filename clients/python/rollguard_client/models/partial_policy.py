@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.partial_policy_extends import PartialPolicyExtends
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,24 +18,31 @@ T = TypeVar("T", bound="PartialPolicy")
 
 @_attrs_define
 class PartialPolicy:
-    """A full or partial policy: every field it leaves out, at any depth, takes the `seed` policy's value. A persistence
-    guard is given whole.
+    """A full or partial policy: every field it leaves out, at any depth, takes the value of the built-in policy named by
+    `extends` (default `seed`). A persistence guard is given whole.
 
         Attributes:
             alpha (float | Unset): For rules with a `compare` section: the chance that a canary that is no worse than its
                 baseline is *ever* rolled back, however often it is asked, spent equally across the
                 enabled rules (Bonferroni). Between 0 and 0.5. Example: 0.01.
+            extends (PartialPolicyExtends | Unset): The built-in policy whose values the fields left out take; default
+                `seed`.
             gate (PartialPolicyGate | Unset): How hook endpoints that must answer yes or no treat an `inconclusive` verdict.
             rules (PartialPolicyRules | Unset): One entry per rule; a rule with `enabled: false` is not run and not
                 reported.
     """
 
     alpha: float | Unset = UNSET
+    extends: PartialPolicyExtends | Unset = UNSET
     gate: PartialPolicyGate | Unset = UNSET
     rules: PartialPolicyRules | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         alpha = self.alpha
+
+        extends: str | Unset = UNSET
+        if not isinstance(self.extends, Unset):
+            extends = self.extends.value
 
         gate: dict[str, Any] | Unset = UNSET
         if not isinstance(self.gate, Unset):
@@ -49,6 +57,8 @@ class PartialPolicy:
         field_dict.update({})
         if alpha is not UNSET:
             field_dict["alpha"] = alpha
+        if extends is not UNSET:
+            field_dict["extends"] = extends
         if gate is not UNSET:
             field_dict["gate"] = gate
         if rules is not UNSET:
@@ -63,6 +73,13 @@ class PartialPolicy:
 
         d = dict(src_dict)
         alpha = d.pop("alpha", UNSET)
+
+        _extends = d.pop("extends", UNSET)
+        extends: PartialPolicyExtends | Unset
+        if isinstance(_extends, Unset):
+            extends = UNSET
+        else:
+            extends = PartialPolicyExtends(_extends)
 
         _gate = d.pop("gate", UNSET)
         gate: PartialPolicyGate | Unset
@@ -80,6 +97,7 @@ class PartialPolicy:
 
         partial_policy = cls(
             alpha=alpha,
+            extends=extends,
             gate=gate,
             rules=rules,
         )

@@ -26,6 +26,7 @@ class PartialPolicyRulesConversion:
             enabled (bool | Unset):
             min_ratio (float | Unset):
             persistence (None | PartialPolicyRulesConversionPersistenceType0 | Unset):
+            required (bool | Unset): As for `error_rate`.
             window (int | Unset):
     """
 
@@ -33,6 +34,7 @@ class PartialPolicyRulesConversion:
     enabled: bool | Unset = UNSET
     min_ratio: float | Unset = UNSET
     persistence: None | PartialPolicyRulesConversionPersistenceType0 | Unset = UNSET
+    required: bool | Unset = UNSET
     window: int | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +63,8 @@ class PartialPolicyRulesConversion:
         else:
             persistence = self.persistence
 
+        required = self.required
+
         window = self.window
 
         field_dict: dict[str, Any] = {}
@@ -74,6 +78,8 @@ class PartialPolicyRulesConversion:
             field_dict["min_ratio"] = min_ratio
         if persistence is not UNSET:
             field_dict["persistence"] = persistence
+        if required is not UNSET:
+            field_dict["required"] = required
         if window is not UNSET:
             field_dict["window"] = window
 
@@ -126,6 +132,8 @@ class PartialPolicyRulesConversion:
 
         persistence = _parse_persistence(d.pop("persistence", UNSET))
 
+        required = d.pop("required", UNSET)
+
         window = d.pop("window", UNSET)
 
         partial_policy_rules_conversion = cls(
@@ -133,6 +141,7 @@ class PartialPolicyRulesConversion:
             enabled=enabled,
             min_ratio=min_ratio,
             persistence=persistence,
+            required=required,
             window=window,
         )
 

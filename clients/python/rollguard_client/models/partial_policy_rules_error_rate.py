@@ -23,6 +23,9 @@ class PartialPolicyRulesErrorRate:
         compare (None | PartialPolicyRulesErrorRateCompareType0 | Unset):
         enabled (bool | Unset):
         persistence (None | PartialPolicyRulesErrorRatePersistenceType0 | Unset):
+        required (bool | Unset): Whether the rule holds the verdict when the deployment has never received its metric in
+            any cohort: `true` reports `insufficient_data` (inconclusive); `false` reports
+            `not_applicable`, which does not count.
         threshold (float | Unset): Percent, 0–100; the rule triggers when the mean is strictly above it.
         window (int | Unset): Number of most recent points averaged; fewer points is `insufficient_data`.
     """
@@ -30,6 +33,7 @@ class PartialPolicyRulesErrorRate:
     compare: None | PartialPolicyRulesErrorRateCompareType0 | Unset = UNSET
     enabled: bool | Unset = UNSET
     persistence: None | PartialPolicyRulesErrorRatePersistenceType0 | Unset = UNSET
+    required: bool | Unset = UNSET
     threshold: float | Unset = UNSET
     window: int | Unset = UNSET
 
@@ -57,6 +61,8 @@ class PartialPolicyRulesErrorRate:
         else:
             persistence = self.persistence
 
+        required = self.required
+
         threshold = self.threshold
 
         window = self.window
@@ -70,6 +76,8 @@ class PartialPolicyRulesErrorRate:
             field_dict["enabled"] = enabled
         if persistence is not UNSET:
             field_dict["persistence"] = persistence
+        if required is not UNSET:
+            field_dict["required"] = required
         if threshold is not UNSET:
             field_dict["threshold"] = threshold
         if window is not UNSET:
@@ -122,6 +130,8 @@ class PartialPolicyRulesErrorRate:
 
         persistence = _parse_persistence(d.pop("persistence", UNSET))
 
+        required = d.pop("required", UNSET)
+
         threshold = d.pop("threshold", UNSET)
 
         window = d.pop("window", UNSET)
@@ -130,6 +140,7 @@ class PartialPolicyRulesErrorRate:
             compare=compare,
             enabled=enabled,
             persistence=persistence,
+            required=required,
             threshold=threshold,
             window=window,
         )

@@ -31,6 +31,7 @@ class PartialPolicyRulesLatency:
             min_baseline_points (int | Unset): Fewest points that must remain after excluding the recent ones; fewer is
                 `insufficient_data`.
             persistence (None | PartialPolicyRulesLatencyPersistenceType0 | Unset):
+            required (bool | Unset): As for `error_rate`.
             sigmas (float | Unset):
     """
 
@@ -40,6 +41,7 @@ class PartialPolicyRulesLatency:
     exclude_recent: int | Unset = UNSET
     min_baseline_points: int | Unset = UNSET
     persistence: None | PartialPolicyRulesLatencyPersistenceType0 | Unset = UNSET
+    required: bool | Unset = UNSET
     sigmas: float | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +76,8 @@ class PartialPolicyRulesLatency:
         else:
             persistence = self.persistence
 
+        required = self.required
+
         sigmas = self.sigmas
 
         field_dict: dict[str, Any] = {}
@@ -91,6 +95,8 @@ class PartialPolicyRulesLatency:
             field_dict["min_baseline_points"] = min_baseline_points
         if persistence is not UNSET:
             field_dict["persistence"] = persistence
+        if required is not UNSET:
+            field_dict["required"] = required
         if sigmas is not UNSET:
             field_dict["sigmas"] = sigmas
 
@@ -152,6 +158,8 @@ class PartialPolicyRulesLatency:
 
         persistence = _parse_persistence(d.pop("persistence", UNSET))
 
+        required = d.pop("required", UNSET)
+
         sigmas = d.pop("sigmas", UNSET)
 
         partial_policy_rules_latency = cls(
@@ -161,6 +169,7 @@ class PartialPolicyRulesLatency:
             exclude_recent=exclude_recent,
             min_baseline_points=min_baseline_points,
             persistence=persistence,
+            required=required,
             sigmas=sigmas,
         )
 

@@ -111,7 +111,8 @@ def sync_detailed(
     Args:
         name (str):
         body (PartialPolicy): A full or partial policy: every field it leaves out, at any depth,
-            takes the `seed` policy's value. A persistence guard is given whole.
+            takes the value of the built-in policy named by `extends` (default `seed`). A persistence
+            guard is given whole.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,7 +146,8 @@ def sync(
     Args:
         name (str):
         body (PartialPolicy): A full or partial policy: every field it leaves out, at any depth,
-            takes the `seed` policy's value. A persistence guard is given whole.
+            takes the value of the built-in policy named by `extends` (default `seed`). A persistence
+            guard is given whole.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,7 +176,8 @@ async def asyncio_detailed(
     Args:
         name (str):
         body (PartialPolicy): A full or partial policy: every field it leaves out, at any depth,
-            takes the `seed` policy's value. A persistence guard is given whole.
+            takes the value of the built-in policy named by `extends` (default `seed`). A persistence
+            guard is given whole.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,7 +209,8 @@ async def asyncio(
     Args:
         name (str):
         body (PartialPolicy): A full or partial policy: every field it leaves out, at any depth,
-            takes the `seed` policy's value. A persistence guard is given whole.
+            takes the value of the built-in policy named by `extends` (default `seed`). A persistence
+            guard is given whole.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
