@@ -314,20 +314,23 @@ impl<'a> RuleState<'a> {
         let p = self.params;
         let canary = self.inputs.canary;
         let c = canary.values[i];
-        let nc = canary.counts.map(|k| k[i]);
+        let nc = canary.counts.and_then(|k| k.get(i).copied());
         match &mut self.test {
             Test::Fixed(t) => {
-                let n = nc.expect("counts method");
+                // Chosen only with counts on every canary point; a short column skips the minute.
+                let Some(n) = nc else { return };
                 t.push(events(p.rule, c, n), n);
                 self.minutes += 1;
             }
             Test::Counts(_) | Test::Values { .. } => {
                 let Some(j) = self.partner(i) else { return };
                 let b = self.inputs.baseline.values[j];
-                let nb = self.inputs.baseline.counts.map(|k| k[j]);
+                let nb = self.inputs.baseline.counts.and_then(|k| k.get(j).copied());
                 match &mut self.test {
                     Test::Counts(t) => {
-                        let (nc, nb) = (nc.expect("counts"), nb.expect("counts"));
+                        let (Some(nc), Some(nb)) = (nc, nb) else {
+                            return;
+                        };
                         t.push(events(p.rule, c, nc), nc, events(p.rule, b, nb), nb);
                     }
                     Test::Values { bet, sums } => {
