@@ -257,9 +257,14 @@ fn evidence_words(o: &RuleOutcome, c: &Comparison) -> String {
         RuleStatus::Passed => "no regression detected yet",
         _ => "too few samples to judge",
     };
+    // Evidence grows geometrically: past a million, scientific notation (7.7e96) reads better.
+    let evidence = if c.evidence < 1e6 {
+        format!("{:.3}", c.evidence)
+    } else {
+        format!("{:.1e}", c.evidence)
+    };
     format!(
-        "evidence {:.3} {} {:.0} over {} minute{}: {verdict}",
-        c.evidence,
+        "evidence {evidence} {} {:.0} over {} minute{}: {verdict}",
         if c.evidence >= c.evidence_needed {
             ">="
         } else {

@@ -586,6 +586,28 @@ test('the API reference at /docs/ renders under its security headers', async ({ 
   await page.goto('about:blank');
 });
 
+test('compare verdicts show canary and baseline side by side, the effect, its interval and the evidence', async ({ page }) => {
+  const key = 'compare.prod.1';
+  const counted = (metric, cohort, values) => values.map(([value, count], i) => ({ metric, cohort, ts: at(i), value, count }));
+  await call('PUT', `/v1/deployments/${key}`, { service: 'compare', environment: 'production' });
+  await call('POST', `/v1/deployments/${key}/points`, {
+    points: [
+      ...counted('error_rate', 'canary', Array.from({ length: 8 }, () => [8.0, 300])),
+      ...counted('error_rate', 'baseline', Array.from({ length: 8 }, () => [0.5, 3000])),
+    ],
+  });
+  const verdict = await call('POST', `/v1/deployments/${key}/verdicts`, {});
+  eq([verdict.policy, verdict.verdict], ['compare', 'rollback'], 'judged by the default compare policy');
+  await page.goto(BASE + '/deployments/' + key);
+  await page.waitForSelector('.history > li tr[data-rule="error_rate"]');
+  const row = await page.innerText('.history > li:first-child tr[data-rule="error_rate"]');
+  assert(row.includes('canary 8.00%') && row.includes('(192/2400)') && row.includes('vs baseline 0.50%') && row.includes('(120/24000)'), 'side by side with counts: ' + row);
+  assert(/effect \+7\.50 pts \[\+\d+\.\d\d pts, \+\d+\.\d\d pts\]/.test(row), 'effect and interval: ' + row);
+  assert(/evidence \d\.\de\+\d+ of 300 over 8 min/.test(row) && /evidence \d\.\de\d+ >= 300 over 8 minutes/.test(row), 'evidence against its bound: ' + row);
+  const others = await page.$$eval('.history > li:first-child tbody tr', (rows) => rows.map((r) => r.dataset.rule + ':' + r.querySelector('[data-label=Result]').innerText.replace(/\s+/g, ' ').trim()));
+  eq(others, ['error_rate:✕ triggered', 'latency:– not applicable', 'conversion:– not applicable'], 'rule results');
+});
+
 // ------------------------------------------------------------------ main
 
 const started = Date.now();

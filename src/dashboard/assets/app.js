@@ -749,7 +749,7 @@
           ? (x) => (x >= 0 ? '+' : '') + x.toFixed(2) + ' pts'
           : (x) => '×' + x.toFixed(3);
         parts.push('effect ' + effect(c.effect) + ' [' + effect(c.effect_low) + ', ' + effect(c.effect_high) + ']');
-        parts.push('evidence ' + c.evidence.toFixed(2) + ' of ' + c.evidence_needed.toFixed(0) + ' over ' + c.minutes + ' min');
+        parts.push('evidence ' + (c.evidence < 1e6 ? c.evidence.toFixed(2) : c.evidence.toExponential(1)) + ' of ' + c.evidence_needed.toFixed(0) + ' over ' + c.minutes + ' min');
       }
       if (r.method) parts.push('method ' + r.method.replace(/_/g, ' '));
       return parts.join(' · ');
