@@ -180,7 +180,9 @@ def test_an_unknown_deployment_is_inconclusive_and_not_recorded():
         assert isinstance(v, StoredVerdict)
         assert v.verdict == Decision.INCONCLUSIVE
         assert v.id is None
-        assert all(r.status == RuleStatus.INSUFFICIENT_DATA for r in v.rules)
+        # Judged by the default `compare` policy: no cohort has any metric, so no rule applies.
+        assert v.policy == "compare"
+        assert all(r.status == RuleStatus.NOT_APPLICABLE for r in v.rules)
 
 
 def test_stateless_evaluation():
