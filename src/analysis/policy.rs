@@ -127,7 +127,7 @@ pub struct ErrorRateCompare {
     #[schema(minimum = 0, maximum = 100)]
     pub margin: f64,
     /// Canary requests (the `count`s of its error-rate points) needed before the rule judges.
-    pub min_requests: u64,
+    pub min_requests: usize,
     /// Paired minutes (canary and baseline at one timestamp) needed before the rule judges.
     #[schema(minimum = 1)]
     pub min_points: usize,
@@ -233,7 +233,7 @@ pub struct ConversionParams {
 #[serde(deny_unknown_fields, default)]
 pub struct ConversionCompare {
     /// Canary sessions (the `count`s of its conversion points) needed before the rule judges.
-    pub min_sessions: u64,
+    pub min_sessions: usize,
     /// Paired minutes needed before the rule judges.
     #[schema(minimum = 1)]
     pub min_points: usize,

@@ -483,7 +483,6 @@ export interface components {
              */
             min_points: number;
             /**
-             * Format: int64
              * @description Canary sessions (the `count`s of its conversion points) needed before the rule judges.
              * @default 20
              */
@@ -670,7 +669,6 @@ export interface components {
              */
             min_points: number;
             /**
-             * Format: int64
              * @description Canary requests (the `count`s of its error-rate points) needed before the rule judges.
              * @default 20
              */
@@ -897,7 +895,6 @@ export interface components {
                          */
                         min_points: number;
                         /**
-                         * Format: int64
                          * @description Canary sessions (the `count`s of its conversion points) needed before the rule judges.
                          * @default 20
                          */
@@ -930,7 +927,6 @@ export interface components {
                          */
                         min_points: number;
                         /**
-                         * Format: int64
                          * @description Canary requests (the `count`s of its error-rate points) needed before the rule judges.
                          * @default 20
                          */
