@@ -34,7 +34,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::metric;
 use super::policy::{ConversionParams, ErrorRateParams, LatencyParams, Policy};
 use super::rules::{RuleName, RuleOutcome, RuleStatus};
 use super::sequential::{Betting, CountRatio, FixedRate, Worse, cs_half_width};
@@ -315,58 +314,59 @@ impl<'a> RuleState<'a> {
         let canary = self.inputs.canary;
         let c = canary.values[i];
         let nc = canary.counts.and_then(|k| k.get(i).copied());
-        match &mut self.test {
-            Test::Fixed(t) => {
+        // The paired tests read the baseline point at the same minute; without one, no minute.
+        let baseline = match self.test {
+            Test::Fixed(_) => None,
+            Test::Counts(_) | Test::Values { .. } => {
+                let Some(j) = self.partner(i) else { return };
+                let base = self.inputs.baseline;
+                Some((base.values[j], base.counts.and_then(|k| k.get(j).copied())))
+            }
+        };
+        match (&mut self.test, baseline) {
+            (Test::Fixed(t), _) => {
                 // Chosen only with counts on every canary point; a short column skips the minute.
                 let Some(n) = nc else { return };
                 t.push(events(p.rule, c, n), n);
-                self.minutes += 1;
             }
-            Test::Counts(_) | Test::Values { .. } => {
-                let Some(j) = self.partner(i) else { return };
-                let b = self.inputs.baseline.values[j];
-                let nb = self.inputs.baseline.counts.and_then(|k| k.get(j).copied());
-                match &mut self.test {
-                    Test::Counts(t) => {
-                        let (Some(nc), Some(nb)) = (nc, nb) else {
-                            return;
-                        };
-                        t.push(events(p.rule, c, nc), nc, events(p.rule, b, nb), nb);
-                    }
-                    Test::Values { bet, sums } => {
-                        // A minute with no requests on either side has no value to compare.
-                        if nc == Some(0) || nb == Some(0) {
-                            return;
-                        }
-                        let (d, tc, tb) = match p.rule {
-                            RuleName::ErrorRate => (c - b, c, b),
-                            RuleName::Latency => {
-                                if c <= 0.0 || b <= 0.0 {
-                                    return;
-                                }
-                                (c.ln() - b.ln(), c.ln(), b.ln())
-                            }
-                            RuleName::Conversion => {
-                                let (lc, lb) =
-                                    ((c + CONVERSION_FLOOR).ln(), (b + CONVERSION_FLOOR).ln());
-                                (lc - lb, c, b)
-                            }
-                        };
-                        let z = match p.rule {
-                            RuleName::ErrorRate => (d - p.margin) / p.scale,
-                            RuleName::Latency => (d - p.margin.ln_1p()) / p.scale,
-                            RuleName::Conversion => (p.margin.ln() - d) / p.scale,
-                        };
-                        bet.push(z);
-                        for (acc, v) in sums.iter_mut().zip([d, d * d, tc, tb]) {
-                            *acc += v;
-                        }
-                    }
-                    Test::Fixed(_) => unreachable!("handled above"),
+            (Test::Counts(t), Some((b, nb))) => {
+                let (Some(nc), Some(nb)) = (nc, nb) else {
+                    return;
+                };
+                t.push(events(p.rule, c, nc), nc, events(p.rule, b, nb), nb);
+            }
+            (Test::Values { bet, sums }, Some((b, nb))) => {
+                // A minute with no requests on either side has no value to compare.
+                if nc == Some(0) || nb == Some(0) {
+                    return;
                 }
-                self.minutes += 1;
+                let (d, tc, tb) = match p.rule {
+                    RuleName::ErrorRate => (c - b, c, b),
+                    RuleName::Latency => {
+                        if c <= 0.0 || b <= 0.0 {
+                            return;
+                        }
+                        (c.ln() - b.ln(), c.ln(), b.ln())
+                    }
+                    RuleName::Conversion => {
+                        let (lc, lb) = ((c + CONVERSION_FLOOR).ln(), (b + CONVERSION_FLOOR).ln());
+                        (lc - lb, c, b)
+                    }
+                };
+                let z = match p.rule {
+                    RuleName::ErrorRate => (d - p.margin) / p.scale,
+                    RuleName::Latency => (d - p.margin.ln_1p()) / p.scale,
+                    RuleName::Conversion => (p.margin.ln() - d) / p.scale,
+                };
+                bet.push(z);
+                for (acc, v) in sums.iter_mut().zip([d, d * d, tc, tb]) {
+                    *acc += v;
+                }
             }
+            // A paired test always has its partner here (it returned above otherwise).
+            (Test::Counts(_) | Test::Values { .. }, None) => return,
         }
+        self.minutes += 1;
         if self.enough() && !self.fired {
             let crossed = self.evidence().value() >= 1.0 / p.alpha;
             let beyond_margin = match &self.test {
@@ -581,13 +581,4 @@ pub fn evaluate_rule(
     let mut state = RuleState::new(policy, rule, inputs)?;
     state.advance(inputs.canary.values.len());
     Some(state.outcome())
-}
-
-/// The metric each rule reads.
-pub fn metric_of(rule: RuleName) -> &'static str {
-    match rule {
-        RuleName::ErrorRate => metric::ERROR_RATE,
-        RuleName::Latency => metric::LATENCY_P99,
-        RuleName::Conversion => metric::CONVERSION_RATE,
-    }
 }

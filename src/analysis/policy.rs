@@ -320,8 +320,7 @@ impl Policy {
 
     /// Canary against baseline (`analysis::compare`): each rule has a `compare` section and is
     /// not required, so a service without a conversion KPI can pass. Without a baseline cohort
-    /// each rule falls back to `guarded`'s threshold rule, with the latency rule made robust to
-    /// drift and autocorrelation (TODO tune).
+    /// (and without counts) each rule falls back to `guarded`'s threshold rule, unchanged.
     pub fn compare() -> Self {
         let mut p = Self::guarded();
         let r = &mut p.rules;

@@ -71,10 +71,6 @@ impl Evidence {
     pub fn peak(&self) -> f64 {
         self.peak.max(1.0)
     }
-
-    pub fn steps(&self) -> u64 {
-        self.steps
-    }
 }
 
 /// A hedged likelihood-ratio factor: the mean of "no bet" (1), the ratio at the geometric middle

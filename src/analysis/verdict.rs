@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::compare::{self, Comparison, Method, MetricInputs};
 use super::decision::Decision;
+use super::metric;
 use super::policy::Policy;
 use super::rules::{self, BaselineSource, ConversionBaseline, RuleName, RuleOutcome, RuleStatus};
 use super::stepping::Recommendation;
@@ -215,7 +216,7 @@ fn message(policy: &Policy, o: &RuleOutcome) -> String {
     if o.status == RuleStatus::NotApplicable {
         return format!(
             "no {} points in any cohort: not applicable (the policy does not require it)",
-            compare::metric_of(o.rule)
+            metric::KNOWN_METRICS[o.rule as usize]
         );
     }
     if let (Some(method), Some(c)) = (o.method, &o.comparison) {
@@ -365,7 +366,7 @@ fn compare_insufficient_message(policy: &Policy, o: &RuleOutcome) -> String {
     };
     format!(
         "no {} minute paired with the baseline yet: needs {}",
-        compare::metric_of(o.rule),
+        metric::KNOWN_METRICS[o.rule as usize],
         need.unwrap_or_default()
     )
 }
