@@ -28,22 +28,34 @@
 //! healthy minutes is not held back by them. Both are e-processes for the same null, so their
 //! average is one.
 
-/// Cap on the detector's value and the plain wealth's logarithm: far past any `1/α`, and far
-/// from overflow.
+/// Cap on the test martingale's and the detector's values: far past any `1/α`, and far from
+/// overflow.
 const CAP: f64 = 1e200;
+/// Cap on a likelihood ratio's logarithm before it is exponentiated (e^460 ≈ 1e200).
 const LOG_CAP: f64 = 460.0;
 
 /// Accumulated evidence against "the canary is no worse": see the module documentation.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Evidence {
-    /// ln of the product of every factor since the first minute.
-    log_wealth: f64,
+    /// The product of every factor since the first minute (the test martingale), capped.
+    wealth: f64,
     /// Σₛ wₛ Π_{u=s..t} factorᵤ, the e-detector's started components.
     detector: f64,
     /// Minutes pushed.
     steps: u64,
     /// The largest value [`Evidence::value`] has reached.
     peak: f64,
+}
+
+impl Default for Evidence {
+    fn default() -> Self {
+        Evidence {
+            wealth: 1.0,
+            detector: 0.0,
+            steps: 0,
+            peak: 0.0,
+        }
+    }
 }
 
 impl Evidence {
@@ -53,7 +65,7 @@ impl Evidence {
         self.steps += 1;
         let t = self.steps as f64;
         let start_weight = 1.0 / (t * (t + 1.0));
-        self.log_wealth = (self.log_wealth + factor.max(1e-300).ln()).min(LOG_CAP);
+        self.wealth = (self.wealth * factor).min(CAP);
         self.detector = (factor * (self.detector + start_weight)).min(CAP);
         self.peak = self.peak.max(self.value());
     }
@@ -63,7 +75,7 @@ impl Evidence {
     /// minute.
     pub fn value(&self) -> f64 {
         let pending = 1.0 / (self.steps as f64 + 1.0);
-        0.5 * self.log_wealth.exp() + 0.5 * (self.detector + pending)
+        0.5 * self.wealth + 0.5 * (self.detector + pending)
     }
 
     /// The largest value so far: Ville's inequality bounds the chance that this ever reaches
@@ -321,7 +333,7 @@ mod tests {
         let q = |r: f64| r * nc as f64 / (r * nc as f64 + nb as f64);
         let pmf = |r: f64| StatrsBinomial::new(q(r), x + y).unwrap().pmf(x);
         let expected = (1.0 + pmf(2.0) / pmf(1.0) + pmf(4.0) / pmf(1.0)) / 3.0;
-        let factor = t.evidence.log_wealth.exp();
+        let factor = t.evidence.wealth;
         assert!(
             (factor - expected).abs() < 1e-9 * expected,
             "{factor} vs {expected}"
@@ -336,7 +348,7 @@ mod tests {
         let pmf = |p: f64| StatrsBinomial::new(p, 60).unwrap().pmf(9);
         let middle = (0.05f64 * 0.2).sqrt();
         let expected = (1.0 + pmf(middle) / pmf(0.05) + pmf(0.2) / pmf(0.05)) / 3.0;
-        let factor = t.evidence.log_wealth.exp();
+        let factor = t.evidence.wealth;
         assert!((factor - expected).abs() < 1e-9 * expected);
     }
 
