@@ -7,7 +7,7 @@
 //! | rule | baseline cohort, both with counts | baseline cohort, values only | no baseline cohort |
 //! |---|---|---|---|
 //! | error rate | errors as counts ([`CountRatio`], `R <= 1`), margin in points | difference in points ([`Betting`]) | counts: against `threshold` ([`FixedRate`]); values: the threshold rule |
-//! | latency | log ratio of p99s ([`Betting`]), margin as a fraction | the same | the spike rule against the canary's own past |
+//! | latency | log ratio of p99s ([`Betting`]), margin as a fraction | the same | a level-shift detector against the canary's own past ([`LevelShift`]) |
 //! | conversion | conversions as counts ([`CountRatio`], `R >= min_ratio`) | log ratio ([`Betting`]) | counts and a reference rate: [`FixedRate`]; else the window rule |
 //!
 //! A [`RuleState`] consumes the canary's points one at a time, so the replay engine advances it
@@ -29,11 +29,15 @@
 //! - counts against a reference rate: trials independent with probability at most (at least) the
 //!   reference in every minute; the reference is taken as exact.
 //! - the threshold fallbacks carry no such guarantee: they are `guarded`'s rules.
+//! - latency without a baseline cohort ([`Method::OwnPastShift`]): no exact guarantee either; a
+//!   CUSUM pre-whitened for AR(1) autocorrelation, calibrated by simulation on the synthetic
+//!   and production-shaped corpora (see [`super::own_past`]).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::own_past::{self, LevelShift};
 use super::policy::{ConversionParams, ErrorRateParams, LatencyParams, Policy};
 use super::rules::{RuleName, RuleOutcome, RuleStatus};
 use super::sequential::{Betting, CountRatio, FixedRate, Worse, cs_half_width};
@@ -83,6 +87,9 @@ pub enum Method {
     CountsVsReference,
     /// No baseline cohort: the threshold rule, against the canary's own past.
     OwnPast,
+    /// No baseline cohort for latency: a level-shift detector against the canary's own past,
+    /// with its autocorrelation and drift modelled (`analysis::own_past`).
+    OwnPastShift,
 }
 
 /// The numbers behind a sequential comparison.
@@ -135,6 +142,8 @@ enum Test {
         /// Σd, Σd², Σ canary value transform, Σ baseline value transform (for the report).
         sums: [f64; 4],
     },
+    /// Latency without a baseline cohort: the canary against its own past.
+    OwnPast(LevelShift),
 }
 
 /// The events behind a rate value with its count: errors from a percentage, conversions from a
@@ -244,7 +253,7 @@ impl<'a> RuleState<'a> {
         };
         let (method, test) = match rule {
             RuleName::Latency if has_baseline => (Method::ValuesVsBaseline, Test::values()),
-            RuleName::Latency => return None,
+            RuleName::Latency => (Method::OwnPastShift, Test::OwnPast(LevelShift::default())),
             _ if has_baseline && counted && inputs.baseline.counts.is_some() => {
                 let ratio = if rule == RuleName::Conversion {
                     params.margin
@@ -316,7 +325,7 @@ impl<'a> RuleState<'a> {
         let nc = canary.counts.and_then(|k| k.get(i).copied());
         // The paired tests read the baseline point at the same minute; without one, no minute.
         let baseline = match self.test {
-            Test::Fixed(_) => None,
+            Test::Fixed(_) | Test::OwnPast(_) => None,
             Test::Counts(_) | Test::Values { .. } => {
                 let Some(j) = self.partner(i) else { return };
                 let base = self.inputs.baseline;
@@ -328,6 +337,16 @@ impl<'a> RuleState<'a> {
                 // Chosen only with counts on every canary point; a short column skips the minute.
                 let Some(n) = nc else { return };
                 t.push(events(p.rule, c, n), n);
+            }
+            (Test::OwnPast(t), _) => {
+                // A minute without requests, or without a positive p99, has no log p99.
+                if nc == Some(0) || !(c.is_finite() && c > 0.0) {
+                    return;
+                }
+                t.push(c);
+                self.minutes += 1;
+                self.fired = t.fired();
+                return;
             }
             (Test::Counts(t), Some((b, nb))) => {
                 let (Some(nc), Some(nb)) = (nc, nb) else {
@@ -385,6 +404,8 @@ impl<'a> RuleState<'a> {
             Test::Counts(t) => t.evidence,
             Test::Fixed(t) => t.evidence,
             Test::Values { bet, .. } => bet.evidence,
+            // Not an e-process: its CUSUM is reported by `own_past_outcome`.
+            Test::OwnPast(_) => super::sequential::Evidence::default(),
         }
     }
 
@@ -395,6 +416,7 @@ impl<'a> RuleState<'a> {
             Test::Counts(t) => t.totals[1] >= p.min_count,
             Test::Fixed(t) => t.totals[1] >= p.min_count,
             Test::Values { .. } => true,
+            Test::OwnPast(t) => return t.ready(),
         };
         count_ok && self.minutes >= p.min_points
     }
@@ -498,6 +520,7 @@ impl<'a> RuleState<'a> {
                     baseline_events: None,
                 }
             }
+            Test::OwnPast(t) => return self.own_past_outcome(t),
             Test::Values { sums, .. } => {
                 let m = self.minutes.max(1) as f64;
                 let [sd, sd2, sc, sb] = *sums;
@@ -553,6 +576,47 @@ impl<'a> RuleState<'a> {
             });
             out.comparison = Some(comparison);
         }
+        out
+    }
+}
+
+impl RuleState<'_> {
+    /// The outcome of the own-past latency detector: the recent p99 against the reference level
+    /// from the canary's earlier minutes, and the CUSUM against its threshold.
+    fn own_past_outcome(&self, t: &LevelShift) -> RuleOutcome {
+        let p = self.params;
+        let mut out = RuleOutcome::new(p.rule);
+        out.status = self.status();
+        out.method = Some(self.method);
+        out.points = self.minutes;
+        out.needed = own_past::WARM_UP + 1;
+        if !t.ready() {
+            return out;
+        }
+        let reference = t.reference_ms();
+        let ratio = t.recent_ratio();
+        let recent = t.recent_points();
+        // The mean of `recent` log deviations of an AR(1) has about s²κ/recent for its variance;
+        // the interval is as approximate as that model (see `analysis::own_past`).
+        let se = t.scale() * (t.long_run_factor() / recent as f64).sqrt();
+        let h = cs_half_width(se, recent as f64, p.alpha);
+        let comparison = Comparison {
+            canary: reference * ratio,
+            baseline: reference,
+            effect: ratio,
+            effect_low: ratio * (-h).exp(),
+            effect_high: ratio * h.exp(),
+            evidence: t.peak(),
+            evidence_needed: own_past::THRESHOLD,
+            minutes: t.judged(),
+            canary_count: None,
+            canary_events: None,
+            baseline_count: None,
+            baseline_events: None,
+        };
+        out.observed = Some(comparison.canary);
+        out.threshold = Some(reference * (1.0 + own_past::MARGIN));
+        out.comparison = Some(comparison);
         out
     }
 }

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod decision;
 pub mod document;
 pub mod metric;
+pub mod own_past;
 pub mod policy;
 pub mod rules;
 pub mod sequential;

@@ -170,7 +170,8 @@ pub struct LatencyParams {
     #[schema(exclusive_minimum = 0)]
     pub clip_sigmas: Option<f64>,
     /// Judge the canary's p99 against the baseline cohort's at the same minutes; null (the seed)
-    /// applies the spike rule above, which is also the fallback without a baseline cohort.
+    /// applies the spike rule above. Without a baseline cohort, a level-shift detector judges
+    /// the canary against its own past, with its autocorrelation and drift modelled.
     #[serde(default)]
     pub compare: Option<LatencyCompare>,
 }
@@ -320,7 +321,9 @@ impl Policy {
 
     /// Canary against baseline (`analysis::compare`): each rule has a `compare` section and is
     /// not required, so a service without a conversion KPI can pass. Without a baseline cohort
-    /// (and without counts) each rule falls back to `guarded`'s threshold rule, unchanged.
+    /// (and without counts) the error-rate and conversion rules fall back to `guarded`'s
+    /// threshold rules, unchanged; the latency rule to a level-shift detector against the
+    /// canary's own past (`analysis::own_past`).
     pub fn compare() -> Self {
         let mut p = Self::guarded();
         let r = &mut p.rules;

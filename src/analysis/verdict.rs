@@ -219,6 +219,9 @@ fn message(policy: &Policy, o: &RuleOutcome) -> String {
             metric::KNOWN_METRICS[o.rule as usize]
         );
     }
+    if o.method == Some(Method::OwnPastShift) {
+        return own_past_shift_message(o);
+    }
     if let (Some(method), Some(c)) = (o.method, &o.comparison) {
         return comparison_message(policy, o, method, c);
     }
@@ -337,6 +340,38 @@ fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comp
         ),
     };
     format!("{head}; {}", evidence_words(o, c))
+}
+
+/// The latency rule without a baseline cohort: the recent p99 against the canary's own past.
+fn own_past_shift_message(o: &RuleOutcome) -> String {
+    let Some(c) = &o.comparison else {
+        return format!(
+            "no baseline cohort: against the canary's own past; needs {} p99 points before it judges ({} so far)",
+            o.needed, o.points
+        );
+    };
+    let verdict = match o.status {
+        RuleStatus::Triggered => "sustained rise: roll back",
+        _ => "no sustained rise detected yet",
+    };
+    format!(
+        "no baseline cohort: against the canary's own past; p99 {:.1} ms (recent geometric mean) vs its own past {:.1} ms: {:+.1}% [{:+.1}%, {:+.1}%] (margin {:.0}%); CUSUM {:.2} {} {} over {} minute{} (autocorrelation modelled): {verdict}",
+        c.canary,
+        c.baseline,
+        100.0 * (c.effect - 1.0),
+        100.0 * (c.effect_low - 1.0),
+        100.0 * (c.effect_high - 1.0),
+        100.0 * super::own_past::MARGIN,
+        c.evidence,
+        if c.evidence >= c.evidence_needed {
+            ">="
+        } else {
+            "<"
+        },
+        c.evidence_needed,
+        c.minutes,
+        plural(c.minutes)
+    )
 }
 
 fn compare_insufficient_message(policy: &Policy, o: &RuleOutcome) -> String {

@@ -107,7 +107,8 @@ fn policies() -> Vec<Policy> {
     variants.push(p);
     // Winsorized baseline: the engine's accumulator is the rule itself.
     variants.push(Policy::builtin("guarded").unwrap());
-    // Sequential comparisons, and their threshold fallbacks without a baseline cohort.
+    // Sequential comparisons, and their fallbacks without a baseline cohort (threshold rules;
+    // latency's own-past detector).
     variants.push(Policy::builtin("compare").unwrap());
     variants
 }
@@ -221,6 +222,9 @@ fn compare_steps_equal_full_evaluation_with_baselines_and_counts() {
         "Some(ValuesVsBaseline)/Passed",
         "Some(CountsVsReference)/Passed",
         "Some(OwnPast)/Passed",
+        "Some(OwnPastShift)/InsufficientData",
+        "Some(OwnPastShift)/Passed",
+        "Some(OwnPastShift)/Triggered",
         "None/NotApplicable",
     ] {
         assert!(seen.contains_key(key), "{key} never occurred: {seen:?}");

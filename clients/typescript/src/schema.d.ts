@@ -851,7 +851,7 @@ export interface components {
          * @description How a `compare` rule judged.
          * @enum {string}
          */
-        Method: "counts_vs_baseline" | "values_vs_baseline" | "counts_vs_reference" | "own_past";
+        Method: "counts_vs_baseline" | "values_vs_baseline" | "counts_vs_reference" | "own_past" | "own_past_shift";
         /**
          * @description How a deployment ended, when known (for backtests).
          * @enum {string}

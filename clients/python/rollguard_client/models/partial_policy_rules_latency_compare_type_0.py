@@ -13,7 +13,8 @@ T = TypeVar("T", bound="PartialPolicyRulesLatencyCompareType0")
 @_attrs_define
 class PartialPolicyRulesLatencyCompareType0:
     """Judge the canary's p99 against the baseline cohort's at the same minutes; null (the seed)
-    applies the spike rule above, which is also the fallback without a baseline cohort.
+    applies the spike rule above. Without a baseline cohort, a level-shift detector judges
+    the canary against its own past, with its autocorrelation and drift modelled.
 
         Attributes:
             clip (float | Unset): The most one minute can weigh: each minute's log ratio of p99s (less the margin) is
