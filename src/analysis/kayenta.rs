@@ -895,7 +895,7 @@ mod tests {
     #[test]
     fn names_win_over_groups_and_ambiguity_is_an_error() {
         let m = KayentaMapping::default();
-        let groups = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let groups = |g: &[&str]| g.iter().map(ToString::to_string).collect::<Vec<_>>();
         assert_eq!(
             m.find("latency_p99", &groups(&["error_rate"])),
             Ok(Some(RuleName::Latency))
