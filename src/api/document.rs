@@ -176,12 +176,12 @@ fn flagger_metadata(schemas: &mut serde_json::Map<String, Value>) {
 }
 
 /// A Kayenta series point is a number, or `"NaN"` or `null` for a missing one (Jackson writes a
-/// NaN as the string `"NaN"`).
+/// NaN as the string `"NaN"`; its `"Infinity"` is read only to be refused with a clear message).
 fn kayenta_values(schemas: &mut serde_json::Map<String, Value>) {
     for cohort in ["control", "experiment"] {
         schemas["PairValues"]["properties"][cohort]["items"] = json!({"oneOf": [
             {"type": "number"},
-            {"type": "string", "enum": ["NaN", "Infinity", "-Infinity"]},
+            {"type": "string", "enum": ["NaN"]},
             {"type": "null"},
         ]});
     }
