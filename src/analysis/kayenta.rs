@@ -18,9 +18,10 @@
 //! Kayenta, which omits nulls and may grow.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -141,20 +142,77 @@ fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> R
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// A `T` read from a JSON object only (`null` is `None` when `NULL`). serde's derive would also
+/// read a struct from an array of its fields in order (`[null, null]`), which the API document
+/// does not allow (see `api::extract::parse_json` for the top level).
+struct Object<T, const NULL: bool>(Option<T>);
+
+impl<'de, T: Deserialize<'de>, const NULL: bool> Deserialize<'de> for Object<T, NULL> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T, const NULL: bool>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>, const NULL: bool> Visitor<'de> for ObjectVisitor<T, NULL> {
+            type Value = Object<T, NULL>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(if NULL {
+                    "a JSON object or null"
+                } else {
+                    "a JSON object"
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| Object(Some(t)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                if NULL {
+                    Ok(Object(None))
+                } else {
+                    Err(E::invalid_type(de::Unexpected::Unit, &self))
+                }
+            }
+        }
+        d.deserialize_any(ObjectVisitor(PhantomData))
+    }
+}
+
+/// An object field; `null` or absent is the default.
+fn object<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
+    Ok(Object::<T, true>::deserialize(d)?.0.unwrap_or_default())
+}
+
+/// An optional object field.
+fn optional_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Ok(Object::<T, true>::deserialize(d)?.0)
+}
+
+/// A list of objects (each an object, never `null`); `null` or absent is empty.
+fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    let items: Option<Vec<Object<T, false>>> = Option::deserialize(d)?;
+    Ok(items
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|o| o.0)
+        .collect())
+}
+
 /// Kayenta's `RemoteJudgeRequest`.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RemoteJudgeRequest {
-    /// The canary config the analysis runs under. rollguard reads `judge.judgeConfigurations
-    /// .policy`, and each metric's `name`, `groups` and `analysisConfigurations.canary.muted`.
-    #[serde(default, deserialize_with = "nullable")]
+    /// The canary config the analysis runs under. rollguard reads the policy in
+    /// `judge.judgeConfigurations.policy`, and each metric's `name`, `groups` and
+    /// `analysisConfigurations.canary.muted`.
+    #[serde(default, deserialize_with = "object")]
+    #[schema(nullable)]
     pub canary_config: CanaryConfig,
     /// Kayenta's `CanaryClassifierThresholdsConfig`. Absent: the canary config's
     /// `classifier.scoreThresholds`, else pass 95 and marginal 75.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_object")]
     pub score_thresholds: Option<ScoreThresholds>,
     /// The metrics, one pair (control and experiment series) each.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "objects")]
+    #[schema(nullable)]
     pub metric_set_pair_list: Vec<MetricSetPair>,
 }
 
@@ -164,11 +222,14 @@ pub struct RemoteJudgeRequest {
 pub struct CanaryConfig {
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "object")]
+    #[schema(nullable)]
     pub judge: JudgeConfig,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "objects")]
+    #[schema(nullable)]
     pub metrics: Vec<CanaryMetricConfig>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "object")]
+    #[schema(nullable)]
     pub classifier: ClassifierConfig,
 }
 
@@ -179,7 +240,8 @@ pub struct JudgeConfig {
     #[serde(default)]
     #[schema(example = "RemoteJudge-v1.0")]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "object")]
+    #[schema(nullable)]
     pub judge_configurations: JudgeConfigurations,
 }
 
@@ -197,16 +259,20 @@ pub struct JudgeConfigurations {
 #[serde(rename_all = "camelCase")]
 pub struct CanaryMetricConfig {
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(nullable)]
     pub name: String,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(nullable)]
     pub groups: Vec<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "object")]
+    #[schema(nullable)]
     pub analysis_configurations: AnalysisConfigurations,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct AnalysisConfigurations {
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "object")]
+    #[schema(nullable)]
     pub canary: CanaryAnalysis,
 }
 
@@ -217,6 +283,7 @@ pub struct AnalysisConfigurations {
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct CanaryAnalysis {
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(nullable)]
     pub muted: bool,
 }
 
@@ -224,7 +291,7 @@ pub struct CanaryAnalysis {
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassifierConfig {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_object")]
     pub score_thresholds: Option<ScoreThresholds>,
 }
 
@@ -247,14 +314,18 @@ pub struct ScoreThresholds {
 pub struct MetricSetPair {
     /// The canary config metric's name.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(nullable)]
     pub name: String,
     #[serde(default)]
     pub id: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(nullable)]
     pub tags: BTreeMap<String, String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "object")]
+    #[schema(nullable)]
     pub values: PairValues,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "object")]
+    #[schema(nullable)]
     pub scopes: PairScopes,
     /// The archival form in Kayenta's `json-formats.md` gives one scope for both series at the
     /// pair's top level; `scopes` wins.
@@ -269,10 +340,12 @@ pub struct MetricSetPair {
 pub struct PairValues {
     /// The baseline cohort.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(nullable)]
     #[schema(value_type = Vec<f64>)]
     pub control: KayentaValues,
     /// The canary.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(nullable)]
     #[schema(value_type = Vec<f64>)]
     pub experiment: KayentaValues,
 }
@@ -280,9 +353,9 @@ pub struct PairValues {
 /// Where each series sits in time.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct PairScopes {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_object")]
     pub control: Option<MetricSetScope>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_object")]
     pub experiment: Option<MetricSetScope>,
 }
 

@@ -513,6 +513,28 @@ async fn bad_input_is_a_400_naming_the_problem() {
         "invalid_policy",
         "kayenta.latency.scale",
     );
+    // Objects are objects: serde would read a struct from an array of its fields.
+    for (body, field) in [
+        (json!({"scoreThresholds": [95.0, 75.0]}), "scoreThresholds"),
+        (json!({"canaryConfig": [null]}), "canaryConfig"),
+        (json!({"metricSetPairList": [null]}), "metricSetPairList[0]"),
+        (
+            json!({"metricSetPairList": [["x"]]}),
+            "metricSetPairList[0]",
+        ),
+        (
+            json!({"metricSetPairList": [{"scopes": {"control": [0, 60000]}}]}),
+            "metricSetPairList[0].scopes.control",
+        ),
+    ] {
+        let resp = s.post(JUDGE, body.clone()).await;
+        assert_error(&resp, 400, "invalid_body", "a JSON object");
+        assert_eq!(
+            resp.1["error"]["details"]["field"], field,
+            "{body}: {}",
+            resp.1
+        );
+    }
     // Not JSON at all.
     let resp = s.client.post(s.url(JUDGE)).body("x").send().await.unwrap();
     assert_eq!(resp.status(), 415);

@@ -404,7 +404,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AnalysisConfigurations: {
-            canary?: components["schemas"]["CanaryAnalysis"];
+            canary?: components["schemas"]["CanaryAnalysis"] | null;
         };
         /**
          * @description Where the conversion rule's baseline came from, in order of precedence.
@@ -427,7 +427,7 @@ export interface components {
          *     canary on its own.
          */
         CanaryAnalysis: {
-            muted?: boolean;
+            muted?: boolean | null;
         };
         /** @description `CanaryAnalysisResult`: one metric set pair's result. */
         CanaryAnalysisResult: {
@@ -450,9 +450,9 @@ export interface components {
         };
         /** @description The parts of Kayenta's `CanaryConfig` rollguard reads; the rest is ignored. */
         CanaryConfig: {
-            classifier?: components["schemas"]["ClassifierConfig"];
-            judge?: components["schemas"]["JudgeConfig"];
-            metrics?: components["schemas"]["CanaryMetricConfig"][];
+            classifier?: components["schemas"]["ClassifierConfig"] | null;
+            judge?: components["schemas"]["JudgeConfig"] | null;
+            metrics?: components["schemas"]["CanaryMetricConfig"][] | null;
             name?: string | null;
         };
         /** @description `CanaryJudgeGroupScore`. */
@@ -495,9 +495,9 @@ export interface components {
         };
         /** @description What rollguard reads of one `CanaryMetricConfig`. */
         CanaryMetricConfig: {
-            analysisConfigurations?: components["schemas"]["AnalysisConfigurations"];
-            groups?: string[];
-            name?: string;
+            analysisConfigurations?: components["schemas"]["AnalysisConfigurations"] | null;
+            groups?: string[] | null;
+            name?: string | null;
         };
         /** @description `CanaryClassifierConfig`: rollguard reads only its `scoreThresholds`. */
         ClassifierConfig: {
@@ -912,7 +912,7 @@ export interface components {
         };
         /** @description `CanaryJudgeConfig`: the judge's name and its free-form configuration. */
         JudgeConfig: {
-            judgeConfigurations?: components["schemas"]["JudgeConfigurations"];
+            judgeConfigurations?: components["schemas"]["JudgeConfigurations"] | null;
             /** @example RemoteJudge-v1.0 */
             name?: string | null;
         };
@@ -1012,8 +1012,8 @@ export interface components {
         MetricSetPair: {
             id?: string | null;
             /** @description The canary config metric's name. */
-            name?: string;
-            scopes?: components["schemas"]["PairScopes"];
+            name?: string | null;
+            scopes?: components["schemas"]["PairScopes"] | null;
             /**
              * Format: int64
              * @description The archival form in Kayenta's `json-formats.md` gives one scope for both series at the
@@ -1024,8 +1024,8 @@ export interface components {
             stepMillis?: number | null;
             tags?: {
                 [key: string]: string;
-            };
-            values?: components["schemas"]["PairValues"];
+            } | null;
+            values?: components["schemas"]["PairValues"] | null;
         };
         /** @description `MetricSetPair.MetricSetScope`: point `i` is at `startTimeMillis + i × stepMillis`. */
         MetricSetScope: {
@@ -1053,9 +1053,9 @@ export interface components {
         /** @description The two series, oldest first; a missing point is `"NaN"` or `null`. */
         PairValues: {
             /** @description The baseline cohort. */
-            control?: (number | "NaN" | null)[];
+            control?: (number | "NaN" | null)[] | null;
             /** @description The canary. */
-            experiment?: (number | "NaN" | null)[];
+            experiment?: (number | "NaN" | null)[] | null;
         };
         /** @description A full or partial policy: every field it leaves out, at any depth, takes the value of the built-in policy named by `extends` (default `seed`). A persistence guard is given whole. */
         PartialPolicy: {
@@ -1415,13 +1415,9 @@ export interface components {
         };
         /** @description Kayenta's `RemoteJudgeRequest`. */
         RemoteJudgeRequest: {
-            /**
-             * @description The canary config the analysis runs under. rollguard reads `judge.judgeConfigurations
-             *     .policy`, and each metric's `name`, `groups` and `analysisConfigurations.canary.muted`.
-             */
-            canaryConfig?: components["schemas"]["CanaryConfig"];
+            canaryConfig?: components["schemas"]["CanaryConfig"] | null;
             /** @description The metrics, one pair (control and experiment series) each. */
-            metricSetPairList?: components["schemas"]["MetricSetPair"][];
+            metricSetPairList?: components["schemas"]["MetricSetPair"][] | null;
             scoreThresholds?: components["schemas"]["ScoreThresholds"] | null;
         };
         ReplayList: {

@@ -53,13 +53,13 @@ from .method import Method
 from .metric_classification import MetricClassification
 from .metric_mapping import MetricMapping
 from .metric_set_pair import MetricSetPair
-from .metric_set_pair_tags import MetricSetPairTags
+from .metric_set_pair_tags_type_0 import MetricSetPairTagsType0
 from .metric_set_scope import MetricSetScope
 from .outcome import Outcome
 from .pair_scopes import PairScopes
 from .pair_values import PairValues
-from .pair_values_control_item_type_1 import PairValuesControlItemType1
-from .pair_values_experiment_item_type_1 import PairValuesExperimentItemType1
+from .pair_values_control_type_0_item_type_1 import PairValuesControlType0ItemType1
+from .pair_values_experiment_type_0_item_type_1 import PairValuesExperimentType0ItemType1
 from .partial_policy import PartialPolicy
 from .partial_policy_extends import PartialPolicyExtends
 from .partial_policy_gate import PartialPolicyGate
@@ -169,13 +169,13 @@ __all__ = (
     "MetricClassification",
     "MetricMapping",
     "MetricSetPair",
-    "MetricSetPairTags",
+    "MetricSetPairTagsType0",
     "MetricSetScope",
     "Outcome",
     "PairScopes",
     "PairValues",
-    "PairValuesControlItemType1",
-    "PairValuesExperimentItemType1",
+    "PairValuesControlType0ItemType1",
+    "PairValuesExperimentType0ItemType1",
     "PartialPolicy",
     "PartialPolicyExtends",
     "PartialPolicyGate",

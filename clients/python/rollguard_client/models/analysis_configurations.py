@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,20 +19,22 @@ T = TypeVar("T", bound="AnalysisConfigurations")
 class AnalysisConfigurations:
     """
     Attributes:
-        canary (CanaryAnalysis | Unset): `analysisConfigurations.canary`: rollguard reads `muted` (a muted metric is not
-            judged).
-            `direction`, `critical`, `effectSize` and `outliers` belong to Kayenta's own judge: each
-            rollguard rule has its direction (error rate and latency up, conversion down) and fails the
-            canary on its own.
+        canary (CanaryAnalysis | None | Unset):
     """
 
-    canary: CanaryAnalysis | Unset = UNSET
+    canary: CanaryAnalysis | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        canary: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.canary, Unset):
+        from ..models.canary_analysis import CanaryAnalysis  # noqa: PLC0415
+
+        canary: dict[str, Any] | None | Unset
+        if isinstance(self.canary, Unset):
+            canary = UNSET
+        elif isinstance(self.canary, CanaryAnalysis):
             canary = self.canary.to_dict()
+        else:
+            canary = self.canary
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -47,12 +49,23 @@ class AnalysisConfigurations:
         from ..models.canary_analysis import CanaryAnalysis  # noqa: PLC0415
 
         d = dict(src_dict)
-        _canary = d.pop("canary", UNSET)
-        canary: CanaryAnalysis | Unset
-        if isinstance(_canary, Unset):
-            canary = UNSET
-        else:
-            canary = CanaryAnalysis.from_dict(_canary)
+
+        def _parse_canary(data: object) -> CanaryAnalysis | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                canary_type_0 = CanaryAnalysis.from_dict(data)
+
+                return canary_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CanaryAnalysis | None | Unset, data)
+
+        canary = _parse_canary(d.pop("canary", UNSET))
 
         analysis_configurations = cls(
             canary=canary,

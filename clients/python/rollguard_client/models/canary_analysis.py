@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,14 +19,18 @@ class CanaryAnalysis:
     canary on its own.
 
         Attributes:
-            muted (bool | Unset):
+            muted (bool | None | Unset):
     """
 
-    muted: bool | Unset = UNSET
+    muted: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        muted = self.muted
+        muted: bool | None | Unset
+        if isinstance(self.muted, Unset):
+            muted = UNSET
+        else:
+            muted = self.muted
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -39,7 +43,15 @@ class CanaryAnalysis:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        muted = d.pop("muted", UNSET)
+
+        def _parse_muted(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        muted = _parse_muted(d.pop("muted", UNSET))
 
         canary_analysis = cls(
             muted=muted,

@@ -22,33 +22,49 @@ class CanaryConfig:
     """The parts of Kayenta's `CanaryConfig` rollguard reads; the rest is ignored.
 
     Attributes:
-        classifier (ClassifierConfig | Unset): `CanaryClassifierConfig`: rollguard reads only its `scoreThresholds`.
-        judge (JudgeConfig | Unset): `CanaryJudgeConfig`: the judge's name and its free-form configuration.
-        metrics (list[CanaryMetricConfig] | Unset):
+        classifier (ClassifierConfig | None | Unset):
+        judge (JudgeConfig | None | Unset):
+        metrics (list[CanaryMetricConfig] | None | Unset):
         name (None | str | Unset):
     """
 
-    classifier: ClassifierConfig | Unset = UNSET
-    judge: JudgeConfig | Unset = UNSET
-    metrics: list[CanaryMetricConfig] | Unset = UNSET
+    classifier: ClassifierConfig | None | Unset = UNSET
+    judge: JudgeConfig | None | Unset = UNSET
+    metrics: list[CanaryMetricConfig] | None | Unset = UNSET
     name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        classifier: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.classifier, Unset):
+        from ..models.classifier_config import ClassifierConfig  # noqa: PLC0415
+        from ..models.judge_config import JudgeConfig  # noqa: PLC0415
+
+        classifier: dict[str, Any] | None | Unset
+        if isinstance(self.classifier, Unset):
+            classifier = UNSET
+        elif isinstance(self.classifier, ClassifierConfig):
             classifier = self.classifier.to_dict()
+        else:
+            classifier = self.classifier
 
-        judge: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.judge, Unset):
+        judge: dict[str, Any] | None | Unset
+        if isinstance(self.judge, Unset):
+            judge = UNSET
+        elif isinstance(self.judge, JudgeConfig):
             judge = self.judge.to_dict()
+        else:
+            judge = self.judge
 
-        metrics: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.metrics, Unset):
+        metrics: list[dict[str, Any]] | None | Unset
+        if isinstance(self.metrics, Unset):
+            metrics = UNSET
+        elif isinstance(self.metrics, list):
             metrics = []
-            for metrics_item_data in self.metrics:
-                metrics_item = metrics_item_data.to_dict()
-                metrics.append(metrics_item)
+            for metrics_type_0_item_data in self.metrics:
+                metrics_type_0_item = metrics_type_0_item_data.to_dict()
+                metrics.append(metrics_type_0_item)
+
+        else:
+            metrics = self.metrics
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -77,28 +93,62 @@ class CanaryConfig:
         from ..models.judge_config import JudgeConfig  # noqa: PLC0415
 
         d = dict(src_dict)
-        _classifier = d.pop("classifier", UNSET)
-        classifier: ClassifierConfig | Unset
-        if isinstance(_classifier, Unset):
-            classifier = UNSET
-        else:
-            classifier = ClassifierConfig.from_dict(_classifier)
 
-        _judge = d.pop("judge", UNSET)
-        judge: JudgeConfig | Unset
-        if isinstance(_judge, Unset):
-            judge = UNSET
-        else:
-            judge = JudgeConfig.from_dict(_judge)
+        def _parse_classifier(data: object) -> ClassifierConfig | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                classifier_type_0 = ClassifierConfig.from_dict(data)
 
-        _metrics = d.pop("metrics", UNSET)
-        metrics: list[CanaryMetricConfig] | Unset = UNSET
-        if _metrics is not UNSET:
-            metrics = []
-            for metrics_item_data in _metrics:
-                metrics_item = CanaryMetricConfig.from_dict(metrics_item_data)
+                return classifier_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ClassifierConfig | None | Unset, data)
 
-                metrics.append(metrics_item)
+        classifier = _parse_classifier(d.pop("classifier", UNSET))
+
+        def _parse_judge(data: object) -> JudgeConfig | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                judge_type_0 = JudgeConfig.from_dict(data)
+
+                return judge_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JudgeConfig | None | Unset, data)
+
+        judge = _parse_judge(d.pop("judge", UNSET))
+
+        def _parse_metrics(data: object) -> list[CanaryMetricConfig] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                metrics_type_0 = []
+                _metrics_type_0 = data
+                for metrics_type_0_item_data in _metrics_type_0:
+                    metrics_type_0_item = CanaryMetricConfig.from_dict(metrics_type_0_item_data)
+
+                    metrics_type_0.append(metrics_type_0_item)
+
+                return metrics_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[CanaryMetricConfig] | None | Unset, data)
+
+        metrics = _parse_metrics(d.pop("metrics", UNSET))
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:

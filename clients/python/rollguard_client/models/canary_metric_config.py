@@ -20,26 +20,41 @@ class CanaryMetricConfig:
     """What rollguard reads of one `CanaryMetricConfig`.
 
     Attributes:
-        analysis_configurations (AnalysisConfigurations | Unset):
-        groups (list[str] | Unset):
-        name (str | Unset):
+        analysis_configurations (AnalysisConfigurations | None | Unset):
+        groups (list[str] | None | Unset):
+        name (None | str | Unset):
     """
 
-    analysis_configurations: AnalysisConfigurations | Unset = UNSET
-    groups: list[str] | Unset = UNSET
-    name: str | Unset = UNSET
+    analysis_configurations: AnalysisConfigurations | None | Unset = UNSET
+    groups: list[str] | None | Unset = UNSET
+    name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        analysis_configurations: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.analysis_configurations, Unset):
-            analysis_configurations = self.analysis_configurations.to_dict()
+        from ..models.analysis_configurations import AnalysisConfigurations  # noqa: PLC0415
 
-        groups: list[str] | Unset = UNSET
-        if not isinstance(self.groups, Unset):
+        analysis_configurations: dict[str, Any] | None | Unset
+        if isinstance(self.analysis_configurations, Unset):
+            analysis_configurations = UNSET
+        elif isinstance(self.analysis_configurations, AnalysisConfigurations):
+            analysis_configurations = self.analysis_configurations.to_dict()
+        else:
+            analysis_configurations = self.analysis_configurations
+
+        groups: list[str] | None | Unset
+        if isinstance(self.groups, Unset):
+            groups = UNSET
+        elif isinstance(self.groups, list):
             groups = self.groups
 
-        name = self.name
+        else:
+            groups = self.groups
+
+        name: None | str | Unset
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -58,16 +73,49 @@ class CanaryMetricConfig:
         from ..models.analysis_configurations import AnalysisConfigurations  # noqa: PLC0415
 
         d = dict(src_dict)
-        _analysis_configurations = d.pop("analysisConfigurations", UNSET)
-        analysis_configurations: AnalysisConfigurations | Unset
-        if isinstance(_analysis_configurations, Unset):
-            analysis_configurations = UNSET
-        else:
-            analysis_configurations = AnalysisConfigurations.from_dict(_analysis_configurations)
 
-        groups = cast(list[str], d.pop("groups", UNSET))
+        def _parse_analysis_configurations(data: object) -> AnalysisConfigurations | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                analysis_configurations_type_0 = AnalysisConfigurations.from_dict(data)
 
-        name = d.pop("name", UNSET)
+                return analysis_configurations_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AnalysisConfigurations | None | Unset, data)
+
+        analysis_configurations = _parse_analysis_configurations(d.pop("analysisConfigurations", UNSET))
+
+        def _parse_groups(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                groups_type_0 = cast(list[str], data)
+
+                return groups_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        groups = _parse_groups(d.pop("groups", UNSET))
+
+        def _parse_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        name = _parse_name(d.pop("name", UNSET))
 
         canary_metric_config = cls(
             analysis_configurations=analysis_configurations,

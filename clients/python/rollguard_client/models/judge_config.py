@@ -20,18 +20,24 @@ class JudgeConfig:
     """`CanaryJudgeConfig`: the judge's name and its free-form configuration.
 
     Attributes:
-        judge_configurations (JudgeConfigurations | Unset): What rollguard reads of `judgeConfigurations`.
+        judge_configurations (JudgeConfigurations | None | Unset):
         name (None | str | Unset):  Example: RemoteJudge-v1.0.
     """
 
-    judge_configurations: JudgeConfigurations | Unset = UNSET
+    judge_configurations: JudgeConfigurations | None | Unset = UNSET
     name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        judge_configurations: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.judge_configurations, Unset):
+        from ..models.judge_configurations import JudgeConfigurations  # noqa: PLC0415
+
+        judge_configurations: dict[str, Any] | None | Unset
+        if isinstance(self.judge_configurations, Unset):
+            judge_configurations = UNSET
+        elif isinstance(self.judge_configurations, JudgeConfigurations):
             judge_configurations = self.judge_configurations.to_dict()
+        else:
+            judge_configurations = self.judge_configurations
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -54,12 +60,23 @@ class JudgeConfig:
         from ..models.judge_configurations import JudgeConfigurations  # noqa: PLC0415
 
         d = dict(src_dict)
-        _judge_configurations = d.pop("judgeConfigurations", UNSET)
-        judge_configurations: JudgeConfigurations | Unset
-        if isinstance(_judge_configurations, Unset):
-            judge_configurations = UNSET
-        else:
-            judge_configurations = JudgeConfigurations.from_dict(_judge_configurations)
+
+        def _parse_judge_configurations(data: object) -> JudgeConfigurations | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                judge_configurations_type_0 = JudgeConfigurations.from_dict(data)
+
+                return judge_configurations_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(JudgeConfigurations | None | Unset, data)
+
+        judge_configurations = _parse_judge_configurations(d.pop("judgeConfigurations", UNSET))
 
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:

@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.metric_set_pair_tags import MetricSetPairTags
+    from ..models.metric_set_pair_tags_type_0 import MetricSetPairTagsType0
     from ..models.pair_scopes import PairScopes
     from ..models.pair_values import PairValues
 
@@ -23,37 +23,49 @@ class MetricSetPair:
 
     Attributes:
         id (None | str | Unset):
-        name (str | Unset): The canary config metric's name.
-        scopes (PairScopes | Unset): Where each series sits in time.
+        name (None | str | Unset): The canary config metric's name.
+        scopes (None | PairScopes | Unset):
         start_time_millis (int | None | Unset): The archival form in Kayenta's `json-formats.md` gives one scope for
             both series at the
             pair's top level; `scopes` wins.
         step_millis (int | None | Unset):
-        tags (MetricSetPairTags | Unset):
-        values (PairValues | Unset): The two series, oldest first; a missing point is `"NaN"` or `null`.
+        tags (MetricSetPairTagsType0 | None | Unset):
+        values (None | PairValues | Unset):
     """
 
     id: None | str | Unset = UNSET
-    name: str | Unset = UNSET
-    scopes: PairScopes | Unset = UNSET
+    name: None | str | Unset = UNSET
+    scopes: None | PairScopes | Unset = UNSET
     start_time_millis: int | None | Unset = UNSET
     step_millis: int | None | Unset = UNSET
-    tags: MetricSetPairTags | Unset = UNSET
-    values: PairValues | Unset = UNSET
+    tags: MetricSetPairTagsType0 | None | Unset = UNSET
+    values: None | PairValues | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.metric_set_pair_tags_type_0 import MetricSetPairTagsType0  # noqa: PLC0415
+        from ..models.pair_scopes import PairScopes  # noqa: PLC0415
+        from ..models.pair_values import PairValues  # noqa: PLC0415
+
         id: None | str | Unset
         if isinstance(self.id, Unset):
             id = UNSET
         else:
             id = self.id
 
-        name = self.name
+        name: None | str | Unset
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
 
-        scopes: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.scopes, Unset):
+        scopes: dict[str, Any] | None | Unset
+        if isinstance(self.scopes, Unset):
+            scopes = UNSET
+        elif isinstance(self.scopes, PairScopes):
             scopes = self.scopes.to_dict()
+        else:
+            scopes = self.scopes
 
         start_time_millis: int | None | Unset
         if isinstance(self.start_time_millis, Unset):
@@ -67,13 +79,21 @@ class MetricSetPair:
         else:
             step_millis = self.step_millis
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
+        tags: dict[str, Any] | None | Unset
+        if isinstance(self.tags, Unset):
+            tags = UNSET
+        elif isinstance(self.tags, MetricSetPairTagsType0):
             tags = self.tags.to_dict()
+        else:
+            tags = self.tags
 
-        values: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.values, Unset):
+        values: dict[str, Any] | None | Unset
+        if isinstance(self.values, Unset):
+            values = UNSET
+        elif isinstance(self.values, PairValues):
             values = self.values.to_dict()
+        else:
+            values = self.values
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -97,7 +117,7 @@ class MetricSetPair:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.metric_set_pair_tags import MetricSetPairTags  # noqa: PLC0415
+        from ..models.metric_set_pair_tags_type_0 import MetricSetPairTagsType0  # noqa: PLC0415
         from ..models.pair_scopes import PairScopes  # noqa: PLC0415
         from ..models.pair_values import PairValues  # noqa: PLC0415
 
@@ -112,14 +132,31 @@ class MetricSetPair:
 
         id = _parse_id(d.pop("id", UNSET))
 
-        name = d.pop("name", UNSET)
+        def _parse_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        _scopes = d.pop("scopes", UNSET)
-        scopes: PairScopes | Unset
-        if isinstance(_scopes, Unset):
-            scopes = UNSET
-        else:
-            scopes = PairScopes.from_dict(_scopes)
+        name = _parse_name(d.pop("name", UNSET))
+
+        def _parse_scopes(data: object) -> None | PairScopes | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                scopes_type_0 = PairScopes.from_dict(data)
+
+                return scopes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PairScopes | Unset, data)
+
+        scopes = _parse_scopes(d.pop("scopes", UNSET))
 
         def _parse_start_time_millis(data: object) -> int | None | Unset:
             if data is None:
@@ -139,19 +176,39 @@ class MetricSetPair:
 
         step_millis = _parse_step_millis(d.pop("stepMillis", UNSET))
 
-        _tags = d.pop("tags", UNSET)
-        tags: MetricSetPairTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = MetricSetPairTags.from_dict(_tags)
+        def _parse_tags(data: object) -> MetricSetPairTagsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                tags_type_0 = MetricSetPairTagsType0.from_dict(data)
 
-        _values = d.pop("values", UNSET)
-        values: PairValues | Unset
-        if isinstance(_values, Unset):
-            values = UNSET
-        else:
-            values = PairValues.from_dict(_values)
+                return tags_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MetricSetPairTagsType0 | None | Unset, data)
+
+        tags = _parse_tags(d.pop("tags", UNSET))
+
+        def _parse_values(data: object) -> None | PairValues | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                values_type_0 = PairValues.from_dict(data)
+
+                return values_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PairValues | Unset, data)
+
+        values = _parse_values(d.pop("values", UNSET))
 
         metric_set_pair = cls(
             id=id,

@@ -6,8 +6,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.pair_values_control_item_type_1 import PairValuesControlItemType1
-from ..models.pair_values_experiment_item_type_1 import PairValuesExperimentItemType1
+from ..models.pair_values_control_type_0_item_type_1 import PairValuesControlType0ItemType1
+from ..models.pair_values_experiment_type_0_item_type_1 import PairValuesExperimentType0ItemType1
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PairValues")
@@ -18,36 +18,46 @@ class PairValues:
     """The two series, oldest first; a missing point is `"NaN"` or `null`.
 
     Attributes:
-        control (list[float | None | PairValuesControlItemType1] | Unset): The baseline cohort.
-        experiment (list[float | None | PairValuesExperimentItemType1] | Unset): The canary.
+        control (list[float | None | PairValuesControlType0ItemType1] | None | Unset): The baseline cohort.
+        experiment (list[float | None | PairValuesExperimentType0ItemType1] | None | Unset): The canary.
     """
 
-    control: list[float | None | PairValuesControlItemType1] | Unset = UNSET
-    experiment: list[float | None | PairValuesExperimentItemType1] | Unset = UNSET
+    control: list[float | None | PairValuesControlType0ItemType1] | None | Unset = UNSET
+    experiment: list[float | None | PairValuesExperimentType0ItemType1] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        control: list[float | None | str] | Unset = UNSET
-        if not isinstance(self.control, Unset):
+        control: list[float | None | str] | None | Unset
+        if isinstance(self.control, Unset):
+            control = UNSET
+        elif isinstance(self.control, list):
             control = []
-            for control_item_data in self.control:
-                control_item: float | None | str
-                if isinstance(control_item_data, PairValuesControlItemType1):
-                    control_item = control_item_data.value
+            for control_type_0_item_data in self.control:
+                control_type_0_item: float | None | str
+                if isinstance(control_type_0_item_data, PairValuesControlType0ItemType1):
+                    control_type_0_item = control_type_0_item_data.value
                 else:
-                    control_item = control_item_data
-                control.append(control_item)
+                    control_type_0_item = control_type_0_item_data
+                control.append(control_type_0_item)
 
-        experiment: list[float | None | str] | Unset = UNSET
-        if not isinstance(self.experiment, Unset):
+        else:
+            control = self.control
+
+        experiment: list[float | None | str] | None | Unset
+        if isinstance(self.experiment, Unset):
+            experiment = UNSET
+        elif isinstance(self.experiment, list):
             experiment = []
-            for experiment_item_data in self.experiment:
-                experiment_item: float | None | str
-                if isinstance(experiment_item_data, PairValuesExperimentItemType1):
-                    experiment_item = experiment_item_data.value
+            for experiment_type_0_item_data in self.experiment:
+                experiment_type_0_item: float | None | str
+                if isinstance(experiment_type_0_item_data, PairValuesExperimentType0ItemType1):
+                    experiment_type_0_item = experiment_type_0_item_data.value
                 else:
-                    experiment_item = experiment_item_data
-                experiment.append(experiment_item)
+                    experiment_type_0_item = experiment_type_0_item_data
+                experiment.append(experiment_type_0_item)
+
+        else:
+            experiment = self.experiment
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -62,51 +72,80 @@ class PairValues:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _control = d.pop("control", UNSET)
-        control: list[float | None | PairValuesControlItemType1] | Unset = UNSET
-        if _control is not UNSET:
-            control = []
-            for control_item_data in _control:
 
-                def _parse_control_item(data: object) -> float | None | PairValuesControlItemType1:
-                    if data is None:
-                        return data
-                    try:
-                        if not isinstance(data, str):
-                            raise TypeError()
-                        control_item_type_1 = PairValuesControlItemType1(data)
+        def _parse_control(data: object) -> list[float | None | PairValuesControlType0ItemType1] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                control_type_0 = []
+                _control_type_0 = data
+                for control_type_0_item_data in _control_type_0:
 
-                        return control_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    return cast(float | None | PairValuesControlItemType1, data)
+                    def _parse_control_type_0_item(data: object) -> float | None | PairValuesControlType0ItemType1:
+                        if data is None:
+                            return data
+                        try:
+                            if not isinstance(data, str):
+                                raise TypeError()
+                            control_type_0_item_type_1 = PairValuesControlType0ItemType1(data)
 
-                control_item = _parse_control_item(control_item_data)
+                            return control_type_0_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        return cast(float | None | PairValuesControlType0ItemType1, data)
 
-                control.append(control_item)
+                    control_type_0_item = _parse_control_type_0_item(control_type_0_item_data)
 
-        _experiment = d.pop("experiment", UNSET)
-        experiment: list[float | None | PairValuesExperimentItemType1] | Unset = UNSET
-        if _experiment is not UNSET:
-            experiment = []
-            for experiment_item_data in _experiment:
+                    control_type_0.append(control_type_0_item)
 
-                def _parse_experiment_item(data: object) -> float | None | PairValuesExperimentItemType1:
-                    if data is None:
-                        return data
-                    try:
-                        if not isinstance(data, str):
-                            raise TypeError()
-                        experiment_item_type_1 = PairValuesExperimentItemType1(data)
+                return control_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[float | None | PairValuesControlType0ItemType1] | None | Unset, data)
 
-                        return experiment_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    return cast(float | None | PairValuesExperimentItemType1, data)
+        control = _parse_control(d.pop("control", UNSET))
 
-                experiment_item = _parse_experiment_item(experiment_item_data)
+        def _parse_experiment(data: object) -> list[float | None | PairValuesExperimentType0ItemType1] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                experiment_type_0 = []
+                _experiment_type_0 = data
+                for experiment_type_0_item_data in _experiment_type_0:
 
-                experiment.append(experiment_item)
+                    def _parse_experiment_type_0_item(
+                        data: object,
+                    ) -> float | None | PairValuesExperimentType0ItemType1:
+                        if data is None:
+                            return data
+                        try:
+                            if not isinstance(data, str):
+                                raise TypeError()
+                            experiment_type_0_item_type_1 = PairValuesExperimentType0ItemType1(data)
+
+                            return experiment_type_0_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        return cast(float | None | PairValuesExperimentType0ItemType1, data)
+
+                    experiment_type_0_item = _parse_experiment_type_0_item(experiment_type_0_item_data)
+
+                    experiment_type_0.append(experiment_type_0_item)
+
+                return experiment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[float | None | PairValuesExperimentType0ItemType1] | None | Unset, data)
+
+        experiment = _parse_experiment(d.pop("experiment", UNSET))
 
         pair_values = cls(
             control=control,

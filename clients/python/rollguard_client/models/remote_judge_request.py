@@ -22,30 +22,40 @@ class RemoteJudgeRequest:
     """Kayenta's `RemoteJudgeRequest`.
 
     Attributes:
-        canary_config (CanaryConfig | Unset): The parts of Kayenta's `CanaryConfig` rollguard reads; the rest is
-            ignored.
-        metric_set_pair_list (list[MetricSetPair] | Unset): The metrics, one pair (control and experiment series) each.
+        canary_config (CanaryConfig | None | Unset):
+        metric_set_pair_list (list[MetricSetPair] | None | Unset): The metrics, one pair (control and experiment series)
+            each.
         score_thresholds (None | ScoreThresholds | Unset):
     """
 
-    canary_config: CanaryConfig | Unset = UNSET
-    metric_set_pair_list: list[MetricSetPair] | Unset = UNSET
+    canary_config: CanaryConfig | None | Unset = UNSET
+    metric_set_pair_list: list[MetricSetPair] | None | Unset = UNSET
     score_thresholds: None | ScoreThresholds | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.canary_config import CanaryConfig  # noqa: PLC0415
         from ..models.score_thresholds import ScoreThresholds  # noqa: PLC0415
 
-        canary_config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.canary_config, Unset):
+        canary_config: dict[str, Any] | None | Unset
+        if isinstance(self.canary_config, Unset):
+            canary_config = UNSET
+        elif isinstance(self.canary_config, CanaryConfig):
             canary_config = self.canary_config.to_dict()
+        else:
+            canary_config = self.canary_config
 
-        metric_set_pair_list: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.metric_set_pair_list, Unset):
+        metric_set_pair_list: list[dict[str, Any]] | None | Unset
+        if isinstance(self.metric_set_pair_list, Unset):
+            metric_set_pair_list = UNSET
+        elif isinstance(self.metric_set_pair_list, list):
             metric_set_pair_list = []
-            for metric_set_pair_list_item_data in self.metric_set_pair_list:
-                metric_set_pair_list_item = metric_set_pair_list_item_data.to_dict()
-                metric_set_pair_list.append(metric_set_pair_list_item)
+            for metric_set_pair_list_type_0_item_data in self.metric_set_pair_list:
+                metric_set_pair_list_type_0_item = metric_set_pair_list_type_0_item_data.to_dict()
+                metric_set_pair_list.append(metric_set_pair_list_type_0_item)
+
+        else:
+            metric_set_pair_list = self.metric_set_pair_list
 
         score_thresholds: dict[str, Any] | None | Unset
         if isinstance(self.score_thresholds, Unset):
@@ -74,21 +84,45 @@ class RemoteJudgeRequest:
         from ..models.score_thresholds import ScoreThresholds  # noqa: PLC0415
 
         d = dict(src_dict)
-        _canary_config = d.pop("canaryConfig", UNSET)
-        canary_config: CanaryConfig | Unset
-        if isinstance(_canary_config, Unset):
-            canary_config = UNSET
-        else:
-            canary_config = CanaryConfig.from_dict(_canary_config)
 
-        _metric_set_pair_list = d.pop("metricSetPairList", UNSET)
-        metric_set_pair_list: list[MetricSetPair] | Unset = UNSET
-        if _metric_set_pair_list is not UNSET:
-            metric_set_pair_list = []
-            for metric_set_pair_list_item_data in _metric_set_pair_list:
-                metric_set_pair_list_item = MetricSetPair.from_dict(metric_set_pair_list_item_data)
+        def _parse_canary_config(data: object) -> CanaryConfig | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                canary_config_type_0 = CanaryConfig.from_dict(data)
 
-                metric_set_pair_list.append(metric_set_pair_list_item)
+                return canary_config_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CanaryConfig | None | Unset, data)
+
+        canary_config = _parse_canary_config(d.pop("canaryConfig", UNSET))
+
+        def _parse_metric_set_pair_list(data: object) -> list[MetricSetPair] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                metric_set_pair_list_type_0 = []
+                _metric_set_pair_list_type_0 = data
+                for metric_set_pair_list_type_0_item_data in _metric_set_pair_list_type_0:
+                    metric_set_pair_list_type_0_item = MetricSetPair.from_dict(metric_set_pair_list_type_0_item_data)
+
+                    metric_set_pair_list_type_0.append(metric_set_pair_list_type_0_item)
+
+                return metric_set_pair_list_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[MetricSetPair] | None | Unset, data)
+
+        metric_set_pair_list = _parse_metric_set_pair_list(d.pop("metricSetPairList", UNSET))
 
         def _parse_score_thresholds(data: object) -> None | ScoreThresholds | Unset:
             if data is None:

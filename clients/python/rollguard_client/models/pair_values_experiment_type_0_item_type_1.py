@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class PairValuesExperimentItemType1(StrEnum):
+class PairValuesExperimentType0ItemType1(StrEnum):
     NAN = "NaN"
 
     def __str__(self) -> str:

@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="MetricSetPairTags")
+T = TypeVar("T", bound="MetricSetPairTagsType0")
 
 
 @_attrs_define
-class MetricSetPairTags:
+class MetricSetPairTagsType0:
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class MetricSetPairTags:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        metric_set_pair_tags = cls()
+        metric_set_pair_tags_type_0 = cls()
 
-        metric_set_pair_tags.additional_properties = d
-        return metric_set_pair_tags
+        metric_set_pair_tags_type_0.additional_properties = d
+        return metric_set_pair_tags_type_0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class PairValuesControlItemType1(StrEnum):
+class PairValuesControlType0ItemType1(StrEnum):
     NAN = "NaN"
 
     def __str__(self) -> str:
