@@ -350,6 +350,16 @@ async fn nan_padding_drops_points_but_keeps_times() {
 
     // Misaligned by one minute (the canary's scope starts later), the same values pair
     // differently: times, not positions, decide.
+    // A baseline window offset in time (Spinnaker's baseline analysis offset) on the same step:
+    // point i still meets point i.
+    let mut offset = pair("error_rate", control.clone(), experiment.clone());
+    offset["scopes"]["control"]["startTimeMillis"] = json!(START - 60 * MINUTE);
+    let answer = judge(&s, request(vec![offset], &GROUPS, None)).await;
+    assert_eq!(
+        answer["results"][0]["resultMetadata"]["rule"]["points"], 23,
+        "{answer:#}"
+    );
+
     let mut shifted = pair("error_rate", control, experiment);
     shifted["scopes"]["experiment"]["startTimeMillis"] = json!(START + MINUTE);
     shifted["scopes"]["experiment"]["stepMillis"] = json!(MINUTE);
