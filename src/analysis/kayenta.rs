@@ -661,7 +661,7 @@ fn times(field: &str, scope: MetricSetScope, n: usize) -> Result<Vec<DateTime<Ut
 
 /// What became of one pair.
 enum Judged {
-    /// Judged by `rule`: the series as received (missing points dropped) for the stats.
+    /// Judged by `rule`.
     Rule(RuleName),
     Unmapped,
     Muted,
