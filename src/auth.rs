@@ -260,12 +260,13 @@ fn normalise(host: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
 }
 
-/// The configured tokens, the one exception to them (open Flagger hooks), and the hosts an open
-/// server answers.
+/// The configured tokens, the exceptions to them (open Flagger hooks, the open Kayenta judge),
+/// and the hosts an open server answers.
 #[derive(Clone, Debug, Default)]
 pub struct Auth {
     tokens: Vec<Token>,
     open_flagger_hooks: bool,
+    open_kayenta_judge: bool,
     allowed_hosts: AllowedHosts,
 }
 
@@ -293,6 +294,7 @@ impl Auth {
         Ok(Auth {
             tokens,
             open_flagger_hooks: false,
+            open_kayenta_judge: false,
             allowed_hosts: AllowedHosts::default(),
         })
     }
@@ -307,6 +309,13 @@ impl Auth {
     /// send headers. See docs/integrations/flagger.md.
     pub fn with_open_flagger_hooks(mut self, open: bool) -> Self {
         self.open_flagger_hooks = open;
+        self
+    }
+
+    /// Leaves `POST /v1/kayenta/judge` open even with tokens configured: Kayenta's remote judge
+    /// client sends no credentials. See docs/integrations/kayenta.md.
+    pub fn with_open_kayenta_judge(mut self, open: bool) -> Self {
+        self.open_kayenta_judge = open;
         self
     }
 
@@ -335,6 +344,10 @@ impl Auth {
 
     pub fn flagger_hooks_open(&self) -> bool {
         self.open_flagger_hooks
+    }
+
+    pub fn kayenta_judge_open(&self) -> bool {
+        self.open_kayenta_judge
     }
 
     /// The token whose secret is `presented`. Every configured digest is compared, each in
@@ -375,6 +388,7 @@ pub fn required_access(method: &Method, path: &str) -> Access {
         ["v1", rest @ ..] => match rest {
             ["evaluate"] if post => Scope::Evaluate,
             ["hooks", ..] => Scope::Evaluate,
+            ["kayenta", "judge"] if post => Scope::Evaluate,
             ["deployments", _] if put => Scope::Ingest,
             ["deployments", _, "points"] if post => Scope::Ingest,
             ["deployments", _, "verdicts"] if post => Scope::Evaluate,
@@ -394,6 +408,14 @@ pub fn required_access(method: &Method, path: &str) -> Access {
 fn is_flagger_hook(path: &str) -> bool {
     path.starts_with("/v1/hooks/flagger/")
 }
+
+/// The Kayenta judge's one operation: exactly this method and path.
+fn is_kayenta_judge(method: &Method, path: &str) -> bool {
+    method == Method::POST && path == KAYENTA_JUDGE
+}
+
+/// The path Kayenta's remote judge calls (`{base-url}/judge`).
+pub const KAYENTA_JUDGE: &str = "/v1/kayenta/judge";
 
 /// The bearer token of a request, if it sent one in a form we read.
 fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
@@ -514,6 +536,9 @@ pub async fn require_token(
         return next.run(req).await;
     };
     if auth.open_flagger_hooks && is_flagger_hook(path) {
+        return next.run(req).await;
+    }
+    if auth.open_kayenta_judge && is_kayenta_judge(req.method(), path) {
         return next.run(req).await;
     }
     let token = match bearer(req.headers()) {
@@ -673,6 +698,8 @@ mod tests {
             (Method::POST, "/v1/evaluate", Some(Evaluate)),
             (Method::POST, "/v1/hooks/flagger/gate", Some(Evaluate)),
             (Method::POST, "/v1/hooks/flagger/rollback", Some(Evaluate)),
+            (Method::POST, "/v1/kayenta/judge", Some(Evaluate)),
+            (Method::GET, "/v1/kayenta/judge", Some(Read)),
             (Method::POST, "/v1/replays", Some(Evaluate)),
             (Method::GET, "/v1/replays", Some(Read)),
             (Method::GET, "/v1/replays/7", Some(Read)),

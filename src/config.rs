@@ -167,6 +167,10 @@ pub struct ServeArgs {
     /// cannot send an Authorization header. Restrict who reaches them at the network level.
     #[arg(long, env = "ROLLGUARD_OPEN_FLAGGER_HOOKS")]
     pub open_flagger_hooks: bool,
+    /// Leave the Kayenta remote judge (`POST /v1/kayenta/judge`) open when tokens are
+    /// configured: Kayenta sends no credentials. Restrict who reaches it at the network level.
+    #[arg(long, env = "ROLLGUARD_OPEN_KAYENTA_JUDGE")]
+    pub open_kayenta_judge: bool,
     /// Without API tokens: the host names (comma-separated, any port; `*` for any) whose
     /// requests are answered, against DNS rebinding; others get 421. The address listened on is
     /// always added. Not checked when tokens are configured.

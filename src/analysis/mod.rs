@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod decision;
 pub mod document;
+pub mod kayenta;
 pub mod metric;
 pub mod own_past;
 pub mod policy;

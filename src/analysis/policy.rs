@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::kayenta::KayentaMapping;
+
 /// Name of the built-in policy that reproduces the seed document's rules exactly.
 pub const SEED: &str = "seed";
 
@@ -71,6 +73,9 @@ pub struct Policy {
     /// How hook endpoints that must answer yes or no treat an `inconclusive` verdict.
     #[serde(default)]
     pub gate: GateOptions,
+    /// Which of Spinnaker Kayenta's metrics each rule judges at `POST /v1/kayenta/judge`.
+    #[serde(default)]
+    pub kayenta: KayentaMapping,
 }
 
 /// Options for yes/no hooks (Flagger's `rollout` webhook).
@@ -294,6 +299,7 @@ impl Policy {
             },
             alpha: DEFAULT_ALPHA,
             gate: GateOptions::default(),
+            kayenta: KayentaMapping::default(),
         }
     }
 
@@ -452,7 +458,7 @@ impl Policy {
         if !(conversion.min_ratio.is_finite() && conversion.min_ratio > 0.0) {
             return invalid("rules.conversion.min_ratio must be a finite number > 0");
         }
-        Ok(())
+        self.kayenta.validate().map_err(PolicyError::Invalid)
     }
 }
 

@@ -38,6 +38,7 @@ pub fn refine(doc: utoipa::openapi::OpenApi) -> ApiDocument {
     replay_request(schemas);
     free_text(schemas);
     flagger_metadata(schemas);
+    kayenta_values(schemas);
     let text = json!({"maxLength": crate::model::MAX_FIELD_LEN, "pattern": NO_CONTROL_CHARACTERS});
     if let Some(params) = doc["paths"]["/v1/deployments"]["get"]["parameters"].as_array_mut() {
         for p in params {
@@ -172,6 +173,18 @@ fn flagger_metadata(schemas: &mut serde_json::Map<String, Value>) {
         "canary_weight": {"type": "string", "pattern": weight},
         "max_weight": {"type": "string", "pattern": weight},
     });
+}
+
+/// A Kayenta series point is a number, or `"NaN"` or `null` for a missing one (Jackson writes a
+/// NaN as the string `"NaN"`; its `"Infinity"` is read only to be refused with a clear message).
+fn kayenta_values(schemas: &mut serde_json::Map<String, Value>) {
+    for cohort in ["control", "experiment"] {
+        schemas["PairValues"]["properties"][cohort]["items"] = json!({"oneOf": [
+            {"type": "number"},
+            {"type": "string", "enum": ["NaN"]},
+            {"type": "null"},
+        ]});
+    }
 }
 
 fn merge(target: &mut Value, patch: &Value) {

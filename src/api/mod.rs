@@ -26,6 +26,7 @@ pub mod evaluate;
 pub mod extract;
 pub mod health;
 pub mod hooks;
+pub mod kayenta;
 pub mod middleware;
 pub mod points;
 pub mod policies;
@@ -65,7 +66,7 @@ impl AppState {
         (name = "verdicts", description = "Evaluations: stateless, or of stored series with an audit trail"),
         (name = "policies", description = "Named, versioned rule parameters and environment defaults"),
         (name = "replays", description = "Backtests: what policies would have done on past deployments"),
-        (name = "hooks", description = "Controller-specific hooks (Flagger webhooks)"),
+        (name = "hooks", description = "Controller-specific hooks (Flagger webhooks, the Kayenta remote judge)"),
         (name = "health", description = "Liveness, readiness and the API document"),
     )
 )]
@@ -85,6 +86,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(verdicts::peek_verdict))
         .routes(routes!(hooks::flagger_gate))
         .routes(routes!(hooks::flagger_rollback))
+        .routes(routes!(kayenta::kayenta_judge))
         .routes(routes!(replays::start_replay, replays::list_replays))
         .routes(routes!(replays::get_replay))
         .routes(routes!(replays::cancel_replay))

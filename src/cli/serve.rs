@@ -149,6 +149,7 @@ pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
         .with_address(args.listen.ip());
     Ok(auth
         .with_open_flagger_hooks(args.open_flagger_hooks)
+        .with_open_kayenta_judge(args.open_kayenta_judge)
         .with_allowed_hosts(hosts))
 }
 
@@ -182,7 +183,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     state.limits = args.limits();
     if auth.is_enabled() {
         let names: Vec<&str> = auth.tokens().iter().map(crate::auth::Token::name).collect();
-        tracing::info!(tokens = ?names, open_flagger_hooks = auth.flagger_hooks_open(), "API tokens required");
+        tracing::info!(
+            tokens = ?names,
+            open_flagger_hooks = auth.flagger_hooks_open(),
+            open_kayenta_judge = auth.kayenta_judge_open(),
+            "API tokens required"
+        );
     } else {
         tracing::warn!(
             "no API token configured: every endpoint is open to whoever reaches {}",

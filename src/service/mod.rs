@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::store::{Store, StoreError};
 
 mod deployments;
+mod kayenta;
 mod policies;
 pub mod replays;
 mod verdicts;

@@ -20,7 +20,7 @@ from rollguard_client.api.deployments import (
     read_points,
 )
 from rollguard_client.api.health import healthz, readyz
-from rollguard_client.api.hooks import flagger_gate
+from rollguard_client.api.hooks import flagger_gate, kayenta_judge
 from rollguard_client.api.policies import get_policy, put_environment, put_policy
 from rollguard_client.api.verdicts import (
     create_verdict,
@@ -29,6 +29,8 @@ from rollguard_client.api.verdicts import (
     peek_verdict,
 )
 from rollguard_client.models import (
+    CanaryJudgeResult,
+    RemoteJudgeRequest,
     Cohort,
     Decision,
     Deployment,
@@ -253,6 +255,26 @@ def test_the_flagger_gate_holds_a_failing_canary_with_a_typed_412():
         assert isinstance(resp.parsed, ErrorBody)
         assert resp.parsed.error.code == "verdict_rollback"
         assert resp.parsed.error.details["verdict"]["verdict"] == "rollback"
+
+
+def test_the_kayenta_judge_reads_nan_padding_and_scores_a_pass():
+    scope = {"startTimeMillis": 1796119200000, "stepMillis": 60000}
+    request = RemoteJudgeRequest.from_dict({
+        "canaryConfig": {"judge": {"name": "RemoteJudge-v1.0", "judgeConfigurations": {}}},
+        "scoreThresholds": {"pass": 95.0, "marginal": 75.0},
+        "metricSetPairList": [{
+            "name": "error_rate",
+            "values": {"control": [0.5, 0.6, 0.4, 0.5], "experiment": ["NaN", 0.5, 0.4, None]},
+            "scopes": {"control": scope, "experiment": scope},
+        }],
+    })
+    with client() as c:
+        result = kayenta_judge.sync(client=c, body=request)
+    assert isinstance(result, CanaryJudgeResult), result
+    assert result.score.score == 100.0
+    assert result.rollguard.verdict == Decision.PASS
+    assert result.results[0].experiment_metadata.stats.count == 2
+    assert result.results[0].control_metadata.stats.count == 4
 
 
 def main() -> int:

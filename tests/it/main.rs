@@ -14,6 +14,7 @@ mod guarded;
 mod hardening;
 mod hooks;
 mod ingest;
+mod kayenta;
 mod process;
 mod reference;
 mod reliability;

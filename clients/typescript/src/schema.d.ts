@@ -275,6 +275,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/kayenta/judge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Judges one Kayenta canary interval with a rollguard policy: the canary config's
+         *     `judge.judgeConfigurations.policy`, else `compare`. `control` is the baseline cohort,
+         *     `experiment` the canary; `"NaN"` and `null` are missing points. The verdict becomes
+         *     `score.score`: 100 for pass, 0 for rollback, and for inconclusive the midpoint of the
+         *     thresholds (strictly between them). Stateless: nothing is stored. See
+         *     docs/integrations/kayenta.md for the mapping of Kayenta metrics onto rules.
+         */
+        post: operations["kayenta_judge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/policies": {
         parameters: {
             query?: never;
@@ -379,6 +403,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnalysisConfigurations: {
+            canary?: components["schemas"]["CanaryAnalysis"] | null;
+        };
         /**
          * @description Where the conversion rule's baseline came from, in order of precedence.
          * @enum {string}
@@ -392,6 +419,89 @@ export interface components {
              * @example 0.031
              */
             conversion_rate?: number | null;
+        };
+        /**
+         * @description `analysisConfigurations.canary`: rollguard reads `muted` (a muted metric is not judged).
+         *     `direction`, `critical`, `effectSize` and `outliers` belong to Kayenta's own judge: each
+         *     rollguard rule has its direction (error rate and latency up, conversion down) and fails the
+         *     canary on its own.
+         */
+        CanaryAnalysis: {
+            muted?: boolean | null;
+        };
+        /** @description `CanaryAnalysisResult`: one metric set pair's result. */
+        CanaryAnalysisResult: {
+            classification: components["schemas"]["MetricClassification"];
+            /** @description The rule's message, or why the metric was not judged. */
+            classificationReason: string;
+            controlMetadata: components["schemas"]["SeriesMetadata"];
+            /** @description The rule judging this metric triggered: the canary fails on it alone. */
+            critical: boolean;
+            experimentMetadata: components["schemas"]["SeriesMetadata"];
+            groups: string[];
+            id?: string | null;
+            /** @description Muted in the canary config: not judged. */
+            muted: boolean;
+            name: string;
+            resultMetadata: components["schemas"]["ResultMetadata"];
+            tags: {
+                [key: string]: string;
+            };
+        };
+        /** @description The parts of Kayenta's `CanaryConfig` rollguard reads; the rest is ignored. */
+        CanaryConfig: {
+            classifier?: components["schemas"]["ClassifierConfig"] | null;
+            judge?: components["schemas"]["JudgeConfig"] | null;
+            metrics?: components["schemas"]["CanaryMetricConfig"][] | null;
+            name?: string | null;
+        };
+        /** @description `CanaryJudgeGroupScore`. */
+        CanaryJudgeGroupScore: {
+            classification: components["schemas"]["ScoreClassification"];
+            classificationReason: string;
+            name: string;
+            /**
+             * Format: double
+             * @description The group's metrics combined as the verdict combines rules, scored like the verdict.
+             */
+            score: number;
+        };
+        /** @description Kayenta's `CanaryJudgeResult`. */
+        CanaryJudgeResult: {
+            /** @description One per canary-config group that a pair's metric belongs to, by name. */
+            groupScores: components["schemas"]["CanaryJudgeGroupScore"][];
+            /** @example rollguard */
+            judgeName: string;
+            /** @description One per metric set pair, in the request's order. */
+            results: components["schemas"]["CanaryAnalysisResult"][];
+            /** @description rollguard's own answer (Kayenta ignores it): the verdict and the policy's name. */
+            rollguard: components["schemas"]["JudgeVerdict"];
+            score: components["schemas"]["CanaryJudgeScore"];
+        };
+        /** @description `CanaryJudgeScore`. */
+        CanaryJudgeScore: {
+            classification: components["schemas"]["ScoreClassification"];
+            /**
+             * @description The verdict, the policy, and the reasons: the triggered rules' messages, else every
+             *     judged metric's.
+             */
+            classificationReason: string;
+            /**
+             * Format: double
+             * @description 100 for `pass`, 0 for `rollback`, (marginal + pass) / 2 for `inconclusive`.
+             * @example 100
+             */
+            score: number;
+        };
+        /** @description What rollguard reads of one `CanaryMetricConfig`. */
+        CanaryMetricConfig: {
+            analysisConfigurations?: components["schemas"]["AnalysisConfigurations"] | null;
+            groups?: string[] | null;
+            name?: string | null;
+        };
+        /** @description `CanaryClassifierConfig`: rollguard reads only its `scoreThresholds`. */
+        ClassifierConfig: {
+            scoreThresholds?: components["schemas"]["ScoreThresholds"] | null;
         };
         /**
          * @description Which side of the rollout a point describes.
@@ -800,6 +910,27 @@ export interface components {
              */
             accepted: number;
         };
+        /** @description `CanaryJudgeConfig`: the judge's name and its free-form configuration. */
+        JudgeConfig: {
+            judgeConfigurations?: components["schemas"]["JudgeConfigurations"] | null;
+            /** @example RemoteJudge-v1.0 */
+            name?: string | null;
+        };
+        /** @description What rollguard reads of `judgeConfigurations`. */
+        JudgeConfigurations: {
+            policy?: components["schemas"]["PolicySpec"] | null;
+        };
+        /** @description The verdict behind the score. */
+        JudgeVerdict: {
+            policy: string;
+            verdict: components["schemas"]["Decision"];
+        };
+        /** @description A policy's `kayenta` section: which of Kayenta's metrics each rule judges. */
+        KayentaMapping: {
+            conversion: components["schemas"]["MetricMapping"];
+            error_rate: components["schemas"]["MetricMapping"];
+            latency: components["schemas"]["MetricMapping"];
+        };
         /** @description The latency rule's sequential comparison (see `analysis::compare`). */
         LatencyCompare: {
             /**
@@ -853,10 +984,79 @@ export interface components {
          */
         Method: "counts_vs_baseline" | "values_vs_baseline" | "counts_vs_reference" | "own_past" | "own_past_shift";
         /**
+         * @description Per-metric labels, as Kayenta's own judge writes them.
+         * @enum {string}
+         */
+        MetricClassification: "Pass" | "High" | "Low" | "Nodata";
+        /** @description Which metric set pairs one rule judges, and how their values convert to the rule's unit. */
+        MetricMapping: {
+            /**
+             * @description Canary-config groups (`metrics[].groups`): a metric in one of them is judged by this
+             *     rule, unless its name maps it elsewhere.
+             */
+            groups: string[];
+            /**
+             * @description Kayenta metric names (the canary config's `metrics[].name`, which names each pair)
+             *     judged by this rule. A name match wins over a group match.
+             */
+            metrics: string[];
+            /**
+             * Format: double
+             * @description Every value is multiplied by this before it is checked and judged: 100 turns an error
+             *     ratio (0–1) into the percent `error_rate` is read in, 1000 seconds into milliseconds.
+             * @example 100
+             */
+            scale: number;
+        };
+        /** @description Kayenta's `MetricSetPair`: one metric's control and experiment series. */
+        MetricSetPair: {
+            id?: string | null;
+            /** @description The canary config metric's name. */
+            name?: string | null;
+            scopes?: components["schemas"]["PairScopes"] | null;
+            /**
+             * Format: int64
+             * @description The archival form in Kayenta's `json-formats.md` gives one scope for both series at the
+             *     pair's top level; `scopes` wins.
+             */
+            startTimeMillis?: number | null;
+            /** Format: int64 */
+            stepMillis?: number | null;
+            tags?: {
+                [key: string]: string;
+            } | null;
+            values?: components["schemas"]["PairValues"] | null;
+        };
+        /** @description `MetricSetPair.MetricSetScope`: point `i` is at `startTimeMillis + i × stepMillis`. */
+        MetricSetScope: {
+            /**
+             * Format: int64
+             * @example 1796119200000
+             */
+            startTimeMillis?: number | null;
+            /**
+             * Format: int64
+             * @example 60000
+             */
+            stepMillis?: number | null;
+        };
+        /**
          * @description How a deployment ended, when known (for backtests).
          * @enum {string}
          */
         Outcome: "rolled_back" | "promoted";
+        /** @description Where each series sits in time. */
+        PairScopes: {
+            control?: components["schemas"]["MetricSetScope"] | null;
+            experiment?: components["schemas"]["MetricSetScope"] | null;
+        };
+        /** @description The two series, oldest first; a missing point is `"NaN"` or `null`. */
+        PairValues: {
+            /** @description The baseline cohort. */
+            control?: (number | "NaN" | null)[] | null;
+            /** @description The canary. */
+            experiment?: (number | "NaN" | null)[] | null;
+        };
         /** @description A full or partial policy: every field it leaves out, at any depth, takes the value of the built-in policy named by `extends` (default `seed`). A persistence guard is given whole. */
         PartialPolicy: {
             /**
@@ -879,6 +1079,69 @@ export interface components {
                  *     only on `pass`, so a canary with no data yet is held (Flagger counts a failed check).
                  */
                 pass_inconclusive?: boolean;
+            };
+            /** @description Which of Spinnaker Kayenta's metrics each rule judges at `POST /v1/kayenta/judge`. */
+            kayenta?: {
+                /** @description Which metric set pairs one rule judges, and how their values convert to the rule's unit. */
+                conversion?: {
+                    /**
+                     * @description Canary-config groups (`metrics[].groups`): a metric in one of them is judged by this
+                     *     rule, unless its name maps it elsewhere.
+                     */
+                    groups?: string[];
+                    /**
+                     * @description Kayenta metric names (the canary config's `metrics[].name`, which names each pair)
+                     *     judged by this rule. A name match wins over a group match.
+                     */
+                    metrics?: string[];
+                    /**
+                     * Format: double
+                     * @description Every value is multiplied by this before it is checked and judged: 100 turns an error
+                     *     ratio (0–1) into the percent `error_rate` is read in, 1000 seconds into milliseconds.
+                     * @example 100
+                     */
+                    scale?: number;
+                };
+                /** @description Which metric set pairs one rule judges, and how their values convert to the rule's unit. */
+                error_rate?: {
+                    /**
+                     * @description Canary-config groups (`metrics[].groups`): a metric in one of them is judged by this
+                     *     rule, unless its name maps it elsewhere.
+                     */
+                    groups?: string[];
+                    /**
+                     * @description Kayenta metric names (the canary config's `metrics[].name`, which names each pair)
+                     *     judged by this rule. A name match wins over a group match.
+                     */
+                    metrics?: string[];
+                    /**
+                     * Format: double
+                     * @description Every value is multiplied by this before it is checked and judged: 100 turns an error
+                     *     ratio (0–1) into the percent `error_rate` is read in, 1000 seconds into milliseconds.
+                     * @example 100
+                     */
+                    scale?: number;
+                };
+                /** @description Which metric set pairs one rule judges, and how their values convert to the rule's unit. */
+                latency?: {
+                    /**
+                     * @description Canary-config groups (`metrics[].groups`): a metric in one of them is judged by this
+                     *     rule, unless its name maps it elsewhere.
+                     */
+                    groups?: string[];
+                    /**
+                     * @description Kayenta metric names (the canary config's `metrics[].name`, which names each pair)
+                     *     judged by this rule. A name match wins over a group match.
+                     */
+                    metrics?: string[];
+                    /**
+                     * Format: double
+                     * @description Every value is multiplied by this before it is checked and judged: 100 turns an error
+                     *     ratio (0–1) into the percent `error_rate` is read in, 1000 seconds into milliseconds.
+                     * @example 100
+                     */
+                    scale?: number;
+                };
             };
             /** @description One entry per rule; a rule with `enabled: false` is not run and not reported. */
             rules?: {
@@ -1053,6 +1316,8 @@ export interface components {
             alpha?: number;
             /** @description How hook endpoints that must answer yes or no treat an `inconclusive` verdict. */
             gate?: components["schemas"]["GateOptions"];
+            /** @description Which of Spinnaker Kayenta's metrics each rule judges at `POST /v1/kayenta/judge`. */
+            kayenta?: components["schemas"]["KayentaMapping"];
             rules: components["schemas"]["Rules"];
         };
         PolicyList: {
@@ -1148,6 +1413,13 @@ export interface components {
             /** @description Why, in one line. */
             reason: string;
         };
+        /** @description Kayenta's `RemoteJudgeRequest`. */
+        RemoteJudgeRequest: {
+            canaryConfig?: components["schemas"]["CanaryConfig"] | null;
+            /** @description The metrics, one pair (control and experiment series) each. */
+            metricSetPairList?: components["schemas"]["MetricSetPair"][] | null;
+            scoreThresholds?: components["schemas"]["ScoreThresholds"] | null;
+        };
         ReplayList: {
             /** @description Newest first, without results. */
             replays: components["schemas"]["ReplayRecord"][];
@@ -1216,6 +1488,15 @@ export interface components {
          * @enum {string}
          */
         ReplayStatus: "running" | "done" | "failed";
+        /** @description What rollguard adds about one metric: the rule that judged it and its report. */
+        ResultMetadata: {
+            /**
+             * @description The rollguard metric the pair was judged as (`error_rate`, `latency_p99`,
+             *     `conversion_rate`); absent when no rule judged it.
+             */
+            metric?: string | null;
+            rule?: components["schemas"]["RuleReport"] | null;
+        };
         /**
          * @description The rules rollguard knows, by their names in policies and verdicts.
          * @enum {string}
@@ -1275,16 +1556,58 @@ export interface components {
             error_rate: components["schemas"]["ErrorRateParams"];
             latency: components["schemas"]["LatencyParams"];
         };
+        /**
+         * @description Kayenta's summary labels (`ThresholdScoreClassifier`).
+         * @enum {string}
+         */
+        ScoreClassification: "Pass" | "Marginal" | "Fail";
+        /** @description `CanaryClassifierThresholdsConfig`: scores on a 0–100 scale. */
+        ScoreThresholds: {
+            /**
+             * Format: double
+             * @description A score at or below it fails (Kayenta's standalone analysis stops there).
+             * @example 75
+             */
+            marginal?: number | null;
+            /**
+             * Format: double
+             * @description A score at or above it passes.
+             * @example 95
+             */
+            pass?: number | null;
+        };
         /** @description A deployment's stored series, by metric then cohort (canary, baseline, pre). */
         SeriesList: {
             deployment: string;
             series: components["schemas"]["StoredSeries"][];
+        };
+        /** @description `{"stats": …}`, as Kayenta's standalone analysis reads it (`stats.count`). */
+        SeriesMetadata: {
+            stats: components["schemas"]["Stats"];
         };
         /**
          * @description One point of a series: a bare number, or a value with its RFC 3339 timestamp (and, optionally,
          *     its count). A bare number cannot carry a count.
          */
         SeriesPoint: number | components["schemas"]["TimedPoint"];
+        /**
+         * @description Descriptive statistics of a series as received (missing points left out, before `scale`),
+         *     as Kayenta's `MetricStatistics` computes them: all 0 for an empty series.
+         */
+        Stats: {
+            count: number;
+            /** Format: double */
+            max: number;
+            /** Format: double */
+            mean: number;
+            /** Format: double */
+            min: number;
+            /**
+             * Format: double
+             * @description Sample standard deviation (n − 1); 0 below two points.
+             */
+            std: number;
+        };
         /**
          * @description What the controller should do next.
          * @enum {string}
@@ -2752,6 +3075,148 @@ export interface operations {
                 };
             };
             /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    kayenta_judge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "canaryConfig": {
+                 *         "classifier": {
+                 *           "groupWeights": {
+                 *             "errors": 100
+                 *           }
+                 *         },
+                 *         "judge": {
+                 *           "judgeConfigurations": {
+                 *             "policy": "compare"
+                 *           },
+                 *           "name": "RemoteJudge-v1.0"
+                 *         },
+                 *         "metrics": [
+                 *           {
+                 *             "groups": [
+                 *               "errors"
+                 *             ],
+                 *             "name": "error_rate",
+                 *             "query": {
+                 *               "type": "prometheus"
+                 *             }
+                 *           }
+                 *         ],
+                 *         "name": "checkout"
+                 *       },
+                 *       "metricSetPairList": [
+                 *         {
+                 *           "id": "7d0e6c8a",
+                 *           "name": "error_rate",
+                 *           "scopes": {
+                 *             "control": {
+                 *               "startTimeIso": "2026-12-01T10:00:00Z",
+                 *               "startTimeMillis": 1796119200000,
+                 *               "stepMillis": 60000
+                 *             },
+                 *             "experiment": {
+                 *               "startTimeIso": "2026-12-01T10:00:00Z",
+                 *               "startTimeMillis": 1796119200000,
+                 *               "stepMillis": 60000
+                 *             }
+                 *           },
+                 *           "tags": {},
+                 *           "values": {
+                 *             "control": [
+                 *               0.5,
+                 *               0.6,
+                 *               "NaN"
+                 *             ],
+                 *             "experiment": [
+                 *               0.4,
+                 *               0.7,
+                 *               0.5
+                 *             ]
+                 *           }
+                 *         }
+                 *       ],
+                 *       "scoreThresholds": {
+                 *         "marginal": 75,
+                 *         "pass": 95
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RemoteJudgeRequest"];
+            };
+        };
+        responses: {
+            /** @description The judgement: `score.score` against the thresholds decides */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CanaryJudgeResult"];
+                };
+            };
+            /** @description Bad request: a value out of range, thresholds without room for inconclusive, a metric mapped twice, an unknown policy */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `evaluate` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable (a stored policy was named) */
             503: {
                 headers: {
                     [name: string]: unknown;

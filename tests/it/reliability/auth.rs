@@ -114,6 +114,12 @@ fn routes() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
             Some(hook),
             Scope::Evaluate,
         ),
+        (
+            "POST",
+            "/v1/kayenta/judge",
+            Some(json!({})),
+            Scope::Evaluate,
+        ),
         ("GET", "/v1/policies", None, Scope::Read),
         ("GET", "/v1/policies/seed", None, Scope::Read),
         (
@@ -277,6 +283,28 @@ async fn open_flagger_hooks_need_no_token_but_nothing_else_opens() {
 }
 
 #[tokio::test]
+async fn open_kayenta_judge_needs_no_token_but_nothing_else_opens() {
+    let s = server(tokens().with_open_kayenta_judge(true)).await;
+    let request = json!({"metricSetPairList": [{"name": "error_rate",
+        "values": {"control": [0.5, 0.6, 0.4], "experiment": [0.5, 0.4, 0.6]}}]});
+    let (status, _, body) = send(&s, "POST", "/v1/kayenta/judge", Some(&request), None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rollguard"]["verdict"], "pass", "{body}");
+    // Only POST on the one path is open.
+    let (status, _, _) = send(&s, "GET", "/v1/kayenta/judge", None, None).await;
+    assert_eq!(status, 401);
+    let (status, _, _) = send(&s, "POST", "/v1/kayenta/judge/", Some(&request), None).await;
+    assert_eq!(status, 401);
+    for (method, path, body, _) in routes() {
+        if path == "/v1/kayenta/judge" {
+            continue;
+        }
+        let (status, _, _) = send(&s, method, path, body.as_ref(), None).await;
+        assert_eq!(status, 401, "{method} {path}");
+    }
+}
+
+#[tokio::test]
 async fn the_document_declares_bearer_auth_and_each_operations_scope() {
     let s = TestServer::start(Backend::Sqlite).await;
     let (_, _, doc) = send(&s, "GET", "/openapi.json", None, None).await;
@@ -294,6 +322,7 @@ async fn the_document_declares_bearer_auth_and_each_operations_scope() {
         ("/v1/deployments/{key}/verdict", "get", "evaluate"),
         ("/v1/evaluate", "post", "evaluate"),
         ("/v1/hooks/flagger/gate", "post", "evaluate"),
+        ("/v1/kayenta/judge", "post", "evaluate"),
         ("/v1/policies/{name}", "put", "admin"),
         ("/v1/environments/{name}", "put", "admin"),
         ("/v1/deployments", "get", "read"),

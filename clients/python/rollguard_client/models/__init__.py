@@ -1,7 +1,17 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .analysis_configurations import AnalysisConfigurations
 from .baseline_source import BaselineSource
 from .baseline_values import BaselineValues
+from .canary_analysis import CanaryAnalysis
+from .canary_analysis_result import CanaryAnalysisResult
+from .canary_analysis_result_tags import CanaryAnalysisResultTags
+from .canary_config import CanaryConfig
+from .canary_judge_group_score import CanaryJudgeGroupScore
+from .canary_judge_result import CanaryJudgeResult
+from .canary_judge_score import CanaryJudgeScore
+from .canary_metric_config import CanaryMetricConfig
+from .classifier_config import ClassifierConfig
 from .cohort import Cohort
 from .cohort_series import CohortSeries
 from .cohort_series_baseline import CohortSeriesBaseline
@@ -33,13 +43,30 @@ from .gate_options import GateOptions
 from .health import Health
 from .ingest_request import IngestRequest
 from .ingest_response import IngestResponse
+from .judge_config import JudgeConfig
+from .judge_configurations import JudgeConfigurations
+from .judge_verdict import JudgeVerdict
+from .kayenta_mapping import KayentaMapping
 from .latency_compare import LatencyCompare
 from .latency_params import LatencyParams
 from .method import Method
+from .metric_classification import MetricClassification
+from .metric_mapping import MetricMapping
+from .metric_set_pair import MetricSetPair
+from .metric_set_pair_tags_type_0 import MetricSetPairTagsType0
+from .metric_set_scope import MetricSetScope
 from .outcome import Outcome
+from .pair_scopes import PairScopes
+from .pair_values import PairValues
+from .pair_values_control_type_0_item_type_1 import PairValuesControlType0ItemType1
+from .pair_values_experiment_type_0_item_type_1 import PairValuesExperimentType0ItemType1
 from .partial_policy import PartialPolicy
 from .partial_policy_extends import PartialPolicyExtends
 from .partial_policy_gate import PartialPolicyGate
+from .partial_policy_kayenta import PartialPolicyKayenta
+from .partial_policy_kayenta_conversion import PartialPolicyKayentaConversion
+from .partial_policy_kayenta_error_rate import PartialPolicyKayentaErrorRate
+from .partial_policy_kayenta_latency import PartialPolicyKayentaLatency
 from .partial_policy_rules import PartialPolicyRules
 from .partial_policy_rules_conversion import PartialPolicyRulesConversion
 from .partial_policy_rules_conversion_compare_type_0 import PartialPolicyRulesConversionCompareType0
@@ -58,6 +85,7 @@ from .policy_outcome import PolicyOutcome
 from .policy_record import PolicyRecord
 from .policy_summary import PolicySummary
 from .recommendation import Recommendation
+from .remote_judge_request import RemoteJudgeRequest
 from .replay_list import ReplayList
 from .replay_progress import ReplayProgress
 from .replay_record import ReplayRecord
@@ -65,12 +93,17 @@ from .replay_report import ReplayReport
 from .replay_report_summary import ReplayReportSummary
 from .replay_request import ReplayRequest
 from .replay_status import ReplayStatus
+from .result_metadata import ResultMetadata
 from .rule_name import RuleName
 from .rule_outcome import RuleOutcome
 from .rule_report import RuleReport
 from .rule_status import RuleStatus
 from .rules import Rules
+from .score_classification import ScoreClassification
+from .score_thresholds import ScoreThresholds
 from .series_list import SeriesList
+from .series_metadata import SeriesMetadata
+from .stats import Stats
 from .step_action import StepAction
 from .store_filter import StoreFilter
 from .stored_point import StoredPoint
@@ -83,8 +116,18 @@ from .verdict_page import VerdictPage
 from .verdict_request import VerdictRequest
 
 __all__ = (
+    "AnalysisConfigurations",
     "BaselineSource",
     "BaselineValues",
+    "CanaryAnalysis",
+    "CanaryAnalysisResult",
+    "CanaryAnalysisResultTags",
+    "CanaryConfig",
+    "CanaryJudgeGroupScore",
+    "CanaryJudgeResult",
+    "CanaryJudgeScore",
+    "CanaryMetricConfig",
+    "ClassifierConfig",
     "Cohort",
     "CohortSeries",
     "CohortSeriesBaseline",
@@ -116,13 +159,30 @@ __all__ = (
     "Health",
     "IngestRequest",
     "IngestResponse",
+    "JudgeConfig",
+    "JudgeConfigurations",
+    "JudgeVerdict",
+    "KayentaMapping",
     "LatencyCompare",
     "LatencyParams",
     "Method",
+    "MetricClassification",
+    "MetricMapping",
+    "MetricSetPair",
+    "MetricSetPairTagsType0",
+    "MetricSetScope",
     "Outcome",
+    "PairScopes",
+    "PairValues",
+    "PairValuesControlType0ItemType1",
+    "PairValuesExperimentType0ItemType1",
     "PartialPolicy",
     "PartialPolicyExtends",
     "PartialPolicyGate",
+    "PartialPolicyKayenta",
+    "PartialPolicyKayentaConversion",
+    "PartialPolicyKayentaErrorRate",
+    "PartialPolicyKayentaLatency",
     "PartialPolicyRules",
     "PartialPolicyRulesConversion",
     "PartialPolicyRulesConversionCompareType0",
@@ -141,6 +201,7 @@ __all__ = (
     "PolicyRecord",
     "PolicySummary",
     "Recommendation",
+    "RemoteJudgeRequest",
     "ReplayList",
     "ReplayProgress",
     "ReplayRecord",
@@ -148,12 +209,17 @@ __all__ = (
     "ReplayReportSummary",
     "ReplayRequest",
     "ReplayStatus",
+    "ResultMetadata",
     "RuleName",
     "RuleOutcome",
     "RuleReport",
     "Rules",
     "RuleStatus",
+    "ScoreClassification",
+    "ScoreThresholds",
     "SeriesList",
+    "SeriesMetadata",
+    "Stats",
     "StepAction",
     "StoredPoint",
     "StoredSeries",

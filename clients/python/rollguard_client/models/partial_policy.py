@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.partial_policy_gate import PartialPolicyGate
+    from ..models.partial_policy_kayenta import PartialPolicyKayenta
     from ..models.partial_policy_rules import PartialPolicyRules
 
 
@@ -28,6 +29,8 @@ class PartialPolicy:
             extends (PartialPolicyExtends | Unset): The built-in policy whose values the fields left out take; default
                 `seed`.
             gate (PartialPolicyGate | Unset): How hook endpoints that must answer yes or no treat an `inconclusive` verdict.
+            kayenta (PartialPolicyKayenta | Unset): Which of Spinnaker Kayenta's metrics each rule judges at `POST
+                /v1/kayenta/judge`.
             rules (PartialPolicyRules | Unset): One entry per rule; a rule with `enabled: false` is not run and not
                 reported.
     """
@@ -35,6 +38,7 @@ class PartialPolicy:
     alpha: float | Unset = UNSET
     extends: PartialPolicyExtends | Unset = UNSET
     gate: PartialPolicyGate | Unset = UNSET
+    kayenta: PartialPolicyKayenta | Unset = UNSET
     rules: PartialPolicyRules | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,6 +51,10 @@ class PartialPolicy:
         gate: dict[str, Any] | Unset = UNSET
         if not isinstance(self.gate, Unset):
             gate = self.gate.to_dict()
+
+        kayenta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.kayenta, Unset):
+            kayenta = self.kayenta.to_dict()
 
         rules: dict[str, Any] | Unset = UNSET
         if not isinstance(self.rules, Unset):
@@ -61,6 +69,8 @@ class PartialPolicy:
             field_dict["extends"] = extends
         if gate is not UNSET:
             field_dict["gate"] = gate
+        if kayenta is not UNSET:
+            field_dict["kayenta"] = kayenta
         if rules is not UNSET:
             field_dict["rules"] = rules
 
@@ -69,6 +79,7 @@ class PartialPolicy:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.partial_policy_gate import PartialPolicyGate  # noqa: PLC0415
+        from ..models.partial_policy_kayenta import PartialPolicyKayenta  # noqa: PLC0415
         from ..models.partial_policy_rules import PartialPolicyRules  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -88,6 +99,13 @@ class PartialPolicy:
         else:
             gate = PartialPolicyGate.from_dict(_gate)
 
+        _kayenta = d.pop("kayenta", UNSET)
+        kayenta: PartialPolicyKayenta | Unset
+        if isinstance(_kayenta, Unset):
+            kayenta = UNSET
+        else:
+            kayenta = PartialPolicyKayenta.from_dict(_kayenta)
+
         _rules = d.pop("rules", UNSET)
         rules: PartialPolicyRules | Unset
         if isinstance(_rules, Unset):
@@ -99,6 +117,7 @@ class PartialPolicy:
             alpha=alpha,
             extends=extends,
             gate=gate,
+            kayenta=kayenta,
             rules=rules,
         )
 

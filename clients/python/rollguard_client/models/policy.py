@@ -9,6 +9,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.gate_options import GateOptions
+    from ..models.kayenta_mapping import KayentaMapping
     from ..models.rules import Rules
 
 
@@ -25,11 +26,13 @@ class Policy:
             baseline is *ever* rolled back, however often it is asked, spent equally across the
             enabled rules (Bonferroni). Between 0 and 0.5. Example: 0.01.
         gate (GateOptions | Unset): Options for yes/no hooks (Flagger's `rollout` webhook).
+        kayenta (KayentaMapping | Unset): A policy's `kayenta` section: which of Kayenta's metrics each rule judges.
     """
 
     rules: Rules
     alpha: float | Unset = UNSET
     gate: GateOptions | Unset = UNSET
+    kayenta: KayentaMapping | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         rules = self.rules.to_dict()
@@ -39,6 +42,10 @@ class Policy:
         gate: dict[str, Any] | Unset = UNSET
         if not isinstance(self.gate, Unset):
             gate = self.gate.to_dict()
+
+        kayenta: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.kayenta, Unset):
+            kayenta = self.kayenta.to_dict()
 
         field_dict: dict[str, Any] = {}
 
@@ -51,12 +58,15 @@ class Policy:
             field_dict["alpha"] = alpha
         if gate is not UNSET:
             field_dict["gate"] = gate
+        if kayenta is not UNSET:
+            field_dict["kayenta"] = kayenta
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.gate_options import GateOptions  # noqa: PLC0415
+        from ..models.kayenta_mapping import KayentaMapping  # noqa: PLC0415
         from ..models.rules import Rules  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -71,10 +81,18 @@ class Policy:
         else:
             gate = GateOptions.from_dict(_gate)
 
+        _kayenta = d.pop("kayenta", UNSET)
+        kayenta: KayentaMapping | Unset
+        if isinstance(_kayenta, Unset):
+            kayenta = UNSET
+        else:
+            kayenta = KayentaMapping.from_dict(_kayenta)
+
         policy = cls(
             rules=rules,
             alpha=alpha,
             gate=gate,
+            kayenta=kayenta,
         )
 
         return policy

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.decision import Decision
+
+T = TypeVar("T", bound="JudgeVerdict")
+
+
+@_attrs_define
+class JudgeVerdict:
+    """The verdict behind the score.
+
+    Attributes:
+        policy (str):
+        verdict (Decision): The answer to "should this deployment be rolled back?".
+    """
+
+    policy: str
+    verdict: Decision
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        policy = self.policy
+
+        verdict = self.verdict.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "policy": policy,
+                "verdict": verdict,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        policy = d.pop("policy")
+
+        verdict = Decision(d.pop("verdict"))
+
+        judge_verdict = cls(
+            policy=policy,
+            verdict=verdict,
+        )
+
+        judge_verdict.additional_properties = d
+        return judge_verdict
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+
+class PairValuesControlType0ItemType1(StrEnum):
+    NAN = "NaN"
+
+    def __str__(self) -> str:
+        return str(self.value)
