@@ -119,9 +119,32 @@ impl FlaggerPayload {
             weights: Weights::new(weight("canary_weight")?, weight("max_weight")?)?,
             policy: self.metadata.get("policy").cloned().map(PolicySpec::Name),
             at: None,
+            since: None,
         })
     }
+
+    /// The revision this call is about: Flagger's `checksum`, when it sent one.
+    fn revision(&self) -> Result<Option<&str>, ApiError> {
+        match self.checksum.as_deref() {
+            None | Some("") => Ok(None),
+            Some(c) if c.len() <= MAX_CHECKSUM && !c.chars().any(char::is_control) => Ok(Some(c)),
+            Some(_) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!("checksum must be at most {MAX_CHECKSUM} printable characters"),
+            )),
+        }
+    }
+
+    /// Whether Flagger is waiting (for a confirm hook) rather than analysing: it then asks the
+    /// rollback hook every loop while the data barely changes.
+    fn waiting(&self) -> bool {
+        matches!(self.phase.as_deref(), Some("Waiting" | "WaitingPromotion"))
+    }
 }
+
+/// Flagger's checksum is a short hash (`ComputeHash` of the tracked configs and the last applied
+/// spec); anything far longer is not one.
+const MAX_CHECKSUM: usize = 128;
 
 /// The triggered rules' messages, or every rule's when none triggered.
 fn reasons(v: &StoredVerdict) -> String {
@@ -144,17 +167,54 @@ fn reasons(v: &StoredVerdict) -> String {
     }
 }
 
-/// A 412 carrying the verdict: Flagger shows the body in its events.
-fn refused(code: &'static str, what: &str, v: StoredVerdict) -> ApiError {
-    let message = format!("{what}: {}", reasons(&v));
-    ApiError::new(StatusCode::PRECONDITION_FAILED, code, message)
-        .with_details(json!({ "verdict": v }))
+/// The longest message a 412 carries. Flagger copies the whole body of a failed call into a
+/// Kubernetes Warning event (and its alerts), so the body stays short: one line of reasons, then
+/// a summary of the verdict (`GET /v1/deployments/{key}/verdicts/` has the whole of it).
+const MAX_REASON_CHARS: usize = 300;
+
+/// `text` on one line, cut to `max` characters with an ellipsis.
+fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
 }
 
-async fn judge_payload(state: &AppState, payload: &FlaggerPayload) -> Result<Judgement, ApiError> {
+/// A 412 with a one-line reason first and a short summary of the verdict after it.
+fn refused(code: &'static str, what: &str, v: StoredVerdict) -> ApiError {
+    let message = one_line(&format!("{what}: {}", reasons(&v)), MAX_REASON_CHARS);
+    let rules: BTreeMap<&str, RuleStatus> = v
+        .report
+        .rules
+        .iter()
+        .map(|r| (r.outcome.rule.as_str(), r.outcome.status))
+        .collect();
+    ApiError::new(StatusCode::PRECONDITION_FAILED, code, message).with_details(json!({
+        "verdict_id": v.id,
+        "verdict": v.report.verdict,
+        "policy": v.report.policy,
+        "points": v.points,
+        "rules": rules,
+    }))
+}
+
+async fn judge_payload(
+    state: &AppState,
+    payload: &FlaggerPayload,
+    record: Record,
+) -> Result<Judgement, ApiError> {
     let key = payload.deployment_key()?;
-    let options = payload.options()?;
-    Ok(state.service.judge(&key, &options, Record::Yes).await?)
+    let mut options = payload.options()?;
+    if let Some(revision) = payload.revision()? {
+        options.since = state.service.enter_revision(&key, revision).await?;
+    }
+    Ok(state.service.judge(&key, &options, record).await?)
 }
 
 /// Flagger `rollout` webhook (a gate run before each analysis iteration): 200 lets the canary
@@ -177,7 +237,7 @@ pub async fn flagger_gate(
     State(state): State<AppState>,
     Json(payload): Json<FlaggerPayload>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let judged = judge_payload(&state, &payload).await?;
+    let judged = judge_payload(&state, &payload, Record::Yes).await?;
     if judged.opens_gate() {
         return Ok(JsonResponse(judged.verdict));
     }
@@ -207,7 +267,14 @@ pub async fn flagger_rollback(
     State(state): State<AppState>,
     Json(payload): Json<FlaggerPayload>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let v = judge_payload(&state, &payload).await?.verdict;
+    // In Waiting phases Flagger asks every loop for as long as a confirm hook holds the canary:
+    // only a rollback, which acts, goes into the audit trail then.
+    let record = if payload.waiting() {
+        Record::Rollback
+    } else {
+        Record::Yes
+    };
+    let v = judge_payload(&state, &payload, record).await?.verdict;
     match v.report.verdict {
         Decision::Rollback => Ok(JsonResponse(v)),
         other => {

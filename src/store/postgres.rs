@@ -461,6 +461,31 @@ impl Store for PgStore {
             .map(Some)
     }
 
+    async fn enter_revision(
+        &self,
+        key: &DeploymentKey,
+        revision: &str,
+    ) -> StoreResult<Option<Option<DateTime<Utc>>>> {
+        // The set expressions read the row as it was before the update, so `d.revision` below
+        // is the previous revision. The row lock orders concurrent calls for one deployment.
+        let row: Option<(Option<DateTime<Utc>>,)> = sqlx::query_as(
+            "update deployments d set
+                 revision_since = case
+                     when d.revision = $2 then d.revision_since
+                     when d.revision is null then null
+                     else (select max(p.ts) from points p where p.deployment_id = d.id)
+                 end,
+                 revision = $2
+             where d.key = $1
+             returning d.revision_since",
+        )
+        .bind(key.as_str())
+        .bind(revision)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(since,)| since))
+    }
+
     async fn record_verdict(
         &self,
         key: &DeploymentKey,

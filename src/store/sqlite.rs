@@ -370,6 +370,32 @@ impl Store for SqliteStore {
             .map(Some)
     }
 
+    async fn enter_revision(
+        &self,
+        key: &DeploymentKey,
+        revision: &str,
+    ) -> StoreResult<Option<Option<DateTime<Utc>>>> {
+        // The set expressions read the row as it was before the update, so `revision` below is
+        // the previous revision.
+        let row: Option<(Option<i64>,)> = sqlx::query_as(
+            "update deployments set
+                 revision_since = case
+                     when revision = ?2 then revision_since
+                     when revision is null then null
+                     else (select max(ts) from points where deployment_id = deployments.id)
+                 end,
+                 revision = ?2
+             where key = ?1
+             returning revision_since",
+        )
+        .bind(key.as_str())
+        .bind(revision)
+        .fetch_optional(&self.writer)
+        .await?;
+        row.map(|(since,)| since.map(rows::from_micros).transpose())
+            .transpose()
+    }
+
     async fn record_verdict(
         &self,
         key: &DeploymentKey,
