@@ -2,8 +2,11 @@
 //! status <= 202), so these answer 200 or a 4xx that is not 429 (which Flagger would retry);
 //! never 203–299. The body always says why.
 //!
+//! Each Flagger revision (its `checksum`) is judged only on its own points: see
+//! [`crate::service::Service::enter_revision`].
+//!
 //! Argo Rollouts needs no hook of its own: its web metric provider calls
-//! `POST /v1/deployments/{key}/verdicts` (or `GET …/verdict`) and reads `$.verdict`.
+//! `POST /v1/deployments/{key}/verdicts` (or `PUT`, or `GET …/verdict`) and reads `$.verdict`.
 
 use std::collections::BTreeMap;
 
@@ -44,10 +47,13 @@ pub struct FlaggerPayload {
         max_length = 63
     )]
     pub namespace: String,
-    /// The canary's phase, e.g. `Progressing` or `Promoting` (not read by rollguard).
+    /// The canary's phase, e.g. `Progressing` or `Waiting`. In `Waiting` and `WaitingPromotion`
+    /// the rollback hook records only a `rollback` verdict.
     #[schema(example = "Progressing")]
     pub phase: Option<String>,
-    /// Flagger's hash of the canary's tracked configs: the only identity of a run.
+    /// Flagger's hash of the canary's tracked configs: the only identity of a revision. A new
+    /// checksum for a key starts a new revision, judged only on points after the newest point
+    /// stored when it is first seen (see docs/integrations/flagger.md). At most 128 characters.
     #[schema(example = "85d557f47b")]
     pub checksum: Option<String>,
     /// `spec.analysis.webhooks[].metadata`. rollguard reads `deployment` (the deployment key; wins
@@ -227,7 +233,7 @@ async fn judge_payload(
     responses(
         (status = 200, description = "Healthy: advance", body = StoredVerdict),
         (status = 400, description = "Bad payload or unknown policy (a failed check)", body = ErrorBody),
-        (status = 412, description = "Rollback, or inconclusive: a failed check; details.verdict has the verdict", body = ErrorBody),
+        (status = 412, description = "Rollback, or inconclusive: a failed check; a one-line message, then details: verdict_id, verdict, policy, points and each rule's status", body = ErrorBody),
         (status = 413, description = "Body too large (a failed check)", body = ErrorBody),
         (status = 415, description = "Body is not JSON (a failed check)", body = ErrorBody),
         (status = 503, description = "Database unavailable (Flagger retries, then counts a failed check)", body = ErrorBody),
@@ -257,7 +263,7 @@ pub async fn flagger_gate(
     responses(
         (status = 200, description = "Roll back now", body = StoredVerdict),
         (status = 400, description = "Bad payload or unknown policy", body = ErrorBody),
-        (status = 412, description = "Do not roll back (pass or inconclusive); details.verdict has the verdict", body = ErrorBody),
+        (status = 412, description = "Do not roll back (pass or inconclusive); a one-line message, then details: verdict_id, verdict, policy, points and each rule's status", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
