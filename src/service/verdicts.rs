@@ -127,6 +127,8 @@ impl Service {
         let exists = inputs.is_some();
         let mut series = inputs.map(|i| i.series).unwrap_or_default();
         if let Some(since) = options.since {
+            // The baseline cohort keeps reporting across revisions, so a metric the service has
+            // stays applicable to a new revision that has no canary point of it yet.
             for s in &mut series {
                 s.sort_by_time();
                 s.keep_after(since);
