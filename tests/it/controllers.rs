@@ -93,6 +93,54 @@ fn the_docs_hold_the_blocks_the_harness_plays() {
     }
 }
 
+/// Every policy the integration docs tell a controller to use is built in or created by a
+/// command on the same page, and the command works.
+#[tokio::test]
+async fn the_docs_name_only_policies_that_exist_or_that_they_create() {
+    for doc in ["argo-rollouts.md", "flagger.md"] {
+        let text = doc_text(doc);
+        let s = crate::support::TestServer::start(Backend::Sqlite).await;
+        // `curl -X PUT …/v1/policies/NAME … -d 'JSON'`
+        for (at, _) in text.match_indices("/v1/policies/") {
+            let rest = &text[at + "/v1/policies/".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            let body = rest
+                .split_once("-d '")
+                .unwrap()
+                .1
+                .split_once('\'')
+                .unwrap()
+                .0;
+            let body: Value = serde_json::from_str(body).unwrap();
+            let (status, answer) = s.put(&format!("/v1/policies/{name}"), body).await;
+            assert!(status == 200 || status == 201, "{doc}: {name}: {answer}");
+        }
+        // `"policy": "NAME"` in a jsonBody, `policy: NAME` in webhook metadata.
+        let mut named = Vec::new();
+        for pattern in ["\"policy\": \"", "`policy: "] {
+            for (at, _) in text.match_indices(pattern) {
+                let rest = &text[at + pattern.len()..];
+                named.push(
+                    rest.chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect::<String>(),
+                );
+            }
+        }
+        assert!(
+            !named.is_empty(),
+            "{doc} names no policy: the test reads nothing"
+        );
+        for name in named {
+            let (status, answer) = s.get(&format!("/v1/policies/{name}")).await;
+            assert_eq!(status, 200, "{doc} names policy {name}: {answer}");
+        }
+    }
+}
+
 // ---- Argo Rollouts ----
 
 struct ArgoRun {
