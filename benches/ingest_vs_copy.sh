@@ -16,7 +16,8 @@
 #   3. runs REPEATS rounds; before each, waits for no other `cargo bench` and (up to QUIET_WAIT
 #      s) for a mostly idle machine. Each round measures every method once, interleaved, so a
 #      noisy period hits all of them alike:
-#      a. HTTP, for each client count in CLIENTS: empties the tables, creates the deployments
+#      a. HTTP, for each client count in CLIENTS (and for the first count once more with the
+#         verdict cache's index `points_writer` dropped, to show what it costs): empties the tables, creates the deployments
 #         (PUT, so their ids are 1..DEPLOYMENTS as in the CSV), CHECKPOINTs, then posts every
 #         batch to POST /v1/deployments/{key}/points with that many concurrent keep-alive
 #         clients (Python http.client, one thread and connection each); points/s = total
@@ -198,8 +199,8 @@ check_count() {  # check_count TABLE
     [ "$n" = "$TOTAL" ] || { echo "$1 holds $n rows, expected $TOTAL" >&2; exit 1; }
 }
 
-http_run() {  # http_run CLIENTS
-    local c=$1 k out errs wall p50 srvcpu pgcpu
+http_run() {  # http_run CLIENTS [VARIANT]
+    local c=$1 label="http$1${2:-}" k out errs wall p50 srvcpu pgcpu
     "${PSQL[@]}" -c "truncate deployments, points, verdicts restart identity"
     for k in "${KEYS[@]}"; do   # in order, so deployment ids are 1..DEPLOYMENTS like the CSV
         curl -sf -o /dev/null -X PUT "$BASE/v1/deployments/$k" \
@@ -217,8 +218,8 @@ http_run() {  # http_run CLIENTS
         exit 1
     fi
     check_count points
-    RATES[http$c]+="$(rate "$wall") "
-    EXTRA[http$c]+="$(awk -v w="$wall" -v p="$p50" -v s="$srvcpu" -v d="$pgcpu" \
+    RATES[$label]+="$(rate "$wall") "
+    EXTRA[$label]+="$(awk -v w="$wall" -v p="$p50" -v s="$srvcpu" -v d="$pgcpu" \
         'BEGIN { printf "%.1fs wall, p50 %.0f ms, cpu rollguard %.1fs + postgres %.1fs", w, p, s, d }'); "
 }
 
@@ -257,6 +258,12 @@ for r in $(seq 1 "$REPEATS"); do
     IDLES+=("$IDLE%")
     log "round $r/$REPEATS (machine ${IDLE}% idle before it)"
     for c in $CLIENTS; do http_run "$c"; done
+    # What the verdict cache's index costs ingest (migration 0005): the first client count again,
+    # with the index dropped for the load and created again after.
+    c1=${CLIENTS%% *}
+    "${PSQL[@]}" -c "drop index points_writer"
+    http_run "$c1" nowriter
+    "${PSQL[@]}" -c "create index points_writer on points (deployment_id, writer)"
     copy_into pk points_copy
     copy_into service points      # the service table as migrated (PK + check; no FK since migration 0003)
     copy_into noidx points_copy_noidx
@@ -287,6 +294,7 @@ echo "$BUILD_DESC; PostgreSQL $PG_VERSION ($PG_SETTINGS)"
 echo
 printf '%-55s %9s %9s %7s   %s\n' "method (rows/s)" "median" "best" "/COPY" "every round"
 for c in $CLIENTS; do row "HTTP POST /v1/deployments/{key}/points, $c clients" "http$c"; done
+row "the same, ${CLIENTS%% *} clients, without the index points_writer" "http${CLIENTS%% *}nowriter"
 row "psql \\copy, same columns + same PK (points_copy)" pk
 row "psql \\copy into the service's points (PK + check)" service
 row "psql \\copy, no index (points_copy_noidx)" noidx

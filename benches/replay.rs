@@ -5,6 +5,10 @@
 //! * `replay/seed_first_rollback`: the seed policy, stopping at each deployment's first
 //!   rollback, as `rollguard replay` does.
 //!
+//! * `replay_compare/full_walk`: the `compare` policy on 1,000 healthy deployments × 1,440 minutes
+//!   with both cohorts and counts on every metric (the paired count and value tests at every
+//!   step; timestamps, so each canary minute is paired with the baseline's by time).
+//!
 //! Throughput is in steps (elements); `benches/replay_compare.sh` sets the full walk against the
 //! numpy reference replaying prefixes.
 //!
@@ -18,10 +22,11 @@
 
 use std::hint::black_box;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rand_distr::{Distribution, Normal};
+use rand_distr::{Binomial, Distribution, Normal};
 use rollguard::analysis::{Observations, Policy, Series, rules};
 use rollguard::replay::{Polling, Timeline};
 
@@ -144,5 +149,75 @@ fn flat(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, flat);
+/// Healthy deployments with a baseline cohort and counts: what `compare` judges with its paired
+/// tests. Errors and conversions are drawn as counts, the p99s log-normal around one level.
+fn cohort_corpus(deployments: usize) -> Vec<Observations> {
+    let mut rng = StdRng::seed_from_u64(0x0c0_3a7e);
+    let noise = Normal::new(0.0f64, 1.0).unwrap();
+    let start: DateTime<Utc> = "2026-11-24T00:00:00Z".parse().unwrap();
+    let times: Vec<DateTime<Utc>> = (0..POINTS)
+        .map(|i| start + TimeDelta::minutes(i as i64))
+        .collect();
+    (0..deployments)
+        .map(|_| {
+            let level = rng.random_range(150.0..400.0);
+            let canary_rpm = rng.random_range(50..500u64);
+            let mut obs = Observations::default();
+            for (cohort, rpm) in [(true, canary_rpm), (false, canary_rpm * 9)] {
+                let mut errors = Vec::with_capacity(POINTS);
+                let mut latency = Vec::with_capacity(POINTS);
+                let mut conversion = Vec::with_capacity(POINTS);
+                for _ in 0..POINTS {
+                    let failed = Binomial::new(rpm, 0.01).unwrap().sample(&mut rng);
+                    errors.push(100.0 * failed as f64 / rpm as f64);
+                    latency.push(level * (0.1 * noise.sample(&mut rng)).exp());
+                    let converted = Binomial::new(rpm / 4, 0.03).unwrap().sample(&mut rng);
+                    conversion.push(converted as f64 / (rpm / 4) as f64);
+                }
+                let map = if cohort {
+                    &mut obs.canary
+                } else {
+                    &mut obs.baseline_cohort
+                };
+                for (metric, values, count) in [
+                    ("error_rate", errors, rpm),
+                    ("latency_p99", latency, rpm),
+                    ("conversion_rate", conversion, rpm / 4),
+                ] {
+                    let series = Series {
+                        values,
+                        times: Some(times.clone()),
+                        counts: Some(vec![count; POINTS]),
+                    };
+                    map.insert(metric.into(), series);
+                }
+            }
+            obs
+        })
+        .collect()
+}
+
+fn compare(c: &mut Criterion) {
+    const DEPLOYMENTS: usize = 1_000;
+    let data = cohort_corpus(DEPLOYMENTS);
+    let policy = Policy::builtin("compare").unwrap();
+    let mut group = c.benchmark_group("replay_compare");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements((DEPLOYMENTS * POINTS) as u64));
+    group.bench_function("full_walk", |b| {
+        b.iter(|| {
+            let mut fired = 0usize;
+            for obs in &data {
+                let hits = Timeline::new(obs)
+                    .first_rollbacks(&[&policy], Polling::EveryPoints(1))
+                    .unwrap();
+                fired += usize::from(hits[0].is_some());
+            }
+            black_box(fired)
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, flat, compare);
 criterion_main!(benches);

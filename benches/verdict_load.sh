@@ -12,7 +12,9 @@
 #      also looks up the environment's default policy, as in production) and ingests for each a
 #      POINTS-point one-minute series of error_rate, latency_p99 and conversion_rate, plus the
 #      baseline cohort's conversion_rate (the conversion rule's baseline), in one batch per
-#      deployment; a quarter of them regress at the end, so verdicts mix pass and rollback;
+#      deployment; a quarter of them regress at the end, so verdicts mix pass and rollback.
+#      SHAPE=compare instead gives every metric both cohorts (canary and baseline) with counts,
+#      the shape `compare` judges with its paired tests (6 series per deployment);
 #   3. drives POST /v1/deployments/{key}/verdicts (empty body) with wrk, THREADS threads, for
 #      DURATION at each connection count in CONNECTIONS, a Lua script rotating over the keys
 #      (each thread from its own offset), after a short warm-up; every request evaluates and
@@ -30,17 +32,19 @@
 #
 # Environment: ROLLGUARD_BIN (a prebuilt binary: skips the build), BENCH_REV (build that
 # commit from a clean export, e.g. HEAD, instead of the working tree), DEPLOYMENTS (default 200),
-# POINTS (default 60), DURATION (default 20s), CONNECTIONS (default "8 32"), THREADS (default
-# 2), BACKENDS (default "postgres sqlite postgres-nosync"), BENCH_DB (default
-# rg_bench_verdict), QUIET_WAIT (default 60), TARGET (default verdicts; gate or rollback drive
-# the Flagger hook of that name instead, every payload with one checksum: a 412 is an answer
-# too, counted in non-2xx). Takes about 3.5 minutes once the binary is built.
+# POINTS (default 60), SHAPE (seed or compare, default seed), DURATION (default 20s),
+# CONNECTIONS (default "8 32"), THREADS (default 2), BACKENDS (default "postgres sqlite
+# postgres-nosync"), BENCH_DB (default rg_bench_verdict), QUIET_WAIT (default 60), TARGET
+# (default verdicts; gate or rollback drive the Flagger hook of that name instead, every payload
+# with one checksum: a 412 is an answer too, counted in non-2xx). Takes about 3.5 minutes once
+# the binary is built.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK=$(mktemp -d /tmp/rg-bench-verdict.XXXXXX)
 DEPLOYMENTS=${DEPLOYMENTS:-200}
 POINTS=${POINTS:-60}
+SHAPE=${SHAPE:-seed}
 DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-"8 32"}
 THREADS=${THREADS:-2}
@@ -72,11 +76,11 @@ if [[ " $BACKENDS " == *" postgres"* ]]; then
 fi
 
 # --- data ------------------------------------------------------------------------------------
-python3 - "$WORK" "$DEPLOYMENTS" "$POINTS" <<'PY'
+python3 - "$WORK" "$DEPLOYMENTS" "$POINTS" "$SHAPE" <<'PY'
 import json, random, sys
 from datetime import datetime, timedelta, timezone
 
-work, deployments, points = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+work, deployments, points, shape = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 rng = random.Random(7)
 t0 = datetime(2026, 11, 24, 10, 0, 0, tzinfo=timezone.utc)
 keys = []
@@ -91,6 +95,22 @@ for d in range(deployments):
         err = rng.uniform(6.0, 9.0) if late else rng.uniform(0.2, 2.0)
         lat = rng.gauss(420.0, 10.0) if late else rng.gauss(220.0, 15.0)
         conv = rng.uniform(0.028, 0.032)
+        if shape == "compare":
+            # Both cohorts for every metric, with counts: the canary takes 10 % of 2,000 requests
+            # a minute (400 sessions), the baseline the rest.
+            for cohort, n, bad in (("canary", 200, late), ("baseline", 1800, False)):
+                errors = sum(rng.random() < (0.07 if bad else 0.01) for _ in range(n))
+                sessions = n // 5
+                conversions = sum(rng.random() < 0.03 for _ in range(sessions))
+                lat = rng.gauss(420.0 if bad else 220.0, 10.0)
+                pts += [{"metric": "error_rate", "ts": ts, "value": round(100.0 * errors / n, 4),
+                         "count": n, "cohort": cohort},
+                        {"metric": "latency_p99", "ts": ts, "value": round(abs(lat), 2),
+                         "count": n, "cohort": cohort},
+                        {"metric": "conversion_rate", "ts": ts,
+                         "value": round(conversions / sessions, 5), "count": sessions,
+                         "cohort": cohort}]
+            continue
         pts += [{"metric": "error_rate", "ts": ts, "value": round(err, 4)},
                 {"metric": "latency_p99", "ts": ts, "value": round(abs(lat), 2)},
                 {"metric": "conversion_rate", "ts": ts, "value": round(conv, 5)},
@@ -213,7 +233,7 @@ for backend in $BACKENDS; do
 done
 
 echo
-echo "verdict load ($TARGET): POST /v1/deployments/{key}/verdicts (empty body) or /v1/hooks/flagger/$TARGET, $DEPLOYMENTS deployments x 3 metrics x $POINTS points, wrk -t$THREADS -d$DURATION"
+echo "verdict load ($TARGET): POST /v1/deployments/{key}/verdicts (empty body) or /v1/hooks/flagger/$TARGET, $DEPLOYMENTS deployments x 3 metrics x $POINTS points (shape $SHAPE), wrk -t$THREADS -d$DURATION"
 echo "machine: $(nproc) cores (shared: wrk, rollguard and the database on the same 2 cores), $(uname -sm); $BUILD_DESC"
 [ -n "${PG_URL:-}" ] && echo "PostgreSQL $(psql "$ADMIN_URL" -qAt -c 'show server_version') (synchronous_commit=$(psql "$ADMIN_URL" -qAt -c 'show synchronous_commit'), fsync=$(psql "$ADMIN_URL" -qAt -c 'show fsync')); SQLite: WAL, synchronous=FULL, one writer connection"
 echo

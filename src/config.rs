@@ -141,6 +141,11 @@ pub struct ServeArgs {
     /// Postgres: most connections in the pool.
     #[arg(long, env = "ROLLGUARD_DB_MAX_CONNECTIONS", default_value_t = PoolSettings::default().max_connections)]
     pub db_max_connections: u32,
+    /// Postgres: most points kept in memory (about 40 bytes each, over all deployments) so that
+    /// a verdict reads only the points written since the deployment's last verdict; 0 turns the
+    /// cache off.
+    #[arg(long, env = "ROLLGUARD_VERDICT_CACHE_POINTS", default_value_t = PoolSettings::default().series_cache_points)]
+    pub verdict_cache_points: usize,
     /// API tokens, `NAME:SCOPES:SECRET` entries separated by `;` (see the README). Prefer the
     /// environment variable or --tokens-file: a command line is visible to other users.
     #[arg(
@@ -197,6 +202,7 @@ impl ServeArgs {
         PoolSettings {
             max_connections: self.db_max_connections,
             acquire_timeout: self.db_acquire_timeout,
+            series_cache_points: self.verdict_cache_points,
         }
     }
 }

@@ -113,10 +113,18 @@ impl Service {
         record: Record,
     ) -> ServiceResult<Judgement> {
         // One read for the deployment, its default policy and its series.
-        let inputs = self
-            .store
-            .verdict_inputs(key, &JUDGED_METRICS, options.at)
-            .await?;
+        let inputs = match options.at {
+            Some(at) => {
+                self.store
+                    .verdict_inputs(key, &JUDGED_METRICS, Some(at))
+                    .await?
+            }
+            None => {
+                self.store
+                    .verdict_inputs_cached(key, &JUDGED_METRICS)
+                    .await?
+            }
+        };
         let Resolved {
             name,
             policy,

@@ -18,6 +18,7 @@ use crate::model::{
 mod batch;
 mod postgres;
 mod rows;
+mod series_cache;
 mod sqlite;
 
 pub use postgres::PgStore;
@@ -101,6 +102,16 @@ pub trait Store: Send + Sync + 'static {
         metrics: &[&str],
         until: Option<DateTime<Utc>>,
     ) -> StoreResult<Option<VerdictInputs>>;
+    /// [`Store::verdict_inputs`] with every point, for a verdict: a store may answer from a
+    /// cache of the series it read last, kept up to date with what was written since (Postgres:
+    /// `src/store/series_cache.rs`). Replays and reads of the past use `verdict_inputs`.
+    async fn verdict_inputs_cached(
+        &self,
+        key: &DeploymentKey,
+        metrics: &[&str],
+    ) -> StoreResult<Option<VerdictInputs>> {
+        self.verdict_inputs(key, metrics, None).await
+    }
     /// The deployment's points of `metrics` up to `until`, ordered by metric, cohort and time;
     /// `None` when the deployment does not exist.
     async fn series(
@@ -202,6 +213,9 @@ pub struct PoolSettings {
     /// How long a call waits for a connection before failing as [`StoreError::Unavailable`]:
     /// the bound on how long requests take to fail while the database is down.
     pub acquire_timeout: Duration,
+    /// Postgres: most points the verdict path's series cache holds, over all deployments (about
+    /// 40 bytes each); 0 turns it off.
+    pub series_cache_points: usize,
 }
 
 impl Default for PoolSettings {
@@ -209,6 +223,7 @@ impl Default for PoolSettings {
         PoolSettings {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(1),
+            series_cache_points: 2_000_000,
         }
     }
 }

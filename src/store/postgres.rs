@@ -2,6 +2,7 @@
 //! statement per batch (not a row-at-a-time loop); reads are one indexed range scan.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use sqlx::{Connection, PgPool, Row};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
+use super::series_cache::{Entry, SeriesCache};
 use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict};
 use crate::analysis::{Decision, Policy};
 use crate::model::MetricName;
@@ -28,6 +30,7 @@ const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 pub struct PgStore {
     pool: PgPool,
     verdicts: VerdictWriter,
+    series_cache: Arc<SeriesCache>,
 }
 
 /// Writes a batch of verdicts with one statement, committed on its own. The new rows' ids are
@@ -106,22 +109,62 @@ const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 /// order without a sort; the caller checks the order all the same. The metric names are
 /// written into the text as literals, so that the key (and `until`) are the only parameters:
 /// with an array parameter Postgres estimates the generic plan as dearer than a custom one and
-/// plans every execution afresh, which costs more than running it. Names that break the
-/// metric-name rule are left out: no point can have them, and so none can hold a quote.
+/// plans every execution afresh, which costs more than running it.
 fn verdict_inputs_sql(metrics: &[&str], until: bool) -> String {
+    let until = if until { "and ts <= $2" } else { "" };
+    verdict_statement(&format!(
+        "select m.metric, x.cohort, x.ts, x.value, x.count
+         from {}
+         cross join lateral (
+             select cohort, array_agg(ts) as ts, array_agg(value) as value,
+                    array_agg(count) as count
+             from points where deployment_id = d.id and metric = m.metric {until}
+             group by cohort) x",
+        metrics_relation(metrics)
+    ))
+}
+
+/// [`verdict_inputs_sql`] for the series cache: the points that the cache's last read may not
+/// have seen, one row each, through the `(deployment_id, writer)` index: those written by a
+/// transaction at or after that read's `xmax` (`$2`) or in progress at it (`$3`). Every metric:
+/// with a condition on `metric`, Postgres prefers the primary key and filters every point of
+/// the deployment by `writer`; the caller keeps the metrics it asked for.
+fn verdict_delta_sql() -> String {
+    verdict_statement(
+        "select metric, cohort, ts, value, count from points
+         where deployment_id = d.id and writer >= $2::int8::text::xid8
+         union all
+         select metric, cohort, ts, value, count from points
+         where deployment_id = d.id and writer = any($3::int8[]::text[]::xid8[])",
+    )
+}
+
+/// The metric names as a relation `m (metric)`, written as literals (see
+/// [`verdict_inputs_sql`]). Names that break the metric-name rule are left out: no point can
+/// have them, and so none can hold a quote.
+fn metrics_relation(metrics: &[&str]) -> String {
     let names: Vec<String> = metrics
         .iter()
         .filter(|m| MetricName::is_valid(m))
         .map(|m| format!("('{m}')"))
         .collect();
-    let metrics = if names.is_empty() {
+    if names.is_empty() {
         "(select null::text where false) m (metric)".to_string()
     } else {
         format!("(values {}) m (metric)", names.join(", "))
-    };
-    let until = if until { "and ts <= $2" } else { "" };
+    }
+}
+
+/// The deployment, its default policy and the rows of `series` (a lateral subquery over
+/// `d`), with the deployment's row id and, for the series cache, the statement's snapshot: the
+/// first transaction id it sees as not yet begun (`xmax`) and those in progress.
+fn verdict_statement(series: &str) -> String {
     format!(
-        "select d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
+        "select d.id as deployment_id,
+                pg_snapshot_xmax(pg_current_snapshot())::text::int8 as horizon,
+                array(select x::text::int8 from pg_snapshot_xip(pg_current_snapshot()) x)
+                    as in_progress,
+                d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
                 d.outcome, coalesce(d.policy, e.policy) as policy_name,
                 p.version as policy_version, p.body as policy_body,
                 p.created_at as policy_created_at,
@@ -131,16 +174,62 @@ fn verdict_inputs_sql(metrics: &[&str], until: bool) -> String {
          left join lateral (
              select version, body, created_at from policies
              where name = coalesce(d.policy, e.policy) order by version desc limit 1) p on true
-         left join lateral (
-             select m.metric, x.cohort, x.ts, x.value, x.count
-             from {metrics}
-             cross join lateral (
-                 select cohort, array_agg(ts) as ts, array_agg(value) as value,
-                        array_agg(count) as count
-                 from points where deployment_id = d.id and metric = m.metric {until}
-                 group by cohort) x) s on true
+         left join lateral ({series}) s on true
          where d.key = $1"
     )
+}
+
+/// The cohort column of a row.
+fn cohort(row: &sqlx::postgres::PgRow) -> StoreResult<Cohort> {
+    let cohort: String = row.try_get("cohort")?;
+    Cohort::parse(&cohort).ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))
+}
+
+/// The inputs a [`verdict_inputs_sql`] statement read, and the series cache's entry for them;
+/// `None` when the deployment does not exist.
+fn full_read(
+    rows: &[sqlx::postgres::PgRow],
+    metrics: &[&str],
+) -> StoreResult<Option<(VerdictInputs, Entry)>> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let (policy_name, stored_policy) = rows::default_policy(first)?;
+    let mut series = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(metric) = row.try_get::<Option<String>, _>("metric")? else {
+            continue; // the deployment has no points of these metrics
+        };
+        series.push(StoredSeries {
+            metric,
+            cohort: cohort(row)?,
+            ts: row.try_get("ts")?,
+            values: row.try_get("value")?,
+            counts: row
+                .try_get::<Vec<Option<i64>>, _>("count")?
+                .into_iter()
+                .map(rows::count)
+                .collect::<StoreResult<_>>()?,
+        });
+    }
+    for s in &mut series {
+        s.sort_by_time();
+    }
+    series.sort_by(|a, b| (&a.metric, a.cohort.as_str()).cmp(&(&b.metric, b.cohort.as_str())));
+    let entry = Entry {
+        deployment_id: first.try_get("deployment_id")?,
+        horizon: first.try_get("horizon")?,
+        in_progress: first.try_get("in_progress")?,
+        metrics: metrics.iter().map(|m| (*m).to_owned()).collect(),
+        series: series.clone(),
+    };
+    let inputs = VerdictInputs {
+        spec: rows::spec(first)?,
+        policy_name,
+        stored_policy,
+        series,
+    };
+    Ok(Some((inputs, entry)))
 }
 
 /// A batch of points as the columns bound to the bulk upsert.
@@ -195,7 +284,11 @@ impl PgStore {
         let writer_pool = pool.clone();
         let verdicts =
             VerdictWriter::spawn(move |batch| write_verdicts(writer_pool.clone(), batch));
-        Ok(PgStore { pool, verdicts })
+        Ok(PgStore {
+            pool,
+            verdicts,
+            series_cache: Arc::new(SeriesCache::new(settings.series_cache_points)),
+        })
     }
 
     /// One attempt at [`Store::ingest`]: one transaction.
@@ -229,11 +322,12 @@ impl PgStore {
         // included (a re-sent point without a count clears the stored one). Rows are inserted,
         // and their locks taken, in the arrays' (canonical) order.
         sqlx::query(
-            "insert into points (deployment_id, metric, cohort, ts, value, count)
-             select $1, * from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[],
+            "insert into points (deployment_id, metric, cohort, ts, value, count, writer)
+             select $1, *, pg_current_xact_id() from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[],
                                       $6::int8[])
              on conflict (deployment_id, metric, cohort, ts)
-                 do update set value = excluded.value, count = excluded.count",
+                 do update set value = excluded.value, count = excluded.count,
+                               writer = excluded.writer",
         )
         .bind(id)
         .bind(&columns.metrics)
@@ -388,39 +482,84 @@ impl Store for PgStore {
             query = query.bind(until);
         }
         let rows = query.fetch_all(&self.pool).await?;
-        let Some(first) = rows.first() else {
+        Ok(full_read(&rows, metrics)?.map(|(inputs, _)| inputs))
+    }
+
+    async fn verdict_inputs_cached(
+        &self,
+        key: &DeploymentKey,
+        metrics: &[&str],
+    ) -> StoreResult<Option<VerdictInputs>> {
+        let cache = &self.series_cache;
+        if !cache.enabled() {
+            return self.verdict_inputs(key, metrics, None).await;
+        }
+        let slot = cache.slot(key.as_str());
+        let mut held = slot.lock().await;
+        let same_metrics = |e: &&mut Entry| {
+            e.metrics
+                .iter()
+                .map(String::as_str)
+                .eq(metrics.iter().copied())
+        };
+        if let Some(entry) = held.as_mut().filter(same_metrics) {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(verdict_delta_sql()))
+                .bind(key.as_str())
+                .bind(entry.horizon)
+                .bind(&entry.in_progress)
+                .fetch_all(&self.pool)
+                .await?;
+            let Some(first) = rows.first() else {
+                *held = None;
+                cache.remove(key.as_str());
+                return Ok(None);
+            };
+            if first.try_get::<i64, _>("deployment_id")? == entry.deployment_id {
+                let mut delta = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let Some(metric) = row.try_get::<Option<String>, _>("metric")? else {
+                        continue; // nothing written since
+                    };
+                    if !metrics.contains(&metric.as_str()) {
+                        continue;
+                    }
+                    delta.push((
+                        metric,
+                        cohort(row)?,
+                        row.try_get("ts")?,
+                        row.try_get("value")?,
+                        rows::count(row.try_get("count")?)?,
+                    ));
+                }
+                delta.sort_by(|a, b| (&a.0, a.1.as_str(), a.2).cmp(&(&b.0, b.1.as_str(), b.2)));
+                entry.merge(delta);
+                entry.horizon = first.try_get("horizon")?;
+                entry.in_progress = first.try_get("in_progress")?;
+                let (policy_name, stored_policy) = rows::default_policy(first)?;
+                let inputs = VerdictInputs {
+                    spec: rows::spec(first)?,
+                    policy_name,
+                    stored_policy,
+                    series: entry.series.clone(),
+                };
+                cache.resize(key.as_str(), &slot, entry.points());
+                return Ok(Some(inputs));
+            }
+            // The key names a deployment created anew since: read it whole.
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(verdict_inputs_sql(metrics, false)))
+            .bind(key.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        let Some((inputs, entry)) = full_read(&rows, metrics)? else {
+            *held = None;
+            cache.remove(key.as_str());
             return Ok(None);
         };
-        let (policy_name, stored_policy) = rows::default_policy(first)?;
-        let mut series = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let Some(metric) = row.try_get::<Option<String>, _>("metric")? else {
-                continue; // the deployment has no points of these metrics
-            };
-            let cohort: String = row.try_get("cohort")?;
-            series.push(StoredSeries {
-                metric,
-                cohort: Cohort::parse(&cohort)
-                    .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?,
-                ts: row.try_get("ts")?,
-                values: row.try_get("value")?,
-                counts: row
-                    .try_get::<Vec<Option<i64>>, _>("count")?
-                    .into_iter()
-                    .map(rows::count)
-                    .collect::<StoreResult<_>>()?,
-            });
-        }
-        for s in &mut series {
-            s.sort_by_time();
-        }
-        series.sort_by(|a, b| (&a.metric, a.cohort.as_str()).cmp(&(&b.metric, b.cohort.as_str())));
-        Ok(Some(VerdictInputs {
-            spec: rows::spec(first)?,
-            policy_name,
-            stored_policy,
-            series,
-        }))
+        let points = entry.points();
+        *held = Some(entry);
+        cache.resize(key.as_str(), &slot, points);
+        Ok(Some(inputs))
     }
 
     async fn read_points(

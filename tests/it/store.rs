@@ -1116,6 +1116,7 @@ async fn recording_a_verdict_with_postgres_down_fails_as_unavailable() {
     let settings = PoolSettings {
         max_connections: 2,
         acquire_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
     };
     let url = format!("postgres://postgres@127.0.0.1:{port}/none");
     let store = PgStore::connect_with(&url, settings).await.unwrap();
@@ -1134,4 +1135,122 @@ async fn recording_a_verdict_with_postgres_down_fails_as_unavailable() {
         );
         assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
     }
+}
+
+/// The verdict path's series cache (Postgres) answers exactly what a full read answers, whatever
+/// was written between two verdicts: appended, rewritten and back-filled points, new series, a
+/// write that was in progress while the cache read (its transaction began before and committed
+/// after), and a deployment deleted and created again under the same key.
+#[tokio::test]
+async fn postgres_series_cache_matches_a_full_read_after_every_write() {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use rollguard::store::{PgStore, Store};
+    let db = crate::support::test_db(Backend::Postgres).await;
+    let store = PgStore::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let k = key("cache.prod.1");
+    let check = async |what: &str| {
+        let cached = store
+            .verdict_inputs_cached(&k, &KNOWN_METRICS)
+            .await
+            .unwrap();
+        let full = store
+            .verdict_inputs(&k, &KNOWN_METRICS, None)
+            .await
+            .unwrap();
+        assert_eq!(cached, full, "after {what}");
+        full
+    };
+    assert!(check("nothing").await.is_none());
+
+    let mut rng = StdRng::seed_from_u64(11);
+    let cohorts = [Cohort::Canary, Cohort::Baseline];
+    for round in 0..40 {
+        // Mostly the next minutes; sometimes a rewrite or a back-fill of earlier ones.
+        let mut batch = BTreeMap::new();
+        for _ in 0..rng.random_range(1..6) {
+            // A metric no verdict reads now and then: the cache must leave it out too.
+            let metric = [
+                "error_rate",
+                "latency_p99",
+                "conversion_rate",
+                "queue_depth",
+            ][rng.random_range(0..4)];
+            let cohort = cohorts[rng.random_range(0..2)];
+            let minute = if rng.random_bool(0.7) {
+                round * 2 + rng.random_range(0..2)
+            } else {
+                rng.random_range(0..=round * 2)
+            };
+            let count = rng.random_bool(0.5).then(|| rng.random_range(0..500u64));
+            let p = Point::new(
+                metric,
+                cohort,
+                t0() + Duration::minutes(minute),
+                rng.random_range(0.0..1.0),
+                count,
+            )
+            .unwrap();
+            batch.insert((metric, cohort, minute), p);
+        }
+        let batch: Vec<Point> = batch.into_values().collect();
+        store.ingest(&k, &batch).await.unwrap();
+        check(&format!("round {round}")).await;
+    }
+
+    // A write whose transaction is open while the cache reads: invisible then, and found by the
+    // next read although the cache's horizon has moved on past later writes.
+    let mut tx = store.pool().begin().await.unwrap();
+    sqlx::query(
+        "update points set value = 42, writer = pg_current_xact_id()
+         where deployment_id = (select id from deployments where key = $1)
+           and metric = 'error_rate'",
+    )
+    .bind(k.as_str())
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    let errors = |i: &rollguard::model::VerdictInputs| -> Vec<f64> {
+        i.series
+            .iter()
+            .filter(|s| s.metric == "error_rate")
+            .flat_map(|s| s.values.clone())
+            .collect()
+    };
+    let before = check("a write in progress").await.unwrap();
+    assert!(!errors(&before).is_empty() && !errors(&before).contains(&42.0));
+    store
+        .ingest(&k, &points("latency_p99", Cohort::Pre, &[1.0]))
+        .await
+        .unwrap();
+    check("a later write committed first").await;
+    tx.commit().await.unwrap();
+    let after = check("the earlier write committed").await.unwrap();
+    assert!(errors(&after).iter().all(|&v| v == 42.0));
+
+    // Deleted and created again under the same key between two verdicts: the cache notices the
+    // new row id. Deleted and asked for: gone from the cache too.
+    let delete = async || {
+        for sql in [
+            "delete from points where deployment_id = (select id from deployments where key = $1)",
+            "delete from deployments where key = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(k.as_str())
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+    };
+    delete().await;
+    store
+        .ingest(&k, &points("error_rate", Cohort::Canary, &[0.5, 0.6]))
+        .await
+        .unwrap();
+    let fresh = check("the deployment created again").await.unwrap();
+    assert_eq!(fresh.series.len(), 1);
+    assert_eq!(fresh.series[0].values, vec![0.5, 0.6]);
+    delete().await;
+    assert!(check("the deployment deleted").await.is_none());
 }
