@@ -34,7 +34,10 @@
 # commit from a clean export, e.g. HEAD, instead of the working tree), DEPLOYMENTS (default 200),
 # POINTS (default 60), SHAPE (seed or compare, default seed), DURATION (default 20s),
 # CONNECTIONS (default "8 32"), THREADS (default 2), BACKENDS (default "postgres sqlite
-# postgres-nosync"), BENCH_DB (default rg_bench_verdict), QUIET_WAIT (default 60). Takes about 3.5 minutes once the binary is built.
+# postgres-nosync"), BENCH_DB (default rg_bench_verdict), QUIET_WAIT (default 60), TARGET
+# (default verdicts; gate or rollback drive the Flagger hook of that name instead, every payload
+# with one checksum: a 412 is an answer too, counted in non-2xx). Takes about 3.5 minutes once
+# the binary is built.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,6 +50,7 @@ CONNECTIONS=${CONNECTIONS:-"8 32"}
 THREADS=${THREADS:-2}
 BACKENDS=${BACKENDS:-"postgres sqlite postgres-nosync"}
 BENCH_DB=${BENCH_DB:-rg_bench_verdict}
+TARGET=${TARGET:-verdicts}
 
 # shellcheck source=service_common.sh
 source "$ROOT/benches/service_common.sh"
@@ -134,9 +138,18 @@ init = function(args)
     counter = math.floor(id * #keys / nthreads)
 end
 
+local target = "$TARGET"
+local json = {["Content-Type"] = "application/json"}
+
 request = function()
     counter = counter % #keys + 1
-    return wrk.format("POST", "/v1/deployments/" .. keys[counter] .. "/verdicts", nil, "")
+    if target == "verdicts" then
+        return wrk.format("POST", "/v1/deployments/" .. keys[counter] .. "/verdicts", nil, "")
+    end
+    -- A Flagger webhook payload naming the key, as a Canary's metadata.deployment would.
+    local body = '{"name":"podinfo","namespace":"production","phase":"Progressing",'
+        .. '"checksum":"85d557f47b","metadata":{"deployment":"' .. keys[counter] .. '"}}'
+    return wrk.format("POST", "/v1/hooks/flagger/" .. target, json, body)
 end
 
 done = function(summary, latency, requests)
@@ -220,7 +233,7 @@ for backend in $BACKENDS; do
 done
 
 echo
-echo "verdict load: POST /v1/deployments/{key}/verdicts (empty body), $DEPLOYMENTS deployments x 3 metrics x $POINTS points (shape $SHAPE), wrk -t$THREADS -d$DURATION"
+echo "verdict load ($TARGET): POST /v1/deployments/{key}/verdicts (empty body) or /v1/hooks/flagger/$TARGET, $DEPLOYMENTS deployments x 3 metrics x $POINTS points (shape $SHAPE), wrk -t$THREADS -d$DURATION"
 echo "machine: $(nproc) cores (shared: wrk, rollguard and the database on the same 2 cores), $(uname -sm); $BUILD_DESC"
 [ -n "${PG_URL:-}" ] && echo "PostgreSQL $(psql "$ADMIN_URL" -qAt -c 'show server_version') (synchronous_commit=$(psql "$ADMIN_URL" -qAt -c 'show synchronous_commit'), fsync=$(psql "$ADMIN_URL" -qAt -c 'show fsync')); SQLite: WAL, synchronous=FULL, one writer connection"
 echo

@@ -391,7 +391,8 @@ pub fn required_access(method: &Method, path: &str) -> Access {
             ["kayenta", "judge"] if post => Scope::Evaluate,
             ["deployments", _] if put => Scope::Ingest,
             ["deployments", _, "points"] if post => Scope::Ingest,
-            ["deployments", _, "verdicts"] if post => Scope::Evaluate,
+            // PUT too: Argo's web metric provider may be set to it.
+            ["deployments", _, "verdicts"] if post || put => Scope::Evaluate,
             ["deployments", _, "verdict"] if reading => Scope::Evaluate,
             // Starting a replay and cancelling one (both POST): who may spend the CPU may also
             // stop spending it.
@@ -692,6 +693,7 @@ mod tests {
             (Method::GET, "/v1/deployments", Some(Read)),
             (Method::GET, "/v1/deployments/a/points", Some(Read)),
             (Method::POST, "/v1/deployments/a/verdicts", Some(Evaluate)),
+            (Method::PUT, "/v1/deployments/a/verdicts", Some(Evaluate)),
             (Method::GET, "/v1/deployments/a/verdicts", Some(Read)),
             (Method::GET, "/v1/deployments/a/verdict", Some(Evaluate)),
             (Method::HEAD, "/v1/deployments/a/verdict", Some(Evaluate)),
@@ -739,6 +741,17 @@ mod tests {
         assert_eq!(auth.verify("x:y:zzzzzzzzzzzzzzzz").unwrap().name(), "ops");
         assert!(auth.verify("0123456789abcdeF").is_none());
         assert!(auth.verify("").is_none());
+    }
+
+    #[test]
+    fn whitespace_around_a_secret_is_not_part_of_it() {
+        // A tokens file written on Windows, or a Secret mounted with `--from-file` of a file that
+        // ends in a new line: the secret is what is between the whitespace.
+        let text = "argo:evaluate: 0123456789abcdef \t\r\npusher:ingest:fedcba9876543210\r\n";
+        let auth = Auth::new(Auth::parse_entries(text, "test").unwrap()).unwrap();
+        assert_eq!(auth.verify("0123456789abcdef").unwrap().name(), "argo");
+        assert_eq!(auth.verify("fedcba9876543210").unwrap().name(), "pusher");
+        assert!(auth.verify("0123456789abcdef\n").is_none());
     }
 
     #[test]

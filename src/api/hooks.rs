@@ -2,8 +2,11 @@
 //! status <= 202), so these answer 200 or a 4xx that is not 429 (which Flagger would retry);
 //! never 203–299. The body always says why.
 //!
+//! Each Flagger revision (its `checksum`) is judged only on its own points: see
+//! [`crate::service::Service::enter_revision`].
+//!
 //! Argo Rollouts needs no hook of its own: its web metric provider calls
-//! `POST /v1/deployments/{key}/verdicts` (or `GET …/verdict`) and reads `$.verdict`.
+//! `POST /v1/deployments/{key}/verdicts` (or `PUT`, or `GET …/verdict`) and reads `$.verdict`.
 
 use std::collections::BTreeMap;
 
@@ -44,10 +47,13 @@ pub struct FlaggerPayload {
         max_length = 63
     )]
     pub namespace: String,
-    /// The canary's phase, e.g. `Progressing` or `Promoting` (not read by rollguard).
+    /// The canary's phase, e.g. `Progressing` or `Waiting`. In `Waiting` and `WaitingPromotion`
+    /// the rollback hook records only a `rollback` verdict.
     #[schema(example = "Progressing")]
     pub phase: Option<String>,
-    /// Flagger's hash of the canary's tracked configs: the only identity of a run.
+    /// Flagger's hash of the canary's tracked configs: the only identity of a revision. A new
+    /// checksum for a key starts a new revision, judged only on points after the newest point
+    /// stored when it is first seen (see docs/integrations/flagger.md). At most 128 characters.
     #[schema(example = "85d557f47b")]
     pub checksum: Option<String>,
     /// `spec.analysis.webhooks[].metadata`. rollguard reads `deployment` (the deployment key; wins
@@ -119,9 +125,32 @@ impl FlaggerPayload {
             weights: Weights::new(weight("canary_weight")?, weight("max_weight")?)?,
             policy: self.metadata.get("policy").cloned().map(PolicySpec::Name),
             at: None,
+            since: None,
         })
     }
+
+    /// The revision this call is about: Flagger's `checksum`, when it sent one.
+    fn revision(&self) -> Result<Option<&str>, ApiError> {
+        match self.checksum.as_deref() {
+            None | Some("") => Ok(None),
+            Some(c) if c.len() <= MAX_CHECKSUM && !c.chars().any(char::is_control) => Ok(Some(c)),
+            Some(_) => Err(ApiError::bad_request(
+                "invalid_body",
+                format!("checksum must be at most {MAX_CHECKSUM} printable characters"),
+            )),
+        }
+    }
+
+    /// Whether Flagger is waiting (for a confirm hook) rather than analysing: it then asks the
+    /// rollback hook every loop while the data barely changes.
+    fn waiting(&self) -> bool {
+        matches!(self.phase.as_deref(), Some("Waiting" | "WaitingPromotion"))
+    }
 }
+
+/// Flagger's checksum is a short hash (`ComputeHash` of the tracked configs and the last applied
+/// spec); anything far longer is not one.
+const MAX_CHECKSUM: usize = 128;
 
 /// The triggered rules' messages, or every rule's when none triggered.
 fn reasons(v: &StoredVerdict) -> String {
@@ -144,17 +173,54 @@ fn reasons(v: &StoredVerdict) -> String {
     }
 }
 
-/// A 412 carrying the verdict: Flagger shows the body in its events.
-fn refused(code: &'static str, what: &str, v: StoredVerdict) -> ApiError {
-    let message = format!("{what}: {}", reasons(&v));
-    ApiError::new(StatusCode::PRECONDITION_FAILED, code, message)
-        .with_details(json!({ "verdict": v }))
+/// The longest message a 412 carries. Flagger copies the whole body of a failed call into a
+/// Kubernetes Warning event (and its alerts), so the body stays short: one line of reasons, then
+/// a summary of the verdict (`GET /v1/deployments/{key}/verdicts/` has the whole of it).
+const MAX_REASON_CHARS: usize = 300;
+
+/// `text` on one line, cut to `max` characters with an ellipsis.
+fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let mut cut: String = flat.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
 }
 
-async fn judge_payload(state: &AppState, payload: &FlaggerPayload) -> Result<Judgement, ApiError> {
+/// A 412 with a one-line reason first and a short summary of the verdict after it.
+fn refused(code: &'static str, what: &str, v: StoredVerdict) -> ApiError {
+    let message = one_line(&format!("{what}: {}", reasons(&v)), MAX_REASON_CHARS);
+    let rules: BTreeMap<&str, RuleStatus> = v
+        .report
+        .rules
+        .iter()
+        .map(|r| (r.outcome.rule.as_str(), r.outcome.status))
+        .collect();
+    ApiError::new(StatusCode::PRECONDITION_FAILED, code, message).with_details(json!({
+        "verdict_id": v.id,
+        "verdict": v.report.verdict,
+        "policy": v.report.policy,
+        "points": v.points,
+        "rules": rules,
+    }))
+}
+
+async fn judge_payload(
+    state: &AppState,
+    payload: &FlaggerPayload,
+    record: Record,
+) -> Result<Judgement, ApiError> {
     let key = payload.deployment_key()?;
-    let options = payload.options()?;
-    Ok(state.service.judge(&key, &options, Record::Yes).await?)
+    let mut options = payload.options()?;
+    if let Some(revision) = payload.revision()? {
+        options.since = state.service.enter_revision(&key, revision).await?;
+    }
+    Ok(state.service.judge(&key, &options, record).await?)
 }
 
 /// Flagger `rollout` webhook (a gate run before each analysis iteration): 200 lets the canary
@@ -167,7 +233,7 @@ async fn judge_payload(state: &AppState, payload: &FlaggerPayload) -> Result<Jud
     responses(
         (status = 200, description = "Healthy: advance", body = StoredVerdict),
         (status = 400, description = "Bad payload or unknown policy (a failed check)", body = ErrorBody),
-        (status = 412, description = "Rollback, or inconclusive: a failed check; details.verdict has the verdict", body = ErrorBody),
+        (status = 412, description = "Rollback, or inconclusive: a failed check; a one-line message, then details: verdict_id, verdict, policy, points and each rule's status", body = ErrorBody),
         (status = 413, description = "Body too large (a failed check)", body = ErrorBody),
         (status = 415, description = "Body is not JSON (a failed check)", body = ErrorBody),
         (status = 503, description = "Database unavailable (Flagger retries, then counts a failed check)", body = ErrorBody),
@@ -177,7 +243,7 @@ pub async fn flagger_gate(
     State(state): State<AppState>,
     Json(payload): Json<FlaggerPayload>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let judged = judge_payload(&state, &payload).await?;
+    let judged = judge_payload(&state, &payload, Record::Yes).await?;
     if judged.opens_gate() {
         return Ok(JsonResponse(judged.verdict));
     }
@@ -197,7 +263,7 @@ pub async fn flagger_gate(
     responses(
         (status = 200, description = "Roll back now", body = StoredVerdict),
         (status = 400, description = "Bad payload or unknown policy", body = ErrorBody),
-        (status = 412, description = "Do not roll back (pass or inconclusive); details.verdict has the verdict", body = ErrorBody),
+        (status = 412, description = "Do not roll back (pass or inconclusive); a one-line message, then details: verdict_id, verdict, policy, points and each rule's status", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
@@ -207,7 +273,14 @@ pub async fn flagger_rollback(
     State(state): State<AppState>,
     Json(payload): Json<FlaggerPayload>,
 ) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let v = judge_payload(&state, &payload).await?.verdict;
+    // In Waiting phases Flagger asks every loop for as long as a confirm hook holds the canary:
+    // only a rollback, which acts, goes into the audit trail then.
+    let record = if payload.waiting() {
+        Record::Rollback
+    } else {
+        Record::Yes
+    };
+    let v = judge_payload(&state, &payload, record).await?.verdict;
     match v.report.verdict {
         Decision::Rollback => Ok(JsonResponse(v)),
         other => {

@@ -82,7 +82,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(points::ingest_points))
         .routes(routes!(series::read_points))
         .routes(routes!(evaluate::evaluate_document))
-        .routes(routes!(verdicts::create_verdict, verdicts::list_verdicts))
+        .routes(routes!(
+            verdicts::create_verdict,
+            verdicts::put_verdict,
+            verdicts::list_verdicts
+        ))
         .routes(routes!(verdicts::peek_verdict))
         .routes(routes!(hooks::flagger_gate))
         .routes(routes!(hooks::flagger_rollback))

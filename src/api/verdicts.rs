@@ -40,6 +40,7 @@ impl VerdictRequest {
             weights: Weights::new(self.canary_weight, self.max_weight)?,
             policy: self.policy,
             at: self.at.map(Timestamp::get),
+            since: None,
         })
     }
 }
@@ -89,6 +90,29 @@ pub async fn create_verdict(
     Ok(JsonResponse(judged.verdict))
 }
 
+/// The same as `POST`, for Argo Rollouts' web metric provider with `method: PUT` (it allows GET,
+/// POST and PUT): evaluates, records and returns the verdict.
+#[utoipa::path(
+    put, path = "/v1/deployments/{key}/verdicts", tag = "verdicts",
+    params(KeyParam),
+    request_body(content = Option<VerdictRequest>,
+        description = "Optional: with no body (and no content type), the defaults apply"),
+    responses(
+        (status = 200, description = "The verdict, as for POST", body = StoredVerdict),
+        (status = 400, description = "Bad key, body or unknown policy", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Body given, but not as JSON", body = ErrorBody),
+        (status = 503, description = "Database unavailable: no verdict", body = ErrorBody),
+    )
+)]
+pub async fn put_verdict(
+    state: State<AppState>,
+    key: DeploymentKey,
+    req: OptionalJson<VerdictRequest>,
+) -> Result<JsonResponse<StoredVerdict>, ApiError> {
+    create_verdict(state, key, req).await
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -127,6 +151,7 @@ pub async fn peek_verdict(
         weights: Weights::new(q.canary_weight, q.max_weight)?,
         policy: q.policy.map(PolicySpec::Name),
         at: q.at.map(Timestamp::get),
+        since: None,
     };
     let judged = state.service.judge(&key, &options, Record::No).await?;
     Ok(JsonResponse(judged.verdict))

@@ -281,6 +281,14 @@ pub struct StoredSeries {
 }
 
 impl StoredSeries {
+    /// Keeps the points strictly after `since` (the series is in time order).
+    pub fn keep_after(&mut self, since: DateTime<Utc>) {
+        let first = self.ts.partition_point(|t| *t <= since);
+        self.ts.drain(..first);
+        self.values.drain(..first);
+        self.counts.drain(..first);
+    }
+
     /// Puts the points in time order, if they are not already.
     pub fn sort_by_time(&mut self) {
         if self.ts.is_sorted() {

@@ -48,6 +48,9 @@ pub struct VerdictOptions {
     pub policy: Option<PolicySpec>,
     /// Judge as of this time: only points at or before it are read.
     pub at: Option<DateTime<Utc>>,
+    /// Judge one revision: only points strictly after this time are read (see
+    /// [`Service::enter_revision`]).
+    pub since: Option<DateTime<Utc>>,
     /// When given, the verdict carries the next canary step.
     pub weights: Option<Weights>,
 }
@@ -57,6 +60,9 @@ pub struct VerdictOptions {
 pub enum Record {
     Yes,
     No,
+    /// Only a `rollback` verdict: for a caller that asks on every loop while nothing can change
+    /// (Flagger's rollback hook in a Waiting phase), so the trail keeps what acted.
+    Rollback,
 }
 
 /// A verdict and the policy that made it.
@@ -85,6 +91,19 @@ fn last(obs: &Observations, metric: &str) -> Option<f64> {
 }
 
 impl Service {
+    /// Makes `revision` the deployment's current revision (a Flagger `checksum`) and returns the
+    /// time after which its own points begin, for [`VerdictOptions::since`]: `None` for the
+    /// first revision seen (every point is its own) and for an unknown deployment. A new
+    /// revision starts after the newest point stored when it is first seen, so the previous
+    /// revision's points never judge it.
+    pub async fn enter_revision(
+        &self,
+        key: &DeploymentKey,
+        revision: &str,
+    ) -> ServiceResult<Option<DateTime<Utc>>> {
+        Ok(self.store.enter_revision(key, revision).await?.flatten())
+    }
+
     /// Judges `key`'s stored series; records the verdict when asked and the deployment exists.
     /// An unknown deployment is judged on no data (`inconclusive`), not an error.
     pub async fn judge(
@@ -114,7 +133,16 @@ impl Service {
             .resolve_for_deployment(options.policy.as_ref(), inputs.as_ref())
             .await?;
         let exists = inputs.is_some();
-        let series = inputs.map(|i| i.series).unwrap_or_default();
+        let mut series = inputs.map(|i| i.series).unwrap_or_default();
+        if let Some(since) = options.since {
+            // The baseline cohort keeps reporting across revisions, so a metric the service has
+            // stays applicable to a new revision that has no canary point of it yet.
+            for s in &mut series {
+                s.sort_by_time();
+                s.keep_after(since);
+            }
+            series.retain(|s| !s.ts.is_empty());
+        }
         let points = series.iter().map(|s| s.ts.len() as i64).sum();
         let first_ts = series.iter().filter_map(|s| s.ts.first()).min().copied();
         let last_ts = series.iter().filter_map(|s| s.ts.last()).max().copied();
@@ -137,7 +165,12 @@ impl Service {
             last_ts,
             report,
         };
-        let verdict = if exists && record == Record::Yes {
+        let record = match record {
+            Record::Yes => true,
+            Record::No => false,
+            Record::Rollback => new.report.verdict == Decision::Rollback,
+        };
+        let verdict = if exists && record {
             self.store.record_verdict(key, new).await?
         } else {
             // Read-only, or an unknown deployment: nothing to record.

@@ -144,6 +144,17 @@ pub trait Store: Send + Sync + 'static {
         per_series: i64,
     ) -> StoreResult<Option<Vec<Point>>>;
 
+    /// Makes `revision` (a Flagger `checksum`) the deployment's current revision and returns
+    /// the time after which its points begin, in one statement. A revision seen before as the
+    /// current one keeps its start; the first revision ever seen for the deployment starts before
+    /// every point (`Some(None)`); any other new revision starts after the newest point stored
+    /// when it is first seen. `None` when the deployment does not exist.
+    async fn enter_revision(
+        &self,
+        key: &DeploymentKey,
+        revision: &str,
+    ) -> StoreResult<Option<Option<DateTime<Utc>>>>;
+
     /// Appends a verdict to the deployment's audit trail (the deployment must exist) and
     /// returns it as stored.
     async fn record_verdict(

@@ -600,6 +600,44 @@ impl Store for PgStore {
             .map(Some)
     }
 
+    async fn enter_revision(
+        &self,
+        key: &DeploymentKey,
+        revision: &str,
+    ) -> StoreResult<Option<Option<DateTime<Utc>>>> {
+        // Flagger asks with the same checksum on every loop: a read answers, and only a new
+        // checksum writes.
+        let current: Option<(Option<String>, Option<DateTime<Utc>>)> =
+            sqlx::query_as("select revision, revision_since from deployments where key = $1")
+                .bind(key.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        match current {
+            None => return Ok(None),
+            Some((Some(r), since)) if r == revision => return Ok(Some(since)),
+            Some(_) => {}
+        }
+        // The set expressions read the row as it was before the update, so `d.revision` below
+        // is the previous revision: a call that raced this one to the same checksum keeps its
+        // start (the row lock orders them).
+        let row: Option<(Option<DateTime<Utc>>,)> = sqlx::query_as(
+            "update deployments d set
+                 revision_since = case
+                     when d.revision = $2 then d.revision_since
+                     when d.revision is null then null
+                     else (select max(p.ts) from points p where p.deployment_id = d.id)
+                 end,
+                 revision = $2
+             where d.key = $1
+             returning d.revision_since",
+        )
+        .bind(key.as_str())
+        .bind(revision)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(since,)| since))
+    }
+
     async fn record_verdict(
         &self,
         key: &DeploymentKey,

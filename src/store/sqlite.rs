@@ -370,6 +370,46 @@ impl Store for SqliteStore {
             .map(Some)
     }
 
+    async fn enter_revision(
+        &self,
+        key: &DeploymentKey,
+        revision: &str,
+    ) -> StoreResult<Option<Option<DateTime<Utc>>>> {
+        // Flagger asks with the same checksum on every loop: a read answers, and only a new
+        // checksum writes.
+        let current: Option<(Option<String>, Option<i64>)> =
+            sqlx::query_as("select revision, revision_since from deployments where key = ?1")
+                .bind(key.as_str())
+                .fetch_optional(&self.reader)
+                .await?;
+        match current {
+            None => return Ok(None),
+            Some((Some(r), since)) if r == revision => {
+                return since.map(rows::from_micros).transpose().map(Some);
+            }
+            Some(_) => {}
+        }
+        // The set expressions read the row as it was before the update, so `revision` below is
+        // the previous revision: a call that raced this one to the same checksum keeps its start.
+        let row: Option<(Option<i64>,)> = sqlx::query_as(
+            "update deployments set
+                 revision_since = case
+                     when revision = ?2 then revision_since
+                     when revision is null then null
+                     else (select max(ts) from points where deployment_id = deployments.id)
+                 end,
+                 revision = ?2
+             where key = ?1
+             returning revision_since",
+        )
+        .bind(key.as_str())
+        .bind(revision)
+        .fetch_optional(&self.writer)
+        .await?;
+        row.map(|(since,)| since.map(rows::from_micros).transpose())
+            .transpose()
+    }
+
     async fn record_verdict(
         &self,
         key: &DeploymentKey,

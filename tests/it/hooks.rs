@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Backend, TestServer, minute_points, on_both_backends};
+use crate::support::{Backend, TestServer, minute, minute_points, on_both_backends};
 
 /// Argo Rollouts' measurement phases.
 #[derive(Debug, PartialEq, Eq)]
@@ -354,7 +354,168 @@ async fn canary_stepping_follows_the_seed(backend: Backend) {
     );
 }
 
+fn payload_at(name: &str, phase: &str, checksum: &str) -> Value {
+    json!({"name": name, "namespace": "test", "phase": phase, "checksum": checksum})
+}
+
+/// Error-rate points with counts, canary and baseline, at minutes `from..from + rates.len()`.
+fn counted(from: usize, canary: &[f64]) -> Value {
+    let mut points = Vec::new();
+    for (i, rate) in canary.iter().enumerate() {
+        for (cohort, value, count) in [("canary", *rate, 200), ("baseline", 0.5, 2000)] {
+            points.push(
+                json!({"metric": "error_rate", "cohort": cohort, "ts": minute(from + i),
+                "value": value, "count": count}),
+            );
+        }
+    }
+    json!({ "points": points })
+}
+
+/// A new checksum is judged on its own points only: revision B is neither rolled back on A's
+/// bad points nor passed on them; its own points decide.
+async fn flagger_revisions_are_judged_on_their_own_points(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let key = "/v1/deployments/test.rev";
+    s.post(&format!("{key}/points"), counted(0, &[9.0; 5]))
+        .await;
+    let (ok, _, _) = flagger_call(&s, "rollback", payload_at("rev", "Progressing", "a1")).await;
+    assert!(ok, "A is rolled back on its own bad points");
+
+    let (ok, _, body) = flagger_call(&s, "rollback", payload_at("rev", "Progressing", "b2")).await;
+    assert!(!ok, "B is not rolled back on A's points: {body}");
+    assert_eq!(
+        body["error"]["details"]["verdict"], "inconclusive",
+        "{body}"
+    );
+    assert_eq!(body["error"]["details"]["points"], 0, "{body}");
+    let (ok, _, _) = flagger_call(&s, "gate", payload_at("rev", "Progressing", "b2")).await;
+    assert!(!ok, "nor passed");
+
+    s.post(&format!("{key}/points"), counted(5, &[0.5; 4]))
+        .await;
+    let (ok, _, body) = flagger_call(&s, "gate", payload_at("rev", "Progressing", "b2")).await;
+    assert!(ok, "B's own points pass: {body}");
+    assert_eq!(body["points"], 8, "4 minutes, 2 cohorts: {body}");
+    assert_eq!(body["first_ts"], minute(5));
+
+    // A request without a checksum (not from Flagger) reads every point.
+    let mut p = payload_at("rev", "Progressing", "");
+    p.as_object_mut().unwrap().remove("checksum");
+    let (ok, _, body) = flagger_call(&s, "rollback", p).await;
+    let points = if ok {
+        &body["points"]
+    } else {
+        &body["error"]["details"]["points"]
+    };
+    assert_eq!(points, 18, "9 minutes, 2 cohorts: {body}");
+
+    let (_, status, body) = flagger_call(
+        &s,
+        "gate",
+        payload_at("rev", "Progressing", &"x".repeat(200)),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_body"))
+    );
+}
+
+/// Flagger copies a failed call's body into a Warning event: one short line first, a summary
+/// after, never the whole verdict.
+async fn flagger_412_bodies_are_short(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.post("/v1/deployments/test.broken/points", failing())
+        .await;
+    for hook in ["gate", "rollback"] {
+        let name = if hook == "gate" {
+            "broken"
+        } else {
+            "never-seen"
+        };
+        let resp = s
+            .client
+            .post(s.url(&format!("/v1/hooks/flagger/{hook}")))
+            .json(&flagger_payload("test", name))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 412);
+        let text = resp.text().await.unwrap();
+        assert!(text.len() < 600, "{} bytes: {text}", text.len());
+        let body: Value = serde_json::from_str(&text).unwrap();
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            !message.contains('\n') && message.chars().count() <= 300,
+            "{message}"
+        );
+        let details = &body["error"]["details"];
+        assert!(details["rules"]["error_rate"].is_string(), "{body}");
+        assert!(details.get("verdict_id").is_some(), "{body}");
+    }
+}
+
+/// In Waiting phases Flagger asks the rollback hook every loop: only a rollback is recorded.
+async fn flagger_rollback_hook_records_only_rollbacks_while_waiting(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.post("/v1/deployments/test.podinfo/points", healthy())
+        .await;
+    s.post("/v1/deployments/test.broken/points", failing())
+        .await;
+    for phase in ["Waiting", "WaitingPromotion", "Waiting"] {
+        let (ok, _, _) = flagger_call(&s, "rollback", payload_at("podinfo", phase, "c1")).await;
+        assert!(!ok);
+    }
+    let (_, history) = s.get("/v1/deployments/test.podinfo/verdicts").await;
+    assert_eq!(
+        history["verdicts"].as_array().unwrap().len(),
+        0,
+        "{history}"
+    );
+    let (ok, _, _) = flagger_call(&s, "rollback", payload_at("podinfo", "Progressing", "c1")).await;
+    assert!(!ok);
+    let (_, history) = s.get("/v1/deployments/test.podinfo/verdicts").await;
+    assert_eq!(
+        history["verdicts"].as_array().unwrap().len(),
+        1,
+        "Progressing records"
+    );
+
+    let (ok, _, body) = flagger_call(
+        &s,
+        "rollback",
+        payload_at("broken", "WaitingPromotion", "c1"),
+    )
+    .await;
+    assert!(ok, "{body}");
+    assert!(body["id"].is_i64(), "a rollback is recorded: {body}");
+}
+
+/// Argo's web provider may use PUT: the same verdict as POST, recorded.
+async fn argo_put_is_the_same_as_post(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    s.post("/v1/deployments/prod.checkout.7e5a9c0d8/points", failing())
+        .await;
+    let (status, body) = s
+        .put(
+            "/v1/deployments/prod.checkout.7e5a9c0d8/verdicts",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["verdict"].as_str()),
+        (200, Some("rollback")),
+        "{body}"
+    );
+    assert!(body["id"].is_i64());
+}
+
 on_both_backends!(
+    flagger_revisions_are_judged_on_their_own_points,
+    flagger_412_bodies_are_short,
+    flagger_rollback_hook_records_only_rollbacks_while_waiting,
+    argo_put_is_the_same_as_post,
     argo_web_metric_phases,
     flagger_gate_and_rollback_hooks,
     flagger_bad_payloads_are_4xx,

@@ -7,6 +7,7 @@
 mod api;
 mod cli;
 mod compare;
+mod controllers;
 mod counts;
 mod docs;
 mod fuzz;

@@ -18,9 +18,15 @@ pub struct Server {
 
 impl Server {
     pub fn start(database_url: &str) -> Self {
+        Self::start_with_env(database_url, &[])
+    }
+
+    /// Like [`Server::start`], with more environment variables (tokens, open hooks).
+    pub fn start_with_env(database_url: &str, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rollguard"))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("DATABASE_URL", database_url)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -936,7 +936,45 @@ async fn replays_left_running_are_failed_and_finished_ones_kept(backend: Backend
     assert_eq!(store.fail_running_replays("stopped").await.unwrap(), 0);
 }
 
+/// Flagger revisions: the first checksum starts before every point; a new one after the newest
+/// point at the time; the current one keeps its start; an unknown deployment has none.
+async fn revisions_start_after_the_newest_point_when_first_seen(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("test.podinfo");
+    assert_eq!(store.enter_revision(&k, "a").await.unwrap(), None);
+    store
+        .ingest(&k, &points("error_rate", Cohort::Canary, &[1.0, 2.0, 3.0]))
+        .await
+        .unwrap();
+    assert_eq!(store.enter_revision(&k, "a").await.unwrap(), Some(None));
+    store
+        .ingest(
+            &k,
+            &points("error_rate", Cohort::Baseline, &[1.0, 2.0, 3.0, 4.0]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.enter_revision(&k, "a").await.unwrap(), Some(None));
+    let b_since = Some(t0() + Duration::minutes(3));
+    assert_eq!(store.enter_revision(&k, "b").await.unwrap(), Some(b_since));
+    store
+        .ingest(&k, &points("latency_p99", Cohort::Canary, &[1.0; 6]))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.enter_revision(&k, "b").await.unwrap(),
+        Some(b_since),
+        "the current revision keeps its start"
+    );
+    assert_eq!(
+        store.enter_revision(&k, "a").await.unwrap(),
+        Some(Some(t0() + Duration::minutes(5))),
+        "a checksum coming back is a new revision"
+    );
+}
+
 on_both_backends!(
+    revisions_start_after_the_newest_point_when_first_seen,
     replay_runs_are_recorded_progressed_finished_and_listed,
     replays_left_running_are_failed_and_finished_ones_kept,
     put_deployment_creates_then_replaces,
