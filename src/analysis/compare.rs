@@ -36,7 +36,9 @@ use utoipa::ToSchema;
 
 use super::policy::{ConversionParams, ErrorRateParams, LatencyParams, Policy};
 use super::rules::{RuleName, RuleOutcome, RuleStatus};
-use super::sequential::{Betting, CountRatio, FixedRate, Worse, cs_half_width};
+use super::sequential::{
+    Betting, CountRatio, FixedRate, LatencyBet, Worse, cs_half_width, max_exceeds_p99,
+};
 
 /// One cohort's series of one metric, borrowed.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -125,6 +127,9 @@ const LOG_RATIO_SCALE: f64 = 0.5;
 /// Added to conversion rates before taking their log ratio, so a minute without conversions is
 /// not infinitely bad.
 const CONVERSION_FLOOR: f64 = 1e-4;
+/// Up to this many requests a minute, a nearest-rank p99 (the `⌈0.99 n⌉`-th smallest) is the
+/// maximum.
+const MAX_IS_P99: u64 = 100;
 
 #[derive(Clone, Copy, Debug)]
 enum Test {
@@ -132,6 +137,8 @@ enum Test {
     Fixed(FixedRate),
     Values {
         bet: Betting,
+        /// Latency's bets, which read the counts too (`bet` is then unused).
+        latency: Option<LatencyBet>,
         /// Σd, Σd², Σ canary value transform, Σ baseline value transform (for the report).
         sums: [f64; 4],
     },
@@ -243,7 +250,14 @@ impl<'a> RuleState<'a> {
             Worse::Higher
         };
         let (method, test) = match rule {
-            RuleName::Latency if has_baseline => (Method::ValuesVsBaseline, Test::values()),
+            RuleName::Latency if has_baseline => (
+                Method::ValuesVsBaseline,
+                Test::Values {
+                    bet: Betting::default(),
+                    latency: Some(LatencyBet::default()),
+                    sums: [0.0; 4],
+                },
+            ),
             RuleName::Latency => return None,
             _ if has_baseline && counted && inputs.baseline.counts.is_some() => {
                 let ratio = if rule == RuleName::Conversion {
@@ -335,7 +349,7 @@ impl<'a> RuleState<'a> {
                 };
                 t.push(events(p.rule, c, nc), nc, events(p.rule, b, nb), nb);
             }
-            (Test::Values { bet, sums }, Some((b, nb))) => {
+            (Test::Values { bet, latency, sums }, Some((b, nb))) => {
                 // A minute with no requests on either side has no value to compare.
                 if nc == Some(0) || nb == Some(0) {
                     return;
@@ -358,7 +372,18 @@ impl<'a> RuleState<'a> {
                     RuleName::Latency => (d - p.margin.ln_1p()) / p.scale,
                     RuleName::Conversion => (p.margin.ln() - d) / p.scale,
                 };
-                bet.push(z);
+                match latency {
+                    // The canary's p99 is its maximum (nearest rank): judge whether it exceeded
+                    // the baseline's by the margin, against the chance it would by itself.
+                    Some(latency) => match (nc, nb) {
+                        (Some(nc), Some(nb)) if nc <= MAX_IS_P99 => {
+                            let q = max_exceeds_p99(nc, nb).unwrap_or(1.0);
+                            latency.push_exceedance(z > 0.0, q);
+                        }
+                        _ => latency.push_ratio(z),
+                    },
+                    None => bet.push(z),
+                }
                 for (acc, v) in sums.iter_mut().zip([d, d * d, tc, tb]) {
                     *acc += v;
                 }
@@ -384,6 +409,9 @@ impl<'a> RuleState<'a> {
         match &self.test {
             Test::Counts(t) => t.evidence,
             Test::Fixed(t) => t.evidence,
+            Test::Values {
+                latency: Some(l), ..
+            } => l.evidence,
             Test::Values { bet, .. } => bet.evidence,
         }
     }
@@ -561,6 +589,7 @@ impl Test {
     fn values() -> Self {
         Test::Values {
             bet: Betting::default(),
+            latency: None,
             sums: [0.0; 4],
         }
     }

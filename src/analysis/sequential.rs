@@ -284,6 +284,103 @@ impl Betting {
     }
 }
 
+/// The latency rule's e-process: one [`Evidence`] fed, minute by minute, by one of two bets on
+/// the canary's p99 `c` against the baseline's `b`, chosen by the minute's request counts.
+///
+/// - **Clipped log ratio** ([`LatencyBet::push_ratio`]): `z = clip((ln(c/b) − ln(1 + margin)) /
+///   clip, −1, 1)`, as [`Betting`] does. Null: given the past and the minute's counts, the log
+///   ratio less the margin is stochastically no larger than a variable symmetric about 0 (two
+///   exchangeable cohorts; a canary with fewer requests only has a lower p99), so `E[z | past]
+///   <= 0`.
+/// - **Exceedance of a known chance** ([`LatencyBet::push_exceedance`]), for minutes where the
+///   canary's p99 is the maximum of its requests (`n_c <= 100` with a nearest-rank p99): the
+///   indicator `I = [c > (1 + margin)·b]` against `q = `[`max_exceeds_p99`]`(n_c, n_b)`. The
+///   maximum of a handful of requests lies far below the p99 of the baseline's 5–20× as many,
+///   so the log ratio is biased low and hides a regression; the indicator's chance under the
+///   null is known exactly instead, whatever the latency distribution. Null: within the minute,
+///   the canary's request latencies are independent and stochastically no larger than
+///   `(1 + margin)` × the baseline's (independent too), so `P(I = 1 | past) <= q` and
+///   `y = (I − q)/q >= −1` has conditional mean at most 0.
+///
+/// Each factor is `1 + λ·stat` with `λ` in `[0, MAX_BET]` set from the earlier minutes (the
+/// approximate GRAPA bet `Σstat / Σstat²` of Waudby-Smith & Ramdas 2023, kept per statistic), so
+/// it is nonnegative (`stat >= −1`) with conditional mean at most 1 under the null, and
+/// [`Evidence`] stays an e-process. A deployment whose canary never has more than 100 requests
+/// a minute is judged by exceedances alone; one that never has 100 or fewer, by log ratios
+/// alone (exactly as [`Betting`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LatencyBet {
+    /// Exponentially weighted Σz, Σz² of each statistic, the squares with a prior minute.
+    ratio_recent: [f64; 2],
+    exceed_recent: [f64; 2],
+    pub evidence: Evidence,
+}
+
+impl Default for LatencyBet {
+    fn default() -> Self {
+        LatencyBet {
+            // The same prior as Betting's: one minute at z² = 1/4.
+            ratio_recent: [0.0, 0.25],
+            // y = (I − q)/q is −1 on a miss: a prior minute at y² = 1.
+            exceed_recent: [0.0, 1.0],
+            evidence: Evidence::default(),
+        }
+    }
+}
+
+impl LatencyBet {
+    /// Adds a minute judged by its clipped log ratio statistic `z` (clamped to [-1, 1]).
+    pub fn push_ratio(&mut self, z: f64) {
+        let z = z.clamp(-1.0, 1.0);
+        self.evidence.push(1.0 + plug_in_bet(self.ratio_recent) * z);
+        update_recent(&mut self.ratio_recent, z);
+    }
+
+    /// Adds a minute judged by whether the canary's p99 exceeded `(1 + margin)` × the baseline's,
+    /// whose chance under the null is at most `q` (in (0, 1]).
+    pub fn push_exceedance(&mut self, exceeded: bool, q: f64) {
+        let q = q.clamp(1e-9, 1.0);
+        let y = (f64::from(u8::from(exceeded)) - q) / q;
+        self.evidence
+            .push(1.0 + plug_in_bet(self.exceed_recent) * y);
+        update_recent(&mut self.exceed_recent, y);
+    }
+}
+
+/// `Σz / Σz²` of the recent minutes, in `[0, MAX_BET]` (as [`Betting`]'s bet).
+fn plug_in_bet(recent: [f64; 2]) -> f64 {
+    let [sum, squares] = recent;
+    if sum <= 0.0 {
+        return 0.0;
+    }
+    (sum / squares).clamp(0.0, MAX_BET)
+}
+
+fn update_recent(recent: &mut [f64; 2], z: f64) {
+    for (acc, v) in recent.iter_mut().zip([z, z * z]) {
+        *acc = *acc * DECAY + v;
+    }
+}
+
+/// The chance that the largest of `n_c` requests exceeds the nearest-rank p99 of `n_b` others
+/// (the `⌈0.99 n_b⌉`-th smallest) when all `n_c + n_b` latencies are independent draws from one
+/// continuous distribution: `1 − E[U^n_c]` with `U ~ Beta(k, n_b + 1 − k)` the p99's quantile,
+/// `= 1 − Π_{i<n_c} (k + i)/(n_b + 1 + i)` (order statistics of uniforms; David & Nagaraja,
+/// "Order Statistics", 3rd ed., 2003, §2.1). Distribution-free; `n_c/(n_c + n_b)` when
+/// `n_b <= 100`. `None` without requests on either side.
+pub fn max_exceeds_p99(n_c: u64, n_b: u64) -> Option<f64> {
+    if n_c == 0 || n_b == 0 {
+        return None;
+    }
+    let nb = n_b as f64;
+    let k = (0.99 * nb).ceil().max(1.0);
+    // O(n_c): callers use it only where the canary's p99 is its maximum (n_c <= 100).
+    let log_below: f64 = (0..n_c)
+        .map(|i| ((k + i as f64) / (nb + 1.0 + i as f64)).ln())
+        .sum();
+    Some(-log_below.exp_m1())
+}
+
 /// Half-width of a time-uniform (asymptotic) confidence sequence for a mean whose estimate has
 /// standard error `std_err` after `t` effective observations, at level `alpha`: Robbins' normal
 /// mixture boundary, tuned to be tightest near 100 observations (Waudby-Smith, Arbour, Sinha,
