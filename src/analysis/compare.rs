@@ -7,7 +7,7 @@
 //! | rule | baseline cohort, both with counts | baseline cohort, values only | no baseline cohort |
 //! |---|---|---|---|
 //! | error rate | errors as counts ([`CountRatio`], `R <= 1`), margin in points | difference in points ([`Betting`]) | counts: against `threshold` ([`FixedRate`]); values: the threshold rule |
-//! | latency | log ratio of p99s ([`Betting`]), margin as a fraction | the same | the spike rule against the canary's own past |
+//! | latency | per minute: canary p99 a maximum (≤ 99 requests), whether it exceeds (1 + margin) × the baseline's against its exact null chance; else the log ratio of p99s ([`LatencyBet`]) | log ratio of p99s ([`Betting`]), margin as a fraction | the spike rule against the canary's own past |
 //! | conversion | conversions as counts ([`CountRatio`], `R >= min_ratio`) | log ratio ([`Betting`]) | counts and a reference rate: [`FixedRate`]; else the window rule |
 //!
 //! A [`RuleState`] consumes the canary's points one at a time, so the replay engine advances it
@@ -20,6 +20,16 @@
 //!   independently, with canary and baseline probabilities whose ratio is at most 1 (errors) or at
 //!   least `min_ratio` (conversion); the probabilities may drift and jump together freely. Events
 //!   clustered within a minute (one client retrying) break independence.
+//! - latency, counts on both: per minute, by the canary's requests `n_c` (see [`LatencyBet`]).
+//!   With `n_c <= 99` the minute's nearest-rank p99 is the maximum of its requests; the null is
+//!   that, within the minute, the canary's request latencies are independent and stochastically
+//!   no larger than `1 + margin` times the baseline's (independent too), so the chance that the
+//!   canary's p99 exceeds `1 + margin` times the baseline's is at most
+//!   [`max_exceeds_p99`]`(n_c, n_b)`, whatever the distribution. It assumes p99s computed by
+//!   nearest rank from the minute's own requests (an interpolated or histogram p99 is not a
+//!   maximum). A canary whose own latency wanders above the margin for several minutes (a slow
+//!   node) violates it, as it violates the log ratio's null below. From 100 requests on, the
+//!   log ratio as below.
 //! - values against the baseline: given the earlier minutes, the minute's statistic — canary
 //!   minus baseline error rate less the margin, or the log ratio of p99s less log(1 + margin) — is
 //!   symmetric about a point at or below 0 (true when canary and baseline are exchangeable, as
@@ -128,8 +138,8 @@ const LOG_RATIO_SCALE: f64 = 0.5;
 /// not infinitely bad.
 const CONVERSION_FLOOR: f64 = 1e-4;
 /// Up to this many requests a minute, a nearest-rank p99 (the `⌈0.99 n⌉`-th smallest) is the
-/// maximum.
-const MAX_IS_P99: u64 = 100;
+/// maximum (at 100 it is the second largest).
+const MAX_IS_P99: u64 = 99;
 
 #[derive(Clone, Copy, Debug)]
 enum Test {
