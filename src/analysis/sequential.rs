@@ -20,10 +20,11 @@
 //! - [`Betting`]: a bet on a bounded statistic with conditional mean at most 0 under the null
 //!   (Waudby-Smith & Ramdas, "Estimating means of bounded random variables by betting", JRSSB
 //!   2023), used where there are values but no counts (p99 latency).
-//! - [`LatencyBet`]: the same bet on p99 log ratios, except in minutes where the canary's p99 is
-//!   the maximum of at most 99 requests: there it bets on whether the canary's p99 exceeds the
-//!   baseline's (times the margin) against the exact chance [`max_exceeds_p99`] of that under
-//!   the null, which a small sample's low-biased maximum cannot fool.
+//! - [`LatencyBet`]: the same bet on p99 log ratios, except, when the policy declares
+//!   nearest-rank p99s, in minutes where the canary's p99 is the maximum of at most 99 requests:
+//!   there it bets on whether the canary's p99 exceeds the baseline's (times the margin) against
+//!   the exact chance [`max_exceeds_p99`] of that under the null, which a small sample's
+//!   low-biased maximum cannot fool.
 //!
 //! Each factor lies in `[0, 1 + MAX_BET·sup(stat)]`; for the bounded log-ratio statistic that is
 //! at most 1.5, which is why a latency regression needs at least ln(2/α')/ln 1.5 minutes
