@@ -594,7 +594,7 @@ mod tests {
         let mut hits = 0;
         let mut base = vec![0.0f64; nb];
         for _ in 0..runs {
-            for b in base.iter_mut() {
+            for b in &mut base {
                 *b = rng.random::<f64>();
             }
             base.sort_by(f64::total_cmp);
