@@ -7,7 +7,7 @@
 //! | rule | baseline cohort, both with counts | baseline cohort, values only | no baseline cohort |
 //! |---|---|---|---|
 //! | error rate | errors as counts ([`CountRatio`], `R <= 1`), margin in points | difference in points ([`Betting`]) | counts: against `threshold` ([`FixedRate`]); values: the threshold rule |
-//! | latency | log ratio of p99s ([`Betting`]), margin as a fraction | the same | a level-shift detector against the canary's own past ([`LevelShift`]) |
+//! | latency | per minute: with `nearest_rank` and the canary's p99 a maximum (≤ 99 requests), whether it exceeds (1 + margin) × the baseline's against its exact null chance; else the log ratio of p99s ([`LatencyBet`]) | log ratio of p99s ([`Betting`]), margin as a fraction | a level-shift detector against the canary's own past ([`LevelShift`]) |
 //! | conversion | conversions as counts ([`CountRatio`], `R >= min_ratio`) | log ratio ([`Betting`]) | counts and a reference rate: [`FixedRate`]; else the window rule |
 //!
 //! A [`RuleState`] consumes the canary's points one at a time, so the replay engine advances it
@@ -20,6 +20,18 @@
 //!   independently, with canary and baseline probabilities whose ratio is at most 1 (errors) or at
 //!   least `min_ratio` (conversion); the probabilities may drift and jump together freely. Events
 //!   clustered within a minute (one client retrying) break independence.
+//! - latency, counts on both and `nearest_rank` declared: per minute, by the canary's requests
+//!   `n_c` (see [`LatencyBet`]). With `n_c <= 99` the minute's nearest-rank p99 is the maximum of its requests; the null is
+//!   that, within the minute, the canary's request latencies are independent and stochastically
+//!   no larger than `1 + margin` times the baseline's (independent too), so the chance that the
+//!   canary's p99 exceeds `1 + margin` times the baseline's is at most
+//!   [`max_exceeds_p99`]`(n_c, n_b)`, whatever the distribution. It assumes p99s computed by
+//!   nearest rank from the minute's own requests, which the policy must declare: p99s that are
+//!   unbiased whatever the count (interpolated, from a histogram or sketch, over a longer
+//!   window) exceed the baseline's far more often than that chance, and `tests/it/compare.rs`'s
+//!   healthy corpus, which draws them so, is rolled back 14 % of the time with it. A canary whose own latency wanders above the margin for several minutes (a slow
+//!   node) violates it, as it violates the log ratio's null below. From 100 requests on, the
+//!   log ratio as below.
 //! - values against the baseline: given the earlier minutes, the minute's statistic — canary
 //!   minus baseline error rate less the margin, or the log ratio of p99s less log(1 + margin) — is
 //!   symmetric about a point at or below 0 (true when canary and baseline are exchangeable, as
@@ -40,7 +52,9 @@ use utoipa::ToSchema;
 use super::own_past::{self, LevelShift};
 use super::policy::{ConversionParams, ErrorRateParams, LatencyParams, Policy};
 use super::rules::{RuleName, RuleOutcome, RuleStatus};
-use super::sequential::{Betting, CountRatio, FixedRate, Worse, cs_half_width};
+use super::sequential::{
+    Betting, CountRatio, FixedRate, LatencyBet, Worse, cs_half_width, max_exceeds_p99,
+};
 
 /// One cohort's series of one metric, borrowed.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -132,6 +146,9 @@ const LOG_RATIO_SCALE: f64 = 0.5;
 /// Added to conversion rates before taking their log ratio, so a minute without conversions is
 /// not infinitely bad.
 const CONVERSION_FLOOR: f64 = 1e-4;
+/// Up to this many requests a minute, a nearest-rank p99 (the `⌈0.99 n⌉`-th smallest) is the
+/// maximum (at 100 it is the second largest).
+const MAX_IS_P99: u64 = 99;
 
 #[derive(Clone, Copy, Debug)]
 enum Test {
@@ -139,6 +156,8 @@ enum Test {
     Fixed(FixedRate),
     Values {
         bet: Betting,
+        /// Latency's bets, which read the counts too (`bet` is then unused).
+        latency: Option<LatencyBet>,
         /// Σd, Σd², Σ canary value transform, Σ baseline value transform (for the report).
         sums: [f64; 4],
     },
@@ -170,6 +189,8 @@ struct Params {
     threshold: f64,
     /// The scale of one minute's statistic before clipping to [-1, 1].
     scale: f64,
+    /// Latency: the p99s are nearest-rank p99s of each minute's requests.
+    nearest_rank: bool,
     alpha: f64,
 }
 
@@ -212,6 +233,7 @@ impl<'a> RuleState<'a> {
                     min_count: c.min_requests as u64,
                     threshold: *threshold,
                     scale: ERROR_POINTS_SCALE,
+                    nearest_rank: false,
                     alpha,
                 }
             }
@@ -225,6 +247,7 @@ impl<'a> RuleState<'a> {
                     min_count: 0,
                     threshold: 0.0,
                     scale: c.clip,
+                    nearest_rank: c.nearest_rank,
                     alpha,
                 }
             }
@@ -240,6 +263,7 @@ impl<'a> RuleState<'a> {
                     min_count: c.min_sessions as u64,
                     threshold: 0.0,
                     scale: LOG_RATIO_SCALE,
+                    nearest_rank: false,
                     alpha,
                 }
             }
@@ -252,7 +276,14 @@ impl<'a> RuleState<'a> {
             Worse::Higher
         };
         let (method, test) = match rule {
-            RuleName::Latency if has_baseline => (Method::ValuesVsBaseline, Test::values()),
+            RuleName::Latency if has_baseline => (
+                Method::ValuesVsBaseline,
+                Test::Values {
+                    bet: Betting::default(),
+                    latency: Some(LatencyBet::default()),
+                    sums: [0.0; 4],
+                },
+            ),
             RuleName::Latency => (Method::OwnPastShift, Test::OwnPast(LevelShift::default())),
             _ if has_baseline && counted && inputs.baseline.counts.is_some() => {
                 let ratio = if rule == RuleName::Conversion {
@@ -354,7 +385,7 @@ impl<'a> RuleState<'a> {
                 };
                 t.push(events(p.rule, c, nc), nc, events(p.rule, b, nb), nb);
             }
-            (Test::Values { bet, sums }, Some((b, nb))) => {
+            (Test::Values { bet, latency, sums }, Some((b, nb))) => {
                 // A minute with no requests on either side has no value to compare.
                 if nc == Some(0) || nb == Some(0) {
                     return;
@@ -377,7 +408,19 @@ impl<'a> RuleState<'a> {
                     RuleName::Latency => (d - p.margin.ln_1p()) / p.scale,
                     RuleName::Conversion => (p.margin.ln() - d) / p.scale,
                 };
-                bet.push(z);
+                match latency {
+                    // The canary's p99 is its maximum (nearest rank, as the policy declares):
+                    // judge whether it exceeded the baseline's by the margin, against the chance
+                    // it would by itself.
+                    Some(latency) => match (nc, nb) {
+                        (Some(nc), Some(nb)) if p.nearest_rank && nc <= MAX_IS_P99 => {
+                            let q = max_exceeds_p99(nc, nb).unwrap_or(1.0);
+                            latency.push_exceedance(z > 0.0, q);
+                        }
+                        _ => latency.push_ratio(z),
+                    },
+                    None => bet.push(z),
+                }
                 for (acc, v) in sums.iter_mut().zip([d, d * d, tc, tb]) {
                     *acc += v;
                 }
@@ -403,6 +446,9 @@ impl<'a> RuleState<'a> {
         match &self.test {
             Test::Counts(t) => t.evidence,
             Test::Fixed(t) => t.evidence,
+            Test::Values {
+                latency: Some(l), ..
+            } => l.evidence,
             Test::Values { bet, .. } => bet.evidence,
             // Not an e-process: its CUSUM is reported by `own_past_outcome`.
             Test::OwnPast(_) => super::sequential::Evidence::default(),
@@ -625,6 +671,7 @@ impl Test {
     fn values() -> Self {
         Test::Values {
             bet: Betting::default(),
+            latency: None,
             sums: [0.0; 4],
         }
     }

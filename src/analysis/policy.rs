@@ -197,6 +197,14 @@ pub struct LatencyCompare {
     /// this far above the margin.
     #[schema(exclusive_minimum = 0)]
     pub clip: f64,
+    /// The canary's and the baseline's p99s are nearest-rank p99s of each minute's own requests
+    /// (the ⌈0.99 n⌉-th smallest of `count`, so the maximum below 100 requests). Then, in minutes
+    /// where the canary had fewer than 100 requests, the rule judges whether its p99 exceeded
+    /// (1 + margin) × the baseline's against the exact chance of that for two samples of one
+    /// distribution, instead of the log ratio, which a small sample's maximum biases low. Leave
+    /// it false for p99s interpolated from histograms or sketches, or taken over more requests
+    /// than `count`: that chance does not hold for them and healthy canaries would be rolled back.
+    pub nearest_rank: bool,
 }
 
 impl Default for LatencyCompare {
@@ -205,6 +213,7 @@ impl Default for LatencyCompare {
             margin: 0.1,
             min_points: 3,
             clip: 0.5,
+            nearest_rank: false,
         }
     }
 }

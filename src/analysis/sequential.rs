@@ -20,6 +20,17 @@
 //! - [`Betting`]: a bet on a bounded statistic with conditional mean at most 0 under the null
 //!   (Waudby-Smith & Ramdas, "Estimating means of bounded random variables by betting", JRSSB
 //!   2023), used where there are values but no counts (p99 latency).
+//! - [`LatencyBet`]: the same bet on p99 log ratios, except, when the policy declares
+//!   nearest-rank p99s, in minutes where the canary's p99 is the maximum of at most 99 requests:
+//!   there it bets on whether the canary's p99 exceeds the baseline's (times the margin) against
+//!   the exact chance [`max_exceeds_p99`] of that under the null, which a small sample's
+//!   low-biased maximum cannot fool.
+//!
+//! Each factor lies in `[0, 1 + MAX_BET·sup(stat)]`; for the bounded log-ratio statistic that is
+//! at most 1.5, which is why a latency regression needs at least ln(2/α')/ln 1.5 minutes
+//! (about 16 at α' = 1 %/3) before the log-ratio bet can roll it back. No test whose null allows
+//! every statistic symmetric about 0 can do much better: a factor `f` valid for all of them has
+//! `f(x) + f(−x) <= 2`, so `f <= 2` and at least ln 600 / ln 2 ≈ 9.2 minutes.
 //!
 //! [`Evidence`] multiplies the factors two ways and averages them: from the first minute (a
 //! test martingale), and as an *e-detector* restarted at every minute with weights
@@ -296,6 +307,104 @@ impl Betting {
     }
 }
 
+/// The latency rule's e-process: one [`Evidence`] fed, minute by minute, by one of two bets on
+/// the canary's p99 `c` against the baseline's `b`, chosen by the minute's request counts.
+///
+/// - **Clipped log ratio** ([`LatencyBet::push_ratio`]): `z = clip((ln(c/b) − ln(1 + margin)) /
+///   clip, −1, 1)`, as [`Betting`] does. Null: given the past and the minute's counts, the log
+///   ratio less the margin is stochastically no larger than a variable symmetric about 0 (two
+///   exchangeable cohorts; a canary with fewer requests only has a lower p99), so `E[z | past]
+///   <= 0`.
+/// - **Exceedance of a known chance** ([`LatencyBet::push_exceedance`]), for minutes where the
+///   canary's p99 is the maximum of its requests (`n_c <= 99` with a nearest-rank p99): the
+///   indicator `I = [c > (1 + margin)·b]` against `q = `[`max_exceeds_p99`]`(n_c, n_b)`. The
+///   maximum of a handful of requests lies far below the p99 of the baseline's 5–20× as many,
+///   so the log ratio is biased low and hides a regression; the indicator's chance under the
+///   null is known exactly instead, whatever the latency distribution. Null: within the minute,
+///   the canary's request latencies are independent and stochastically no larger than
+///   `(1 + margin)` × the baseline's (independent too), so `P(I = 1 | past) <= q` and
+///   `y = (I − q)/q >= −1` has conditional mean at most 0.
+///
+/// Each factor is `1 + λ·stat` with `λ` in `[0, MAX_BET]` set from the earlier minutes (the
+/// approximate GRAPA bet `Σstat / Σstat²` of Waudby-Smith & Ramdas 2023, kept per statistic), so
+/// it is nonnegative (`stat >= −1`) with conditional mean at most 1 under the null, and
+/// [`Evidence`] stays an e-process. A deployment whose canary never has 100 requests a minute
+/// is judged by exceedances alone; one that always has 100 or more, by log ratios alone
+/// (exactly as [`Betting`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LatencyBet {
+    /// Exponentially weighted Σz, Σz² of each statistic, the squares with a prior minute.
+    ratio_recent: [f64; 2],
+    exceed_recent: [f64; 2],
+    pub evidence: Evidence,
+}
+
+impl Default for LatencyBet {
+    fn default() -> Self {
+        LatencyBet {
+            // The same prior as Betting's: one minute at z² = 1/4.
+            ratio_recent: [0.0, 0.25],
+            // y = (I − q)/q is −1 on a miss: a prior minute at y² = 1.
+            exceed_recent: [0.0, 1.0],
+            evidence: Evidence::default(),
+        }
+    }
+}
+
+impl LatencyBet {
+    /// Adds a minute judged by its clipped log ratio statistic `z` (clamped to [-1, 1]).
+    pub fn push_ratio(&mut self, z: f64) {
+        let z = z.clamp(-1.0, 1.0);
+        self.evidence.push(1.0 + plug_in_bet(self.ratio_recent) * z);
+        update_recent(&mut self.ratio_recent, z);
+    }
+
+    /// Adds a minute judged by whether the canary's p99 exceeded `(1 + margin)` × the baseline's,
+    /// whose chance under the null is at most `q` (in (0, 1]).
+    pub fn push_exceedance(&mut self, exceeded: bool, q: f64) {
+        let q = q.clamp(1e-9, 1.0);
+        let y = (f64::from(u8::from(exceeded)) - q) / q;
+        self.evidence
+            .push(1.0 + plug_in_bet(self.exceed_recent) * y);
+        update_recent(&mut self.exceed_recent, y);
+    }
+}
+
+/// `Σz / Σz²` of the recent minutes, in `[0, MAX_BET]` (as [`Betting`]'s bet).
+fn plug_in_bet(recent: [f64; 2]) -> f64 {
+    let [sum, squares] = recent;
+    if sum <= 0.0 {
+        return 0.0;
+    }
+    (sum / squares).clamp(0.0, MAX_BET)
+}
+
+fn update_recent(recent: &mut [f64; 2], z: f64) {
+    for (acc, v) in recent.iter_mut().zip([z, z * z]) {
+        *acc = *acc * DECAY + v;
+    }
+}
+
+/// The chance that the largest of `n_c` requests exceeds the nearest-rank p99 of `n_b` others
+/// (the `⌈0.99 n_b⌉`-th smallest) when all `n_c + n_b` latencies are independent draws from one
+/// continuous distribution: `1 − E[U^n_c]` with `U ~ Beta(k, n_b + 1 − k)` the p99's quantile,
+/// `= 1 − Π_{i<n_c} (k + i)/(n_b + 1 + i)` (order statistics of uniforms; David & Nagaraja,
+/// "Order Statistics", 3rd ed., 2003, §2.1). Distribution-free; `n_c/(n_c + n_b)` when
+/// `n_b <= 99` (the baseline's p99 a maximum too). `None` without requests on either side.
+pub fn max_exceeds_p99(n_c: u64, n_b: u64) -> Option<f64> {
+    if n_c == 0 || n_b == 0 {
+        return None;
+    }
+    let nb = n_b as f64;
+    // ⌈0.99 n_b⌉ in integers (0.99 has no exact binary form).
+    let k = (99 * u128::from(n_b)).div_ceil(100) as f64;
+    // O(n_c): callers use it only where the canary's p99 is its maximum (n_c <= 99).
+    let log_below: f64 = (0..n_c)
+        .map(|i| ((k + i as f64) / (nb + 1.0 + i as f64)).ln())
+        .sum();
+    Some(-log_below.exp_m1())
+}
+
 /// Half-width of a time-uniform (asymptotic) confidence sequence for a mean whose estimate has
 /// standard error `std_err` after `t` effective observations, at level `alpha`: Robbins' normal
 /// mixture boundary, tuned to be tightest near 100 observations (Waudby-Smith, Arbour, Sinha,
@@ -317,8 +426,10 @@ mod tests {
     use super::*;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
-    use rand_distr::{Binomial, Distribution, Normal};
-    use statrs::distribution::{Binomial as StatrsBinomial, Discrete};
+    use rand_distr::{Binomial, Distribution, Normal, Poisson};
+    use statrs::distribution::{
+        Binomial as StatrsBinomial, ContinuousCDF, Discrete, Normal as StatrsNormal,
+    };
 
     #[test]
     fn count_ratio_factors_are_likelihood_ratios_of_the_canary_share() {
@@ -458,6 +569,140 @@ mod tests {
         );
         let se = (alpha * (1.0 - alpha) / 2000.0).sqrt();
         assert!(share <= alpha + 3.0 * se, "false alarms {share}");
+    }
+
+    #[test]
+    fn max_exceeds_p99_is_the_share_of_requests_when_both_are_maxima() {
+        // Both p99s are maxima (n <= 99): the larger of the two is equally likely to be any of
+        // the n_c + n_b requests.
+        for (nc, nb, expected) in [
+            (3, 27, 0.1),
+            (1, 1, 0.5),
+            (10, 90, 0.1),
+            (50, 99, 50.0 / 149.0),
+        ] {
+            let q = max_exceeds_p99(nc, nb).unwrap();
+            assert!((q - expected).abs() < 1e-12, "{nc} vs {nb}: {q}");
+        }
+        assert_eq!(max_exceeds_p99(0, 10), None);
+        assert_eq!(max_exceeds_p99(10, 0), None);
+    }
+
+    #[test]
+    fn max_exceeds_p99_matches_sorted_samples() {
+        // n_b = 300: the baseline's p99 is its 297th smallest request. Draw both cohorts'
+        // requests from one distribution, sort, and count how often the canary's largest beats
+        // it.
+        let (nc, nb) = (40u64, 300usize);
+        let q = max_exceeds_p99(nc, nb as u64).unwrap();
+        // Reference value: 1 − Π_{i<40} (297 + i)/(301 + i), computed independently.
+        let reference = 1.0
+            - (0..40)
+                .map(|i| (297.0 + i as f64) / (301.0 + i as f64))
+                .product::<f64>();
+        assert!((q - reference).abs() < 1e-12);
+        let mut rng = StdRng::seed_from_u64(99);
+        let runs = 4000;
+        let mut hits = 0;
+        let mut base = vec![0.0f64; nb];
+        for _ in 0..runs {
+            for b in &mut base {
+                *b = rng.random::<f64>();
+            }
+            base.sort_by(f64::total_cmp);
+            let p99 = base[296];
+            let max = (0..nc).map(|_| rng.random::<f64>()).fold(0.0, f64::max);
+            hits += usize::from(max > p99);
+        }
+        let share = hits as f64 / runs as f64;
+        let se = (q * (1.0 - q) / runs as f64).sqrt();
+        assert!((share - q).abs() < 4.0 * se, "simulated {share} vs {q}");
+    }
+
+    #[test]
+    fn latency_bet_on_log_ratios_alone_is_betting() {
+        // A canary with 100 requests or more every minute: the same factors as Betting.
+        let mut rng = StdRng::seed_from_u64(3);
+        let mut a = Betting::default();
+        let mut b = LatencyBet::default();
+        for _ in 0..300 {
+            let z = rng.random_range(-1.2..1.3);
+            a.push(z);
+            b.push_ratio(z);
+        }
+        assert_eq!(a.evidence, b.evidence);
+    }
+
+    /// The log p99 of `n` log-normal requests (log-sd `sigma`, log-median `mu`): the nearest-rank
+    /// order statistic, drawn exactly through its quantile Beta(k, n + 1 − k).
+    fn log_p99(rng: &mut StdRng, n: u64, mu: f64, sigma: f64) -> f64 {
+        let n = n as f64;
+        let k = (0.99 * n).ceil().max(1.0);
+        let u: f64 = rand_distr::Beta::new(k, n + 1.0 - k).unwrap().sample(rng);
+        mu + sigma * StatrsNormal::standard().inverse_cdf(u.clamp(1e-12, 1.0 - 1e-12))
+    }
+
+    #[test]
+    fn latency_exceedance_holds_alpha_for_small_canaries() {
+        // 2,000 healthy canaries of 3–99 requests a minute beside a baseline of 4–19× as many,
+        // all from one log-normal distribution whose level drifts and jumps (shared), watched
+        // for 4 hours: the share whose evidence ever reaches 1/alpha stays within alpha.
+        let alpha = 0.05;
+        let margin = 0.1f64;
+        let share = ever_crossed(
+            2000,
+            |rng| {
+                let mut t = LatencyBet::default();
+                let level = rng.random_range(3.0..100.0);
+                let ratio = rng.random_range(4.0..19.0);
+                let sigma = rng.random_range(0.3..0.8);
+                for minute in 0..240 {
+                    let nc = Poisson::new(level).unwrap().sample(rng) as u64;
+                    let nb = (nc as f64 * ratio).round() as u64;
+                    if nc == 0 || nc > 99 {
+                        continue;
+                    }
+                    let shared = 0.3 * (minute as f64 / 30.0).sin()
+                        + if rng.random_bool(0.02) { 0.5 } else { 0.0 };
+                    let c = log_p99(rng, nc, shared, sigma);
+                    let b = log_p99(rng, nb, shared, sigma);
+                    t.push_exceedance(c - b > margin.ln_1p(), max_exceeds_p99(nc, nb).unwrap());
+                }
+                t.evidence.peak()
+            },
+            alpha,
+        );
+        let se = (alpha * (1.0 - alpha) / 2000.0).sqrt();
+        assert!(share <= alpha + 3.0 * se, "false alarms {share}");
+    }
+
+    #[test]
+    fn latency_exceedance_sees_what_the_biased_log_ratio_misses() {
+        // Ten requests a minute against ninety: the canary's p99 is the maximum of ten, about
+        // 0.5 σ-units of log below the baseline's, so a doubled p99 barely moves the clipped log
+        // ratio's bet, while the exceedance test crosses 1/alpha = 300 within the hour.
+        let mut rng = StdRng::seed_from_u64(11);
+        let (sigma, margin) = (0.6, 0.1f64);
+        let mut exceed = LatencyBet::default();
+        let mut ratio = Betting::default();
+        let mut crossed_at = None;
+        for minute in 0..90 {
+            let shift = if minute >= 30 { 2f64.ln() } else { 0.0 };
+            let c = log_p99(&mut rng, 10, shift, sigma);
+            let b = log_p99(&mut rng, 90, 0.0, sigma);
+            let x = c - b - margin.ln_1p();
+            exceed.push_exceedance(x > 0.0, max_exceeds_p99(10, 90).unwrap());
+            ratio.push(x / 0.5);
+            if minute < 30 {
+                assert!(exceed.evidence.value() < 300.0);
+            }
+            if crossed_at.is_none() && exceed.evidence.value() >= 300.0 {
+                crossed_at = Some(minute - 30);
+            }
+        }
+        let minutes = crossed_at.expect("the exceedance test crosses");
+        assert!(minutes <= 40, "{minutes} minutes after onset");
+        assert!(ratio.evidence.peak() < 300.0, "{}", ratio.evidence.peak());
     }
 
     #[test]

@@ -189,11 +189,16 @@ fn compare_steps_equal_full_evaluation_with_baselines_and_counts() {
     let compare = Policy::builtin("compare").unwrap();
     let mut required = compare.clone();
     required.rules.conversion.required = true;
+    // Latency judged by exceedance in minutes with fewer than 100 canary requests.
+    let mut nearest = compare.clone();
+    if let Some(c) = nearest.rules.latency.compare.as_mut() {
+        c.nearest_rank = true;
+    }
     let mut seen = BTreeMap::new();
     let mut checked = 0;
     for case in 0..300 {
         let obs = compared_deployment(&mut rng);
-        for policy in [&compare, &required] {
+        for policy in [&compare, &required, &nearest] {
             let timeline = Timeline::new(&obs);
             let full = obs.inputs();
             for (step, lens, decision) in
