@@ -165,7 +165,11 @@ export interface paths {
         };
         /** The deployment's recorded verdicts, newest first. */
         get: operations["list_verdicts"];
-        put?: never;
+        /**
+         * The same as `POST`, for Argo Rollouts' web metric provider with `method: PUT` (it allows GET,
+         *     POST and PUT): evaluates, records and returns the verdict.
+         */
+        put: operations["put_verdict"];
         /**
          * Evaluates the deployment's stored series (canary, with baseline and pre cohorts for the
          *     conversion baseline), records the verdict, and returns it. Every computed verdict is HTTP 200
@@ -843,7 +847,9 @@ export interface components {
          */
         FlaggerPayload: {
             /**
-             * @description Flagger's hash of the canary's tracked configs: the only identity of a run.
+             * @description Flagger's hash of the canary's tracked configs: the only identity of a revision. A new
+             *     checksum for a key starts a new revision, judged only on points after the newest point
+             *     stored when it is first seen (see docs/integrations/flagger.md). At most 128 characters.
              * @example 85d557f47b
              */
             checksum?: string | null;
@@ -873,7 +879,8 @@ export interface components {
              */
             namespace: string;
             /**
-             * @description The canary's phase, e.g. `Progressing` or `Promoting` (not read by rollguard).
+             * @description The canary's phase, e.g. `Progressing` or `Waiting`. In `Waiting` and `WaitingPromotion`
+             *     the rollback hook records only a `rollback` verdict.
              * @example Progressing
              */
             phase?: string | null;
@@ -953,6 +960,17 @@ export interface components {
              * @default 3
              */
             min_points: number;
+            /**
+             * @description The canary's and the baseline's p99s are nearest-rank p99s of each minute's own requests
+             *     (the ⌈0.99 n⌉-th smallest of `count`, so the maximum below 100 requests). Then, in minutes
+             *     where the canary had fewer than 100 requests, the rule judges whether its p99 exceeded
+             *     (1 + margin) × the baseline's against the exact chance of that for two samples of one
+             *     distribution, instead of the log ratio, which a small sample's maximum biases low. Leave
+             *     it false for p99s interpolated from histograms or sketches, or taken over more requests
+             *     than `count`: that chance does not hold for them and healthy canaries would be rolled back.
+             * @default false
+             */
+            nearest_rank: boolean;
         };
         /**
          * @description Latency spike: the last point is above mean + `sigmas` × population standard deviation of all
@@ -1247,6 +1265,17 @@ export interface components {
                          * @default 3
                          */
                         min_points: number;
+                        /**
+                         * @description The canary's and the baseline's p99s are nearest-rank p99s of each minute's own requests
+                         *     (the ⌈0.99 n⌉-th smallest of `count`, so the maximum below 100 requests). Then, in minutes
+                         *     where the canary had fewer than 100 requests, the rule judges whether its p99 exceeded
+                         *     (1 + margin) × the baseline's against the exact chance of that for two samples of one
+                         *     distribution, instead of the log ratio, which a small sample's maximum biases low. Leave
+                         *     it false for p99s interpolated from histograms or sketches, or taken over more requests
+                         *     than `count`: that chance does not hold for them and healthy canaries would be rolled back.
+                         * @default false
+                         */
+                        nearest_rank: boolean;
                     } | null;
                     enabled?: boolean;
                     /** @description Most recent points left out of the mean and standard deviation. */
@@ -2452,6 +2481,88 @@ export interface operations {
             };
         };
     };
+    put_verdict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment key, chosen by the caller. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        /** @description Optional: with no body (and no content type), the defaults apply */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["VerdictRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict, as for POST */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredVerdict"];
+                };
+            };
+            /** @description Bad key, body or unknown policy */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `evaluate` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body given, but not as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable: no verdict */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     create_verdict: {
         parameters: {
             query?: never;
@@ -2949,7 +3060,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Rollback, or inconclusive: a failed check; details.verdict has the verdict */
+            /** @description Rollback, or inconclusive: a failed check; a one-line message, then details: verdict_id, verdict, policy, points and each rule's status */
             412: {
                 headers: {
                     [name: string]: unknown;
@@ -3047,7 +3158,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Do not roll back (pass or inconclusive); details.verdict has the verdict */
+            /** @description Do not roll back (pass or inconclusive); a one-line message, then details: verdict_id, verdict, policy, points and each rule's status */
             412: {
                 headers: {
                     [name: string]: unknown;

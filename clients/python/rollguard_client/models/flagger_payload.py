@@ -25,14 +25,17 @@ class FlaggerPayload:
                 `{namespace}.{name}` is the deployment key, so it must be a valid key (at most 200
                 characters). Example: podinfo.
             namespace (str): The Canary's namespace (a Kubernetes namespace name). Example: test.
-            checksum (None | str | Unset): Flagger's hash of the canary's tracked configs: the only identity of a run.
-                Example: 85d557f47b.
+            checksum (None | str | Unset): Flagger's hash of the canary's tracked configs: the only identity of a revision.
+                A new
+                checksum for a key starts a new revision, judged only on points after the newest point
+                stored when it is first seen (see docs/integrations/flagger.md). At most 128 characters. Example: 85d557f47b.
             metadata (FlaggerPayloadMetadata | Unset): `spec.analysis.webhooks[].metadata`. rollguard reads `deployment`
                 (the deployment key; wins
                 over the namespace/name mapping), `policy` (a policy name), and `canary_weight` /
                 `max_weight` (for a step recommendation).
-            phase (None | str | Unset): The canary's phase, e.g. `Progressing` or `Promoting` (not read by rollguard).
-                Example: Progressing.
+            phase (None | str | Unset): The canary's phase, e.g. `Progressing` or `Waiting`. In `Waiting` and
+                `WaitingPromotion`
+                the rollback hook records only a `rollback` verdict. Example: Progressing.
     """
 
     name: str

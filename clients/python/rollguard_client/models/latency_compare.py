@@ -21,11 +21,20 @@ class LatencyCompare:
         margin (float | Unset): Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
             baseline's by more than 10 %. Default: 0.1.
         min_points (int | Unset): Paired minutes needed before the rule judges. Default: 3.
+        nearest_rank (bool | Unset): The canary's and the baseline's p99s are nearest-rank p99s of each minute's own
+            requests
+            (the ⌈0.99 n⌉-th smallest of `count`, so the maximum below 100 requests). Then, in minutes
+            where the canary had fewer than 100 requests, the rule judges whether its p99 exceeded
+            (1 + margin) × the baseline's against the exact chance of that for two samples of one
+            distribution, instead of the log ratio, which a small sample's maximum biases low. Leave
+            it false for p99s interpolated from histograms or sketches, or taken over more requests
+            than `count`: that chance does not hold for them and healthy canaries would be rolled back. Default: False.
     """
 
     clip: float | Unset = 0.5
     margin: float | Unset = 0.1
     min_points: int | Unset = 3
+    nearest_rank: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         clip = self.clip
@@ -33,6 +42,8 @@ class LatencyCompare:
         margin = self.margin
 
         min_points = self.min_points
+
+        nearest_rank = self.nearest_rank
 
         field_dict: dict[str, Any] = {}
 
@@ -43,6 +54,8 @@ class LatencyCompare:
             field_dict["margin"] = margin
         if min_points is not UNSET:
             field_dict["min_points"] = min_points
+        if nearest_rank is not UNSET:
+            field_dict["nearest_rank"] = nearest_rank
 
         return field_dict
 
@@ -55,10 +68,13 @@ class LatencyCompare:
 
         min_points = d.pop("min_points", UNSET)
 
+        nearest_rank = d.pop("nearest_rank", UNSET)
+
         latency_compare = cls(
             clip=clip,
             margin=margin,
             min_points=min_points,
+            nearest_rank=nearest_rank,
         )
 
         return latency_compare
