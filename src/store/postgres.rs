@@ -126,17 +126,24 @@ fn verdict_inputs_sql(metrics: &[&str], until: bool) -> String {
 
 /// [`verdict_inputs_sql`] for the series cache: the points that the cache's last read may not
 /// have seen, one row each, through the `(deployment_id, writer)` index: those written by a
-/// transaction at or after that read's `xmax` (`$2`) or in progress at it (`$3`). Every metric:
-/// with a condition on `metric`, Postgres prefers the primary key and filters every point of
-/// the deployment by `writer`; the caller keeps the metrics it asked for.
-fn verdict_delta_sql() -> String {
-    verdict_statement(
-        "select metric, cohort, ts, value, count from points
-         where deployment_id = d.id and writer >= $2::int8::text::xid8
-         union all
-         select metric, cohort, ts, value, count from points
-         where deployment_id = d.id and writer = any($3::int8[]::text[]::xid8[])",
-    )
+/// transaction at or after that read's `xmax` (`$2`) or, with `in_progress`, by one in progress
+/// at it (`$3`). Every metric: with a condition on `metric`, Postgres prefers the primary key and
+/// filters every point of the deployment by `writer`; the caller keeps the metrics it asked for.
+/// The usual read, with no transaction in progress, has no array parameter, so Postgres keeps
+/// one generic plan for it (see [`verdict_inputs_sql`]).
+fn verdict_delta_sql(in_progress: bool) -> String {
+    let since = "select metric, cohort, ts, value, count from points
+         where deployment_id = d.id and writer >= $2::int8::text::xid8";
+    if in_progress {
+        verdict_statement(&format!(
+            "{since}
+             union all
+             select metric, cohort, ts, value, count from points
+             where deployment_id = d.id and writer = any($3::int8[]::text[]::xid8[])"
+        ))
+    } else {
+        verdict_statement(since)
+    }
 }
 
 /// The metric names as a relation `m (metric)`, written as literals (see
@@ -503,12 +510,14 @@ impl Store for PgStore {
                 .eq(metrics.iter().copied())
         };
         if let Some(entry) = held.as_mut().filter(same_metrics) {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(verdict_delta_sql()))
+            let in_progress = !entry.in_progress.is_empty();
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(verdict_delta_sql(in_progress)))
                 .bind(key.as_str())
-                .bind(entry.horizon)
-                .bind(&entry.in_progress)
-                .fetch_all(&self.pool)
-                .await?;
+                .bind(entry.horizon);
+            if in_progress {
+                query = query.bind(&entry.in_progress);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
             let Some(first) = rows.first() else {
                 *held = None;
                 cache.remove(key.as_str());

@@ -1025,7 +1025,8 @@ async fn postgres_plans_the_verdict_read_once_per_connection() {
     }
     let (generic, custom): (i64, i64) = sqlx::query_as(
         "select generic_plans, custom_plans from pg_prepared_statements
-         where statement like '%from points where deployment_id = d.id%'",
+         where statement like '%from points where deployment_id = d.id%'
+           and statement not like '%pg_prepared_statements%'",
     )
     .fetch_one(store.pool())
     .await
@@ -1033,6 +1034,27 @@ async fn postgres_plans_the_verdict_read_once_per_connection() {
     assert!(
         custom <= 5 && generic >= 7,
         "the verdict read was planned per execution: {generic} generic, {custom} custom plans"
+    );
+    // The series cache's read of what was written since: one full read per key, then deltas.
+    for i in 0..15 {
+        let inputs = store
+            .verdict_inputs_cached(&key(&format!("plan.{}", i % 3)), &KNOWN_METRICS)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(inputs.series.len(), 2);
+    }
+    let (generic, custom): (i64, i64) = sqlx::query_as(
+        "select generic_plans, custom_plans from pg_prepared_statements
+         where statement like '%writer >= $2%'
+           and statement not like '%pg_prepared_statements%'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(
+        custom <= 5 && generic >= 7,
+        "the cache's delta read was planned per execution: {generic} generic, {custom} custom"
     );
 }
 
