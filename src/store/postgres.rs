@@ -352,6 +352,11 @@ impl PgStore {
         &self.pool
     }
 
+    /// The verdict cache's size: deployments held, and their points in all.
+    pub fn series_cache_size(&self) -> (usize, usize) {
+        (self.series_cache.slots(), self.series_cache.points())
+    }
+
     async fn deployment_id(
         conn: &mut sqlx::PgConnection,
         key: &DeploymentKey,
@@ -556,11 +561,21 @@ impl Store for PgStore {
             }
             // The key names a deployment created anew since: read it whole.
         }
-        let rows = sqlx::query(sqlx::AssertSqlSafe(verdict_inputs_sql(metrics, false)))
-            .bind(key.as_str())
-            .fetch_all(&self.pool)
-            .await?;
-        let Some((inputs, entry)) = full_read(&rows, metrics)? else {
+        let read = async {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(verdict_inputs_sql(metrics, false)))
+                .bind(key.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+            full_read(&rows, metrics)
+        };
+        let Some((inputs, entry)) = read.await.inspect_err(|_| {
+            // An empty slot left behind by a failed read would never be evicted (it holds no
+            // points): forget it.
+            if held.is_none() {
+                cache.remove(key.as_str());
+            }
+        })?
+        else {
             *held = None;
             cache.remove(key.as_str());
             return Ok(None);

@@ -195,6 +195,11 @@ impl SeriesCache {
     pub fn points(&self) -> usize {
         self.inner().points
     }
+
+    /// Deployments held (with their points or being read).
+    pub fn slots(&self) -> usize {
+        self.inner().slots.len()
+    }
 }
 
 impl std::fmt::Debug for SeriesCache {

@@ -1275,4 +1275,37 @@ async fn postgres_series_cache_matches_a_full_read_after_every_write() {
     assert_eq!(fresh.series[0].values, vec![0.5, 0.6]);
     delete().await;
     assert!(check("the deployment deleted").await.is_none());
+    assert_eq!(
+        store.series_cache_size(),
+        (0, 0),
+        "unknown keys are not kept"
+    );
+}
+
+/// A verdict read that fails (the database is down) leaves nothing in the verdict cache: an
+/// empty slot holds no points, so the budget would never evict it.
+#[tokio::test]
+async fn postgres_series_cache_keeps_nothing_of_a_failed_read() {
+    use rollguard::store::{PgStore, PoolSettings, Store};
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port(); // bound and released: nothing listens there
+    let settings = PoolSettings {
+        acquire_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    let url = format!("postgres://postgres@127.0.0.1:{port}/none");
+    let store = PgStore::connect_with(&url, settings).await.unwrap();
+    for i in 0..5 {
+        let k = key(&format!("down.{i}"));
+        assert!(
+            store
+                .verdict_inputs_cached(&k, &KNOWN_METRICS)
+                .await
+                .is_err()
+        );
+    }
+    assert_eq!(store.series_cache_size(), (0, 0));
 }
