@@ -254,7 +254,8 @@ def test_the_flagger_gate_holds_a_failing_canary_with_a_typed_412():
         assert resp.status_code == 412
         assert isinstance(resp.parsed, ErrorBody)
         assert resp.parsed.error.code == "verdict_rollback"
-        assert resp.parsed.error.details["verdict"]["verdict"] == "rollback"
+        assert resp.parsed.error.details["verdict"] == "rollback"
+        assert resp.parsed.error.details["rules"]["error_rate"] == "triggered"
 
 
 def test_the_kayenta_judge_reads_nan_padding_and_scores_a_pass():
