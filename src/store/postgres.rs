@@ -192,12 +192,8 @@ fn cohort(row: &sqlx::postgres::PgRow) -> StoreResult<Cohort> {
     Cohort::parse(&cohort).ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))
 }
 
-/// The inputs a [`verdict_inputs_sql`] statement read, and the series cache's entry for them;
-/// `None` when the deployment does not exist.
-fn full_read(
-    rows: &[sqlx::postgres::PgRow],
-    metrics: &[&str],
-) -> StoreResult<Option<(VerdictInputs, Entry)>> {
+/// The inputs a [`verdict_inputs_sql`] statement read; `None` when the deployment does not exist.
+fn full_read(rows: &[sqlx::postgres::PgRow]) -> StoreResult<Option<VerdictInputs>> {
     let Some(first) = rows.first() else {
         return Ok(None);
     };
@@ -223,20 +219,28 @@ fn full_read(
         s.sort_by_time();
     }
     series.sort_by(|a, b| (&a.metric, a.cohort.as_str()).cmp(&(&b.metric, b.cohort.as_str())));
-    let entry = Entry {
-        deployment_id: first.try_get("deployment_id")?,
-        horizon: first.try_get("horizon")?,
-        in_progress: first.try_get("in_progress")?,
-        metrics: metrics.iter().map(|m| (*m).to_owned()).collect(),
-        series: series.clone(),
-    };
-    let inputs = VerdictInputs {
+    Ok(Some(VerdictInputs {
         spec: rows::spec(first)?,
         policy_name,
         stored_policy,
         series,
-    };
-    Ok(Some((inputs, entry)))
+    }))
+}
+
+/// The series cache's entry for what a [`verdict_inputs_sql`] statement read: its snapshot, from
+/// the first row, and a copy of the series.
+fn cache_entry(
+    first: &sqlx::postgres::PgRow,
+    metrics: &[&str],
+    inputs: &VerdictInputs,
+) -> StoreResult<Entry> {
+    Ok(Entry {
+        deployment_id: first.try_get("deployment_id")?,
+        horizon: first.try_get("horizon")?,
+        in_progress: first.try_get("in_progress")?,
+        metrics: metrics.iter().map(|m| (*m).to_owned()).collect(),
+        series: inputs.series.clone(),
+    })
 }
 
 /// A batch of points as the columns bound to the bulk upsert.
@@ -494,7 +498,7 @@ impl Store for PgStore {
             query = query.bind(until);
         }
         let rows = query.fetch_all(&self.pool).await?;
-        Ok(full_read(&rows, metrics)?.map(|(inputs, _)| inputs))
+        full_read(&rows)
     }
 
     async fn verdict_inputs_cached(
@@ -566,9 +570,15 @@ impl Store for PgStore {
                 .bind(key.as_str())
                 .fetch_all(&self.pool)
                 .await?;
-            full_read(&rows, metrics)
+            match (rows.first(), full_read(&rows)?) {
+                (Some(first), Some(inputs)) => {
+                    let entry = cache_entry(first, metrics, &inputs)?;
+                    Ok(Some((inputs, entry)))
+                }
+                _ => Ok(None),
+            }
         };
-        let Some((inputs, entry)) = read.await.inspect_err(|_| {
+        let Some((inputs, entry)) = read.await.inspect_err(|_: &StoreError| {
             // An empty slot left behind by a failed read would never be evicted (it holds no
             // points): forget it.
             if held.is_none() {
