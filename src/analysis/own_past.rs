@@ -164,13 +164,11 @@ impl LevelShift {
 
     /// Level, scale and autocorrelation from the warm-up points.
     fn start(&mut self) {
-        let mut sorted = self.warm;
-        sorted.sort_by(f64::total_cmp);
-        let level = median(&sorted);
-        let mut dev = sorted.map(|y| (y - level).abs());
-        dev.sort_by(f64::total_cmp);
+        // Twelve finite points: the medians always exist.
+        let level = stats::median(&self.warm).unwrap_or_default();
+        let dev = self.warm.map(|y| (y - level).abs());
         self.level = level;
-        self.scale = (MAD_TO_SD * median(&dev)).max(SCALE_FLOOR);
+        self.scale = (MAD_TO_SD * stats::median(&dev).unwrap_or_default()).max(SCALE_FLOOR);
         let u = self.warm.map(|y| huber((y - level) / self.scale));
         self.cov = u.windows(2).map(|w| w[0] * w[1]).sum::<f64>() / (WARM_UP - 1) as f64;
         self.var = u.iter().map(|x| x * x).sum::<f64>() / WARM_UP as f64;
@@ -264,16 +262,6 @@ impl LevelShift {
     /// Points the recent ratio averages.
     pub fn recent_points(&self) -> usize {
         self.judged().min(RECENT)
-    }
-}
-
-/// Median of a sorted, non-empty slice.
-fn median(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        stats::mean(&sorted[n / 2 - 1..=n / 2]).expect("two points")
     }
 }
 
