@@ -15,6 +15,9 @@
 //! * `replay_flat/{seed,guarded}/N`: one deployment of N equal latency points (10k, 20k, 40k),
 //!   the series that ties its own threshold at every step. Per-step cost must stay flat, so the
 //!   time grows linearly in N.
+//! * `replay_flat/alternating/N`: 100, 200, 100, … under `seed` with one sigma and no excluded
+//!   points, which ties a *varying* baseline's threshold at every other step; whole numbers, so
+//!   the engine's exact sums decide each tie in O(1) (it used to rerun the two-pass rule there).
 //! * `replay_flat/two_pass_every_step/N`: the exact two-pass rule run on every prefix, which is
 //!   what the engine used to do at each of those ties (quadratic): the "before" figure.
 
@@ -132,6 +135,29 @@ fn flat(c: &mut Criterion) {
                 });
             });
         }
+        // Whole numbers that tie a varying baseline's threshold at every other step (100, 200, …
+        // under one sigma): the exact sums decide those ties in O(1).
+        let mut tied = Policy::seed();
+        tied.rules.latency.sigmas = 1.0;
+        tied.rules.latency.exclude_recent = 0;
+        let mut alternating = Observations::default();
+        alternating.canary.insert(
+            "latency_p99".into(),
+            Series {
+                values: (0..n)
+                    .map(|i| if i % 2 == 0 { 100.0 } else { 200.0 })
+                    .collect(),
+                times: None,
+                counts: None,
+            },
+        );
+        group.bench_function(format!("alternating/{n}"), |b| {
+            b.iter(|| {
+                Timeline::new(&alternating)
+                    .first_rollbacks(&[&tied], Polling::EveryPoints(1))
+                    .unwrap()
+            });
+        });
         let guarded = Policy::builtin("guarded").unwrap();
         let series = vec![0.0; n];
         group.bench_function(format!("two_pass_every_step/{n}"), |b| {

@@ -98,6 +98,102 @@ pub fn mean_and_population_std_of_copies(x: f64, n: usize) -> Option<(f64, f64)>
     Some((m, (sum_of_copies(d * d, n) / n as f64).sqrt()))
 }
 
+/// Running sums of a series of whole numbers, kept exactly in `i128`, from which
+/// [`mean_and_population_std`] follows bit for bit in O(1) wherever numpy's float64 arithmetic is
+/// itself exact.
+///
+/// numpy's result is that of its own summation order and roundings; it equals the exact one when
+/// no operation rounds. With whole values x_i and Σ|x_i| < 2^53, every partial sum, in any order,
+/// is a whole number below 2^53: the sum is exact. The mean m = fl(S / n) rounds, but it is one
+/// float64, m = M·2^-t. Where t is small and Q = Σ(x_i − m)², computed exactly as
+/// 2^2t·Σx_i² − 2^(t+1)·M·Σx_i + n·M² in units of 2^-2t, is below 2^53 units, each deviation
+/// (|x_i − m| ≤ √Q < 2^26.5 units), its square (≤ Q) and every partial sum of the squares (≤ Q)
+/// is exact too, so numpy's sum of squares is Q whatever its order. What follows (Q / n, the root)
+/// is the same two float64 operations. Outside those bounds [`IntegerSums::mean_and_population_std`]
+/// says `None`, and only the two-pass computation will do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IntegerSums {
+    n: usize,
+    sum: i128,
+    sum_abs: i128,
+    sum_squares: i128,
+}
+
+/// Below this, every whole number is a float64 and every sum of such numbers below it is exact.
+const EXACT_INTEGERS: i128 = 1 << 53;
+/// The most fractional bits of a mean the exact path takes: 2^(2·30) units keep every product
+/// within `i128` for any series whose sums pass the other bounds.
+const MAX_MEAN_FRACTION_BITS: i32 = 30;
+
+impl IntegerSums {
+    /// Adds `x`; `None` when it is not a whole number below 2^53 in magnitude, or the sums would
+    /// overflow: the series has left the exact path for good.
+    pub fn push(self, x: f64) -> Option<Self> {
+        if x.fract() != 0.0 || x.abs() >= EXACT_INTEGERS as f64 {
+            return None;
+        }
+        #[allow(clippy::cast_possible_truncation)] // whole and below 2^53: exact
+        let a = i128::from(x as i64);
+        Some(IntegerSums {
+            n: self.n + 1,
+            sum: self.sum + a,
+            sum_abs: self.sum_abs + a.abs(),
+            sum_squares: self.sum_squares.checked_add(a * a)?,
+        })
+    }
+
+    /// Bit for bit what [`mean_and_population_std`] returns for the values pushed, when numpy's
+    /// arithmetic on them is exact (see the type's docs); `None` otherwise, or for no values.
+    pub fn mean_and_population_std(&self) -> Option<(f64, f64)> {
+        if self.n == 0 || self.sum_abs >= EXACT_INTEGERS {
+            return None;
+        }
+        #[allow(clippy::cast_precision_loss)] // below 2^53: exact
+        let m = self.sum as f64 / self.n as f64;
+        // m = M·2^-t exactly, with t the number of fractional bits it carries.
+        let (mantissa, exponent) = float_parts(m);
+        let t = (-exponent).max(0);
+        if t > MAX_MEAN_FRACTION_BITS {
+            return None;
+        }
+        let big_m = mantissa.checked_mul(1i128 << (exponent + t))?;
+        let n = i128::try_from(self.n).ok()?;
+        let q = (self.sum_squares.checked_mul(1 << (2 * t))?)
+            .checked_sub(big_m.checked_mul(self.sum.checked_mul(1 << (t + 1))?)?)?
+            .checked_add(n.checked_mul(big_m.checked_mul(big_m)?)?)?;
+        if !(0..EXACT_INTEGERS).contains(&q) {
+            return None;
+        }
+        #[allow(clippy::cast_precision_loss)] // below 2^53: exact
+        let squares = q as f64 / f64::powi(2.0, 2 * t);
+        Some((m, (squares / self.n as f64).sqrt()))
+    }
+}
+
+/// `x = mantissa · 2^exponent` with an odd mantissa (or zero), for a finite `x`.
+fn float_parts(x: f64) -> (i128, i32) {
+    if x == 0.0 {
+        return (0, 0);
+    }
+    let bits = x.to_bits();
+    let sign = if bits >> 63 == 1 { -1 } else { 1 };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)] // 11 bits
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (mut mantissa, mut exponent) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased - 1075)
+    };
+    let zeros = mantissa.trailing_zeros();
+    mantissa >>= zeros;
+    #[allow(clippy::cast_possible_wrap)] // < 64
+    {
+        exponent += zeros as i32;
+    }
+    (sign * i128::from(mantissa), exponent)
+}
+
 /// Sum of `xs` exactly as `np.sum` computes it for a contiguous float64 array.
 pub fn sum(xs: &[f64]) -> f64 {
     pairwise_sum_by(xs, &|x| x)
@@ -317,5 +413,66 @@ mod tests {
     fn std_matches_textbook_values() {
         let (m, s) = mean_and_population_std(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]).unwrap();
         assert_eq!((m, s), (5.0, 2.0));
+    }
+
+    #[test]
+    fn integer_sums_give_numpys_bits_wherever_they_answer() {
+        // Whole-number series of several spreads and offsets, every prefix: where the exact path
+        // answers it must be the two-pass result bit for bit, and it must answer often enough for
+        // that to mean something (a tenth of the prefixes).
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        };
+        let mut answered = 0;
+        let mut asked = 0;
+        let mut cases = Vec::new();
+        for (spread, offset) in [(2, 0.0), (7, 100.0), (1000, -5e5), (1 << 20, 3e9)] {
+            // Random, where a mean is rarely a short binary fraction, and repeating a random
+            // pattern of 2, 4 or 8 values, where it is at every whole period.
+            cases.push(
+                (0..600)
+                    .map(|_| offset + next(spread) as f64)
+                    .collect::<Vec<f64>>(),
+            );
+            for period in [2, 4, 8] {
+                let pattern: Vec<f64> = (0..period).map(|_| offset + next(spread) as f64).collect();
+                cases.push((0..600).map(|i| pattern[i % period]).collect());
+            }
+        }
+        for xs in cases {
+            let mut sums = IntegerSums::default();
+            for n in 1..=xs.len() {
+                sums = sums.push(xs[n - 1]).expect("whole numbers");
+                asked += 1;
+                if let Some((m, s)) = sums.mean_and_population_std() {
+                    answered += 1;
+                    let (em, es) = mean_and_population_std(&xs[..n]).unwrap();
+                    assert_eq!(
+                        (m.to_bits(), s.to_bits()),
+                        (em.to_bits(), es.to_bits()),
+                        "n = {n}"
+                    );
+                }
+            }
+        }
+        assert!(answered * 10 > asked, "{answered} of {asked}");
+        // The alternating series whose threshold under one sigma ties its top value at every even
+        // length: exact there.
+        let alternating: Vec<f64> = (0..64)
+            .map(|i| if i % 2 == 0 { 100.0 } else { 200.0 })
+            .collect();
+        let sums = alternating
+            .iter()
+            .try_fold(IntegerSums::default(), |s, &x| s.push(x))
+            .unwrap();
+        assert_eq!(sums.mean_and_population_std(), Some((150.0, 50.0)));
+        // Not whole, or too large: the exact path is left for good.
+        assert_eq!(IntegerSums::default().push(0.5), None);
+        assert_eq!(IntegerSums::default().push(9.1e15), None);
+        assert_eq!(IntegerSums::default().mean_and_population_std(), None);
     }
 }

@@ -14,12 +14,17 @@
 //! - Otherwise the rule uses the two-pass (numpy-order) mean and σ. Welford's threshold differs
 //!   from it by far less than [`TIE_BAND`] × (|mean| + kσ) — `tests` check < 1e-10 on long series
 //!   with large offsets — so only when a tested point lies within that band of the threshold does
-//!   the engine need the exact value. For a baseline whose points are all the same value (a
-//!   flat series, the usual way to sit on one's own threshold at every step) it computes the
-//!   exact two-pass result in O(log n) ([`stats::mean_and_population_std_of_copies`]); for any
-//!   other baseline it reruns the exact two-pass rule, O(n). That last case needs a varying
-//!   baseline whose threshold a tested point hits within 1e-9 relative: a near-tie, not the
-//!   flat or tied-at-every-step series.
+//!   the engine need the exact value. It computes that in O(log n) or O(1) where it can: for a
+//!   baseline whose points are all the same value (a flat series, the usual way to sit on one's
+//!   own threshold at every step) by [`stats::mean_and_population_std_of_copies`], and for whole
+//!   numbers whose numpy statistics are themselves exact (exact ties such as 100, 200, 100, …
+//!   under one sigma) from exact running sums ([`stats::IntegerSums`]). Any other baseline that a
+//!   tested point ties within the band needs the exact two-pass rule, O(n). Such steps are a
+//!   chance of about 1e-9 each on real data, but a crafted series can hit one at every other
+//!   step; the engine therefore allows the fallback [`EXACT_WORK_FREE`] point reads plus
+//!   [`EXACT_WORK_PER_STEP`] per step walked, and past that refuses the deployment
+//!   ([`ReplayError::NearTies`]) rather than walk quadratically. The cost per step is O(1)
+//!   amortised on every input, and every answer given is exact.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -160,7 +165,22 @@ pub enum ReplayError {
     /// The caller's stop check said stop (a cancelled replay).
     #[error("cancelled")]
     Stopped,
+    /// The latency rule needed its exact O(n) computation at so many steps that walking on would
+    /// cost more than [`EXACT_WORK_FREE`] + [`EXACT_WORK_PER_STEP`] point reads per step.
+    #[error(
+        "the latency rule needed its exact two-pass computation at {fallbacks} of the first \
+         {steps} steps (points within a relative 1e-9 of the threshold, or statistics beyond \
+         float64): replaying this series exactly would take quadratic time, so it is refused"
+    )]
+    NearTies { fallbacks: usize, steps: usize },
 }
+
+/// Point reads the latency rule's exact fallback may spend on one policy and deployment before
+/// any budget applies: about ten milliseconds of work.
+pub const EXACT_WORK_FREE: usize = 1 << 24;
+/// Point reads per step the exact fallback may spend beyond [`EXACT_WORK_FREE`]: what keeps the
+/// cost per step O(1) amortised on every input.
+pub const EXACT_WORK_PER_STEP: usize = 64;
 
 /// How many steps the engine walks between two calls of a stop check.
 pub const STOP_CHECK_EVERY: usize = 4096;
@@ -216,6 +236,11 @@ struct LatencyState<'a> {
     acc: Welford,
     /// Whether every baseline point pushed so far has the same bits as the first.
     flat: bool,
+    /// Exact sums of the baseline while every point pushed is a whole number.
+    integer: Option<stats::IntegerSums>,
+    /// Points read by the exact two-pass fallback so far, and how many times it ran.
+    exact_work: usize,
+    fallbacks: usize,
 }
 
 impl<'a> LatencyState<'a> {
@@ -225,33 +250,50 @@ impl<'a> LatencyState<'a> {
             series,
             acc: Welford::default(),
             flat: true,
+            integer: Some(stats::IntegerSums::default()),
+            exact_work: 0,
+            fallbacks: 0,
         }
     }
 
     /// The rule's exact threshold over the first `base_len` points when it costs O(log n): always
     /// for a winsorized baseline (the accumulator *is* the rule), for a flat one by the closed
-    /// form; `None` when only the two-pass rule over the whole baseline would do.
+    /// form, for whole numbers whose statistics numpy computes exactly from exact sums; `None`
+    /// when only the two-pass rule over the whole baseline would do.
     fn exact_threshold(&self, base_len: usize) -> Option<f64> {
         let p = self.params;
         if p.clip_sigmas.is_some() {
             return Some(self.acc.mean + p.sigmas * self.acc.std());
         }
-        if !self.flat {
-            return None;
-        }
-        let (mean, std) =
-            stats::mean_and_population_std_of_copies(*self.series.first()?, base_len)?;
+        let (mean, std) = if self.flat {
+            stats::mean_and_population_std_of_copies(*self.series.first()?, base_len)?
+        } else {
+            self.integer?.mean_and_population_std()?
+        };
         Some(mean + p.sigmas * std)
+    }
+
+    /// The rule over the first `n` points from scratch, O(n), within the work budget.
+    fn two_pass(&mut self, n: usize) -> Result<RuleStatus, ReplayError> {
+        self.exact_work = self.exact_work.saturating_add(n);
+        self.fallbacks += 1;
+        if self.exact_work > EXACT_WORK_FREE.saturating_add(EXACT_WORK_PER_STEP.saturating_mul(n)) {
+            return Err(ReplayError::NearTies {
+                fallbacks: self.fallbacks,
+                steps: n,
+            });
+        }
+        Ok(rules::latency(self.params, &self.series[..n]).status)
     }
 }
 
 impl LatencyState<'_> {
     /// The rule's status for the first `n` points.
-    fn status(&mut self, n: usize) -> RuleStatus {
+    fn status(&mut self, n: usize) -> Result<RuleStatus, ReplayError> {
         let p = self.params;
         let base_len = n.saturating_sub(p.exclude_recent);
         if base_len < p.min_baseline_points || n == 0 {
-            return RuleStatus::InsufficientData;
+            return Ok(RuleStatus::InsufficientData);
         }
         if let (Some(c), 0) = (p.clip_sigmas, self.acc.n) {
             // The rule itself is defined by this sequential recurrence: bit-identical here.
@@ -262,7 +304,10 @@ impl LatencyState<'_> {
             self.flat &= x.to_bits() == self.series[0].to_bits();
             match p.clip_sigmas {
                 Some(c) => self.acc.push_winsorized(x, c, 0),
-                None => self.acc.push(x),
+                None => {
+                    self.acc.push(x);
+                    self.integer = self.integer.and_then(|s| s.push(x));
+                }
             }
         }
         let k_sigma = p.sigmas * self.acc.std();
@@ -271,7 +316,7 @@ impl LatencyState<'_> {
         if !(threshold.is_finite() && band.is_finite()) {
             // Statistics beyond f64 (values near f64::MAX): the rule itself says
             // `insufficient_data` there, and a NaN threshold must not read as a pass.
-            return rules::latency(p, &self.series[..n]).status;
+            return self.two_pass(n);
         }
         // The points compared with the threshold: the last one, or the persistence window.
         let (of, required) = p.persistence.map_or((1, 1), |g| (g.of, g.required));
@@ -279,16 +324,18 @@ impl LatencyState<'_> {
         let threshold = if tested.iter().any(|&x| (x - threshold).abs() <= band) {
             match self.exact_threshold(base_len) {
                 Some(exact) => exact,
-                None => return rules::latency(p, &self.series[..n]).status,
+                None => return self.two_pass(n),
             }
         } else {
             threshold
         };
-        if tested.iter().filter(|&&x| x > threshold).count() >= required {
-            RuleStatus::Triggered
-        } else {
-            RuleStatus::Passed
-        }
+        Ok(
+            if tested.iter().filter(|&&x| x > threshold).count() >= required {
+                RuleStatus::Triggered
+            } else {
+                RuleStatus::Passed
+            },
+        )
     }
 }
 
@@ -299,18 +346,19 @@ fn walk(
     inputs: &Inputs<'_>,
     steps: &[Step],
     mut on_step: impl FnMut(&Step, Decision, Option<RuleName>) -> bool,
-) {
-    walk_until(policy, inputs, steps, &|| false, &mut on_step);
+) -> Result<(), ReplayError> {
+    walk_until(policy, inputs, steps, &|| false, &mut on_step)
 }
 
-/// [`walk`], asking `stop` every [`STOP_CHECK_EVERY`] steps; `false` when it stopped there.
+/// [`walk`], asking `stop` every [`STOP_CHECK_EVERY`] steps: [`ReplayError::Stopped`] when it
+/// stopped there.
 fn walk_until(
     policy: &Policy,
     inputs: &Inputs<'_>,
     steps: &[Step],
     stop: &dyn Fn() -> bool,
     on_step: &mut dyn FnMut(&Step, Decision, Option<RuleName>) -> bool,
-) -> bool {
+) -> Result<(), ReplayError> {
     let r = &policy.rules;
     // The baseline is context, read whole: resolve it once.
     let baseline = ConversionBaseline {
@@ -323,7 +371,7 @@ fn walk_until(
     let mut compared = RuleName::ALL.map(|rule| RuleState::new(policy, rule, *inputs.metric(rule)));
     for (i, step) in steps.iter().enumerate() {
         if i % STOP_CHECK_EVERY == STOP_CHECK_EVERY - 1 && stop() {
-            return false;
+            return Err(ReplayError::Stopped);
         }
         let [n_err, n_lat, n_conv] = step.lens;
         let mut statuses = [RuleStatus::Passed; RuleName::ALL.len()];
@@ -343,7 +391,7 @@ fn walk_until(
                     RuleName::ErrorRate => {
                         rules::error_rate(&r.error_rate, &inputs.error_rate[..n_err]).status
                     }
-                    RuleName::Latency => latency.status(n_lat),
+                    RuleName::Latency => latency.status(n_lat)?,
                     RuleName::Conversion => {
                         rules::conversion(
                             &r.conversion,
@@ -360,10 +408,10 @@ fn walk_until(
             statuses[i] = status;
         }
         if !on_step(step, combine(statuses), first) {
-            return true;
+            break;
         }
     }
-    true
+    Ok(())
 }
 
 /// A deployment's judged series and their steps, as the engine walks them.
@@ -416,7 +464,7 @@ impl<'a> Timeline<'a> {
                 if stop() {
                     return Err(ReplayError::Stopped);
                 }
-                first_rollback_on(p, &self.inputs, &steps, stop).ok_or(ReplayError::Stopped)
+                first_rollback_on(p, &self.inputs, &steps, stop)
             })
             .collect()
     }
@@ -433,20 +481,20 @@ impl<'a> Timeline<'a> {
         walk(policy, &self.inputs, &steps, |s, d, _| {
             out.push((s.number, s.lens, d));
             true
-        });
+        })?;
         Ok(out)
     }
 }
 
-/// The first rollback of `policy` (`Some(None)`: none), or `None` when `stop` said stop.
+/// The first rollback of `policy` (`None`: none).
 fn first_rollback_on(
     policy: &Policy,
     inputs: &Inputs<'_>,
     steps: &[Step],
     stop: &dyn Fn() -> bool,
-) -> Option<Option<Hit>> {
+) -> Result<Option<Hit>, ReplayError> {
     let mut hit = None;
-    let finished = walk_until(policy, inputs, steps, stop, &mut |s, d, rule| {
+    walk_until(policy, inputs, steps, stop, &mut |s, d, rule| {
         if d == Decision::Rollback {
             hit = Some(Hit {
                 step: s.number,
@@ -456,8 +504,8 @@ fn first_rollback_on(
             return false;
         }
         true
-    });
-    finished.then_some(hit)
+    })?;
+    Ok(hit)
 }
 
 #[cfg(test)]
@@ -586,5 +634,58 @@ mod tests {
             polled(&steps, Polling::Interval(Duration::minutes(1))),
             Err(ReplayError::NeedsTimestamps)
         );
+    }
+
+    /// The latency state of `policy` walked over `values`, one step per point.
+    fn walk_latency<'a>(
+        params: &'a LatencyParams,
+        values: &'a [f64],
+    ) -> (LatencyState<'a>, Result<(), ReplayError>) {
+        let mut state = LatencyState::new(params, values);
+        let result = (1..=values.len()).try_for_each(|n| state.status(n).map(drop));
+        (state, result)
+    }
+
+    #[test]
+    fn whole_number_ties_on_a_varying_baseline_need_no_two_pass() {
+        // 100, 200, …: mean 150 and σ 50 over every even baseline, so under one sigma each 200
+        // that closes one sits exactly on the threshold — 10,000 ties, each O(n) before the exact
+        // sums.
+        let mut params = crate::analysis::Policy::seed().rules.latency;
+        params.sigmas = 1.0;
+        params.exclude_recent = 0;
+        let values: Vec<f64> = (0..20_000)
+            .map(|i| if i % 2 == 0 { 100.0 } else { 200.0 })
+            .collect();
+        let (state, result) = walk_latency(&params, &values);
+        assert_eq!(result, Ok(()));
+        assert_eq!(state.fallbacks, 0);
+    }
+
+    #[test]
+    fn near_ties_past_the_work_budget_are_refused_not_walked_quadratically() {
+        // The same pattern off the whole numbers: the threshold lies within rounding of 200.1 at
+        // every even step and only the two-pass rule can say which side. Under the free budget it
+        // answers (and `tests/it/replay.rs` checks those answers against `evaluate`); a long
+        // series is refused once the exact work would pass the per-step allowance.
+        let mut params = crate::analysis::Policy::seed().rules.latency;
+        params.sigmas = 1.0;
+        params.exclude_recent = 0;
+        let series = |n: usize| -> Vec<f64> {
+            (0..n)
+                .map(|i| if i % 2 == 0 { 100.1 } else { 200.1 })
+                .collect()
+        };
+        let short = series(2_000);
+        let (state, result) = walk_latency(&params, &short);
+        assert_eq!(result, Ok(()));
+        assert!(state.fallbacks > 900, "{} fallbacks", state.fallbacks);
+        let long = series(50_000);
+        let (state, result) = walk_latency(&params, &long);
+        let Err(ReplayError::NearTies { fallbacks, steps }) = result else {
+            panic!("walked {} steps: {result:?}", long.len());
+        };
+        assert!(steps < long.len() && fallbacks == state.fallbacks);
+        assert!(state.exact_work <= EXACT_WORK_FREE + EXACT_WORK_PER_STEP * steps + steps);
     }
 }

@@ -287,7 +287,7 @@ fn constant_and_tied_latency_series_equal_full_evaluation_on_every_prefix() {
     let mut policies = policies();
     let mut tied = Policy::seed();
     tied.rules.latency.sigmas = 1.0;
-    tied.rules.latency.exclude_recent = 1;
+    tied.rules.latency.exclude_recent = 0;
     policies.push(tied);
     let mut checked = 0;
     for (what, values) in &cases {
@@ -818,6 +818,31 @@ mod http {
             "{done}"
         );
         assert!(done["finished_at"].is_string());
+
+        // A latency series crafted to sit within rounding of its own threshold at every other
+        // step, off the whole numbers (and a hair below it, so that no rollback ends the walk):
+        // exactness would cost quadratic time, so the run is refused and says which deployment
+        // and why.
+        let tied: Vec<f64> = (0..30_000)
+            .map(|i| if i % 2 == 0 { 100.1 } else { 200.1 })
+            .collect();
+        let d = json!({"key": "crafted", "metrics": {"latency_p99": tied}});
+        let policy =
+            json!({"rules": {"latency": {"sigmas": 1.000_000_000_001, "exclude_recent": 0}}});
+        let (status, started) = s
+            .post(
+                "/v1/replays",
+                json!({"deployments": [d], "policies": [policy]}),
+            )
+            .await;
+        assert_eq!(status, 202, "{started}");
+        let done = finished(&s, &started["id"]).await;
+        assert_eq!(done["status"], "failed");
+        let error = done["error"].as_str().unwrap();
+        assert!(
+            error.contains("crafted") && error.contains("quadratic time"),
+            "{done}"
+        );
     }
 
     /// A replay that computes for many seconds even in a release build: one deployment of
