@@ -23,6 +23,9 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Most requests handled at once (503 `overloaded` beyond).
     pub max_concurrent_requests: usize,
+    /// Most bytes of request bodies held at once, all requests together (503 `overloaded`
+    /// beyond); never less than `max_body_bytes` in effect.
+    pub max_body_bytes_in_flight: usize,
 }
 
 impl Default for Limits {
@@ -32,6 +35,7 @@ impl Default for Limits {
             max_batch_points: 50_000,
             request_timeout: Duration::from_secs(30),
             max_concurrent_requests: 256,
+            max_body_bytes_in_flight: 256 * 1024 * 1024,
         }
     }
 }
@@ -113,6 +117,11 @@ pub struct ServeArgs {
     /// readiness and /metrics are never refused).
     #[arg(long, env = "ROLLGUARD_MAX_CONCURRENT_REQUESTS", default_value_t = Limits::default().max_concurrent_requests, value_parser = at_least_one)]
     pub max_concurrent_requests: usize,
+    /// Most bytes of request bodies held at once, all requests together; a body that would pass
+    /// it is answered 503 `overloaded` (before it is read when it declares its length). Never less
+    /// than --max-body-bytes in effect.
+    #[arg(long, env = "ROLLGUARD_MAX_BODY_BYTES_IN_FLIGHT", default_value_t = Limits::default().max_body_bytes_in_flight)]
+    pub max_body_bytes_in_flight: usize,
     /// On SIGTERM or Ctrl-C: how long requests in flight may take to finish before the process
     /// exits anyway. New connections are refused from the signal on.
     #[arg(long, env = "ROLLGUARD_SHUTDOWN_TIMEOUT", value_parser = humantime::parse_duration, default_value = "10s")]
@@ -190,6 +199,7 @@ impl ServeArgs {
             max_batch_points: self.max_batch_points,
             request_timeout: self.request_timeout,
             max_concurrent_requests: self.max_concurrent_requests,
+            max_body_bytes_in_flight: self.max_body_bytes_in_flight,
         }
     }
 

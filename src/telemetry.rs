@@ -7,6 +7,7 @@
 //! | `http_requests_total` | counter | `method`, `route` (the route template, `unmatched` for 404s), `status` |
 //! | `http_request_duration_seconds` | histogram | `method`, `route` |
 //! | `http_requests_in_flight` | gauge | |
+//! | `http_request_body_bytes_in_flight` | gauge | |
 //! | `verdicts_total` | counter | `verdict` (`pass`, `rollback`, `inconclusive`) |
 //! | `rule_results_total` | counter | `rule`, `status` (`passed`, `triggered`, `insufficient_data`) |
 //! | `ingest_points_total`, `ingest_batches_total` | counter | |
@@ -77,6 +78,11 @@ fn describe() {
     describe_gauge!(
         "rollguard_http_requests_in_flight",
         "Requests being handled now"
+    );
+    describe_gauge!(
+        "rollguard_http_request_body_bytes_in_flight",
+        Unit::Bytes,
+        "Bytes of request bodies held now, against --max-body-bytes-in-flight"
     );
     describe_counter!(
         "rollguard_verdicts_total",

@@ -234,6 +234,10 @@ pub fn router(state: AppState) -> Router {
             middleware::timeout_as_json,
         ))
         .layer(from_fn_with_state(
+            middleware::BodyBudget::new(&limits),
+            middleware::budget_bodies,
+        ))
+        .layer(from_fn_with_state(
             middleware::InFlightLimit::new(limits.max_concurrent_requests),
             middleware::shed_load,
         ))

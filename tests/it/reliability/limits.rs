@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use super::{Proc, batch, finish, read_response, send_partial};
-use crate::support::{Backend, TestServer, minute_points, test_db};
+use crate::support::{Backend, TestServer, eventually, minute_points, test_db};
 
 fn addr(s: &TestServer) -> &str {
     s.base.strip_prefix("http://").unwrap()
@@ -96,6 +96,110 @@ async fn a_saturated_server_sheds_requests_with_a_json_503_but_answers_probes() 
         return;
     }
     panic!("in 5 rounds, no request was shed while two were in flight");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_bodies_over_the_byte_budget_are_shed_with_a_json_503() {
+    let body = batch("error_rate", 40, 1.0);
+    let len = body.len();
+    // Room for two of these bodies at once, not three (a process of its own, so that the gauge
+    // of bytes held counts only this test's requests).
+    let budget = 2 * len + len / 2;
+    let db = test_db(Backend::Sqlite).await;
+    let p = Proc::start(
+        &db.url,
+        &[
+            "--max-body-bytes",
+            &(len + 100).to_string(),
+            "--max-body-bytes-in-flight",
+            &budget.to_string(),
+        ],
+        &[],
+    );
+    let client = reqwest::Client::new();
+    let held_bytes = || async {
+        let text = client
+            .get(p.url("/metrics"))
+            .send()
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        text.lines()
+            .find_map(|l| l.strip_prefix("rollguard_http_request_body_bytes_in_flight "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    // Two requests declare their length and are held before their bodies end: they take those
+    // bytes from the budget before a byte of the body is read.
+    let mut held = Vec::new();
+    for i in 0..2 {
+        let path = format!("/v1/deployments/held{i}/points");
+        held.push(send_partial(p.addr(), &path, &[], &body, 10).await);
+    }
+    eventually("two bodies held", Duration::from_secs(10), || async {
+        (held_bytes().await? == (2 * len) as f64).then_some(())
+    })
+    .await;
+    let post = |path: &str| {
+        client
+            .post(p.url(path))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+    };
+    let resp = post("/v1/deployments/third/points").await.unwrap();
+    assert_eq!(resp.status(), 503);
+    assert_eq!(resp.headers()["retry-after"], "1");
+    let err: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "overloaded", "{err}");
+    assert_eq!(
+        err["error"]["details"]["max_body_bytes_in_flight"], budget,
+        "{err}"
+    );
+    // A chunked body, which declares no length, is counted as it arrives.
+    let chunked = |path: &str| {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n\
+             transfer-encoding: chunked\r\nconnection: close\r\n\r\n{len:x}\r\n",
+            p.addr()
+        );
+        let mut raw = head.into_bytes();
+        raw.extend_from_slice(&body);
+        raw.extend_from_slice(b"\r\n0\r\n\r\n");
+        raw
+    };
+    let addr = p.addr().to_string();
+    let send = |raw: Vec<u8>| {
+        let addr = addr.clone();
+        async move {
+            let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            tokio::io::AsyncWriteExt::write_all(&mut stream, &raw)
+                .await
+                .unwrap();
+            read_response(stream).await
+        }
+    };
+    let resp = send(chunked("/v1/deployments/chunked/points")).await;
+    assert_eq!(resp.status, 503, "{resp:?}");
+    assert_eq!(resp.body["error"]["code"], "overloaded", "{resp:?}");
+    // Requests without a body, probes included, are not held back.
+    for path in ["/v1/deployments", "/healthz", "/metrics"] {
+        let status = client.get(p.url(path)).send().await.unwrap().status();
+        assert_eq!(status, 200, "{path}");
+    }
+    // The held requests complete, and their bytes return to the budget.
+    for stream in held {
+        let answer = finish(stream, &body[10..]).await;
+        assert_eq!(answer.body, json!({"accepted": 40}), "{answer:?}");
+    }
+    assert_eq!(held_bytes().await, Some(0.0));
+    let resp = send(chunked("/v1/deployments/chunked/points")).await;
+    assert_eq!(resp.body, json!({"accepted": 40}), "{resp:?}");
+    assert_eq!(
+        post("/v1/deployments/third/points").await.unwrap().status(),
+        200
+    );
 }
 
 #[tokio::test]
