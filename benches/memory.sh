@@ -23,7 +23,7 @@
 # Environment: ROLLGUARD_BIN (a prebuilt binary: skips the build), BENCH_REV (build that commit
 # from a clean export), CONCURRENCY (default 12), BODY_BYTES (default 16 MiB minus 1 KiB),
 # SETTLE (seconds, default 5), QUIET_WAIT (default 15), SERVE_ARGS (extra `serve` flags, e.g. "--max-body-bytes-in-flight
-# 64MiB"), EXTRA_ENV (extra environment for the server, e.g. "MALLOC_ARENA_MAX=2").
+# 67108864"), EXTRA_ENV (extra environment for the server, e.g. "MALLOC_ARENA_MAX=2").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -149,12 +149,16 @@ IDLE_RSS=$(rss_kb)
 log "idle RSS $(mb "$IDLE_RSS") MB"
 
 # --- concurrent evaluates --------------------------------------------------------------------
-( peak=0; while :; do
-      r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0)
-      (( r > peak )) && { peak=$r; echo "$peak" >"$WORK/peak"; }
-      sleep 0.01
-  done ) &
-SAMPLER=$!
+# Samples VmRSS every 10 ms into file $1, keeping the largest.
+sample_peak() {
+    ( peak=0; while :; do
+          r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0)
+          (( r > peak )) && { peak=$r; echo "$peak" >"$1"; }
+          sleep 0.01
+      done ) &
+    SAMPLER=$!
+}
+sample_peak "$WORK/peak"
 log "$CONCURRENCY concurrent POST /v1/evaluate of $EVAL_BYTES bytes"
 t0=$(now)
 pids=()
@@ -185,6 +189,8 @@ python3 "$WORK/healthz.py" 127.0.0.1 "$PORT" "$WORK/stop" "$WORK/healthz.ms" &
 HZ=$!
 sleep 0.5
 log "POST /v1/replays of $REPLAY_BYTES bytes while polling /healthz"
+BEFORE_REPLAY=$(rss_kb)
+sample_peak "$WORK/replay_peak"
 r0=$(now)
 curl -s -o "$WORK/replay.out" -w '%{http_code}' -X POST "$BASE/v1/replays" \
     -H 'content-type: application/json' --data-binary "@$WORK/replay.json" >"$WORK/replay.code"
@@ -198,6 +204,10 @@ if [ -n "$RID" ]; then
     done
 fi
 r1=$(now)
+kill "$SAMPLER" 2>/dev/null || true
+wait "$SAMPLER" 2>/dev/null || true
+SAMPLER=
+REPLAY_PEAK=$(cat "$WORK/replay_peak" 2>/dev/null || echo 0)
 touch "$WORK/stop"
 wait "$HZ"
 REPLAY_SECS=$(awk -v a="$r0" -v b="$r1" 'BEGIN { printf "%.1f", b - a }')
@@ -224,6 +234,8 @@ printf '%-46s %6s MB  (%+d MB from idle)\n' "settled RSS (${SETTLE} s after)" "$
     "$(mb $((SETTLED - IDLE_RSS)))"
 printf '%-46s %s\n' "POST /v1/replays of" "$REPLAY_BYTES bytes (guarded, seed): $(cat "$WORK/replay.code") then $STATUS after $REPLAY_SECS s"
 printf '%-46s %s ms / %s ms (max %s ms, %s calls)\n' "/healthz p50 / p99 during the replay" "$P50" "$P99" "$MAX" "$N"
+printf '%-46s %6s MB  (+%s MB over the RSS before it = %.2fx its body)\n' "peak RSS during the replay" "$(mb "$REPLAY_PEAK")" \
+    "$(mb $((REPLAY_PEAK - BEFORE_REPLAY)))" "$(awk -v g="$((REPLAY_PEAK - BEFORE_REPLAY))" -v b="$REPLAY_BYTES" 'BEGIN { print g * 1024 / b }')"
 printf '%-46s %6s MB  (VmHWM over the run %s MB)\n' "RSS after the replay" "$(mb "$AFTER_REPLAY")" "$(mb "$REPLAY_HWM")"
 echo
 echo "targets:"
