@@ -88,6 +88,11 @@ pub trait Store: Send + Sync + 'static {
         query: &DeploymentQuery,
     ) -> StoreResult<Vec<(i64, Deployment)>>;
 
+    /// Removes the deployment with its points and verdicts, in one transaction; `false` when it
+    /// does not exist. An ingest racing the delete either lands before it (and is removed with
+    /// it) or after it (and creates the deployment anew): no point outlives its deployment.
+    async fn delete_deployment(&self, key: &DeploymentKey) -> StoreResult<bool>;
+
     /// Stores a batch of points atomically, creating the deployment if needed. Points are
     /// unique by (metric, cohort, ts) within the batch; a stored point with the same
     /// (metric, cohort, ts) gets the new value and count (no count clears the stored one).

@@ -186,6 +186,24 @@ impl Store for SqliteStore {
         Ok((deployment, existing.is_none()))
     }
 
+    async fn delete_deployment(&self, key: &DeploymentKey) -> StoreResult<bool> {
+        // One writer connection: no ingest runs between these statements.
+        let mut tx = self.writer.begin().await?;
+        let Some(id) = Self::deployment_id(&mut tx, key).await? else {
+            return Ok(false);
+        };
+        // The foreign keys would cascade, but only with the pragma on; say it outright.
+        for sql in [
+            "delete from points where deployment_id = ?1",
+            "delete from verdicts where deployment_id = ?1",
+            "delete from deployments where id = ?1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>> {
         let sql = format!("select {DEPLOYMENT_COLUMNS} from deployments d where d.key = ?1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
