@@ -180,6 +180,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "replays left running by a previous process marked failed"
         );
     }
+    // Partitions ahead (Postgres) and retention: beside requests, for the life of the process.
+    tokio::spawn(
+        state
+            .service
+            .clone()
+            .maintain(args.retention, crate::service::MAINTENANCE_EVERY),
+    );
+    if let Some(keep) = args.retention {
+        tracing::info!(retention = %humantime::format_duration(keep), "retention on");
+    }
     state.limits = args.limits();
     if auth.is_enabled() {
         let names: Vec<&str> = auth.tokens().iter().map(crate::auth::Token::name).collect();

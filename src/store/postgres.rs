@@ -13,7 +13,9 @@ use sqlx::{Connection, PgPool, Row};
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
 use super::series_cache::{Entry, SeriesCache};
-use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict};
+use super::{
+    PoolSettings, Removed, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict,
+};
 use crate::analysis::{Decision, Policy};
 use crate::model::MetricName;
 use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
@@ -171,6 +173,7 @@ fn verdict_statement(series: &str) -> String {
                 pg_snapshot_xmax(pg_current_snapshot())::text::int8 as horizon,
                 array(select x::text::int8 from pg_snapshot_xip(pg_current_snapshot()) x)
                     as in_progress,
+                (select epoch from points_epoch) as epoch,
                 d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
                 d.outcome, coalesce(d.policy, e.policy) as policy_name,
                 p.version as policy_version, p.body as policy_body,
@@ -238,6 +241,7 @@ fn cache_entry(
         deployment_id: first.try_get("deployment_id")?,
         horizon: first.try_get("horizon")?,
         in_progress: first.try_get("in_progress")?,
+        epoch: first.try_get("epoch")?,
         metrics: metrics.iter().map(|m| (*m).to_owned()).collect(),
         series: inputs.series.clone(),
     })
@@ -613,7 +617,11 @@ impl Store for PgStore {
                 cache.remove(key.as_str());
                 return Ok(None);
             };
-            if first.try_get::<i64, _>("deployment_id")? == entry.deployment_id {
+            // Another row id: the key names a deployment created anew since. Another epoch:
+            // retention removed points since. Either way the delta is not enough.
+            if first.try_get::<i64, _>("deployment_id")? == entry.deployment_id
+                && first.try_get::<i64, _>("epoch")? == entry.epoch
+            {
                 let mut delta = Vec::with_capacity(rows.len());
                 for row in &rows {
                     let Some(metric) = row.try_get::<Option<String>, _>("metric")? else {
@@ -644,7 +652,7 @@ impl Store for PgStore {
                 cache.resize(key.as_str(), &slot, entry.points());
                 return Ok(Some(inputs));
             }
-            // The key names a deployment created anew since: read it whole.
+            // Read it whole.
         }
         let read = async {
             let rows = sqlx::query(sqlx::AssertSqlSafe(verdict_inputs_sql(metrics, false)))
@@ -779,6 +787,15 @@ impl Store for PgStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(rows::verdict).collect()
+    }
+
+    async fn prepare_partitions(&self, today: chrono::NaiveDate) -> StoreResult<u64> {
+        super::partitions::prepare(&self.pool, today).await
+    }
+
+    async fn sweep_step(&self, cutoff: DateTime<Utc>, batch: i64) -> StoreResult<Removed> {
+        // Cached series of deployments removed here go on their next read (no row).
+        super::partitions::sweep_step(&self.pool, cutoff, batch).await
     }
 
     async fn put_policy(&self, name: &str, policy: &Policy) -> StoreResult<PolicyRecord> {
