@@ -188,6 +188,17 @@ pub struct ServeArgs {
     pub allowed_hosts: String,
 }
 
+/// `rollguard sweep`: the database and how much to keep.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Keep this much, e.g. `30d`: points older than it (by their time), verdicts older than it
+    /// (by when they were evaluated), then deployments left with neither are removed.
+    #[arg(long, env = "ROLLGUARD_RETENTION", value_parser = positive_duration)]
+    pub retention: Duration,
+}
+
 impl ServeArgs {
     pub fn limits(&self) -> Limits {
         Limits {

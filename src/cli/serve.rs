@@ -236,6 +236,32 @@ pub async fn migrate(db: DatabaseArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One retention sweep (migrating first, as `serve` does); prints what it removed and how long
+/// it took, as one JSON object.
+pub async fn sweep(args: crate::config::SweepArgs) -> anyhow::Result<()> {
+    let store = store::connect(&args.database.url)
+        .await
+        .context("opening the database")?;
+    store.migrate().await.context("migrating the database")?;
+    let service = crate::service::Service::new(store);
+    let start = std::time::Instant::now();
+    let removed = service
+        .sweep(args.retention, chrono::Utc::now())
+        .await
+        .context("sweeping")?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "points": removed.points,
+            "partitions": removed.partitions,
+            "verdicts": removed.verdicts,
+            "deployments": removed.deployments,
+            "seconds": start.elapsed().as_secs_f64(),
+        })
+    );
+    Ok(())
+}
+
 /// Prints the OpenAPI document.
 pub fn print_openapi() -> ExitCode {
     println!(

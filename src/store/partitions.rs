@@ -63,6 +63,19 @@ async fn lock_timeout(tx: &mut sqlx::PgConnection) -> StoreResult<()> {
     Ok(())
 }
 
+/// Serialises the creation and the dropping of partitions across replicas (each runs the same
+/// maintenance), then tells whether `table` exists now: a replica that waited finds the work
+/// done. The two-key advisory lock space is apart from the deployments' (one bigint key each).
+async fn exclusive(tx: &mut sqlx::PgConnection, table: &str) -> StoreResult<bool> {
+    sqlx::query("select pg_advisory_xact_lock(hashtext('rollguard.partitions'), 0)")
+        .execute(&mut *tx)
+        .await?;
+    Ok(sqlx::query_scalar("select to_regclass($1) is not null")
+        .bind(table)
+        .fetch_one(&mut *tx)
+        .await?)
+}
+
 /// Creates the partitions of `today` and the [`DAYS_AHEAD`] days after it that are missing;
 /// returns how many.
 pub async fn prepare(pool: &PgPool, today: NaiveDate) -> StoreResult<u64> {
@@ -89,6 +102,9 @@ async fn create(pool: &PgPool, day: NaiveDate) -> StoreResult<()> {
     let table = name(day);
     let mut tx = pool.begin().await?;
     lock_timeout(&mut tx).await?;
+    if exclusive(&mut tx, &table).await? {
+        return Ok(()); // made meanwhile by another replica
+    }
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "create table {table} (like points including defaults including constraints)"
     )))
@@ -164,6 +180,9 @@ async fn drop_day(pool: &PgPool, day: NaiveDate) -> StoreResult<Removed> {
             .await?;
     let mut tx = pool.begin().await?;
     lock_timeout(&mut tx).await?;
+    if !exclusive(&mut tx, &table).await? {
+        return Ok(Removed::default()); // dropped meanwhile by another replica
+    }
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "alter table points detach partition {table}"
     )))

@@ -504,3 +504,59 @@ async fn postgres_migration_moves_stored_points_into_day_partitions() {
         .unwrap();
     assert_eq!(read.series[0].values, [0.25, 0.5, 0.25, 0.25]);
 }
+
+/// `rollguard sweep --retention` runs one sweep, as `serve --retention` does hourly, and prints
+/// what it removed; a retention of zero is refused.
+#[tokio::test]
+async fn sweep_command_removes_what_is_old_and_prints_it() {
+    let (store, db) = test_store(Backend::Sqlite).await;
+    store
+        .ingest(&key("cli.old"), &points_from(at(day(2001, 1, 1), 0), 3))
+        .await
+        .unwrap();
+    store
+        .ingest(&key("cli.new"), &points_from(Utc::now(), 2))
+        .await
+        .unwrap();
+    let sweep = |retention: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rollguard"))
+            .args(["sweep", "--retention", retention])
+            .env("DATABASE_URL", &db.url)
+            .output()
+            .unwrap()
+    };
+    let out = sweep("30d");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            &printed["points"],
+            &printed["verdicts"],
+            &printed["deployments"]
+        ),
+        (&json!(12), &json!(0), &json!(0)),
+        "{printed}"
+    );
+    // The old deployment was created just now: it stays, without its old points.
+    let old = store
+        .get_deployment(&key("cli.old"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(old.points, 0);
+    let new = store
+        .get_deployment(&key("cli.new"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(new.points, 8);
+
+    let out = sweep("0s");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--retention"), "{stderr}");
+}
