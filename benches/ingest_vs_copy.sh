@@ -40,8 +40,10 @@
 # commit from a clean export, e.g. HEAD, instead of the working tree), BATCHES (default 50),
 # BATCH_POINTS (default 10000, a multiple of 5, at most the server's 50,000), DEPLOYMENTS
 # (default 10), CLIENTS (default "2 4"), REPEATS (default 3), DECOMPOSE (default 1),
-# QUIET_WAIT (default 60), BENCH_DB (default rg_bench_ingest). About 3-4 minutes once the
-# release binary is built (less on an idle machine).
+# QUIET_WAIT (default 60), BENCH_DB (default rg_bench_ingest), DATA_DAY (default today, UTC:
+# the day the points fall on, 10:00 on; on Postgres since migration 0007 a day from today to 8
+# days ahead has its own partition, as live data does, and any other day lands in
+# points_default). About 3-4 minutes once the release binary is built (less on an idle machine).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,6 +55,7 @@ CLIENTS=${CLIENTS:-"2 4"}
 BENCH_DB=${BENCH_DB:-rg_bench_ingest}
 REPEATS=${REPEATS:-3}
 DECOMPOSE=${DECOMPOSE:-1}
+DATA_DAY=${DATA_DAY:-$(date -u +%Y-%m-%d)}
 TOTAL=$((BATCHES * BATCH_POINTS))
 
 # shellcheck source=service_common.sh
@@ -80,13 +83,14 @@ PSQL=(psql "$URL" -qAt -v ON_ERROR_STOP=1)
 
 # --- data, generated before anything is timed ------------------------------------------------
 log "generating $BATCHES batches x $BATCH_POINTS points ($TOTAL points) and the same rows as CSV"
-python3 - "$WORK" "$BATCHES" "$BATCH_POINTS" "$DEPLOYMENTS" <<'PY'
+python3 - "$WORK" "$DATA_DAY" "$BATCHES" "$BATCH_POINTS" "$DEPLOYMENTS" <<'PY'
 import json, random, sys
 from datetime import datetime, timedelta, timezone
 
-work, batches, batch_points, deployments = sys.argv[1], *map(int, sys.argv[2:])
+work, day = sys.argv[1], sys.argv[2]
+batches, batch_points, deployments = map(int, sys.argv[3:])
 rng = random.Random(3)
-t0 = datetime(2026, 11, 24, 10, 0, 0, tzinfo=timezone.utc)
+t0 = datetime.strptime(day, "%Y-%m-%d").replace(hour=10, tzinfo=timezone.utc)
 seconds = batch_points // 5  # 5 points per second: 3 canary metrics, 2 baseline metrics
 keys = [f"checkout-{d}.prod.bench" for d in range(deployments)]
 with open(f"{work}/keys", "w") as f:

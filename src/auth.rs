@@ -36,7 +36,7 @@ pub enum Scope {
     Ingest,
     /// Ask for verdicts (stored or stateless), the Flagger hooks, start and cancel replays.
     Evaluate,
-    /// Change policies and environment defaults.
+    /// Change policies and environment defaults; delete deployments.
     Admin,
     /// Read lists, history, series, replays and `/metrics` (the dashboard's data).
     Read,
@@ -390,6 +390,8 @@ pub fn required_access(method: &Method, path: &str) -> Access {
             ["hooks", ..] => Scope::Evaluate,
             ["kayenta", "judge"] if post => Scope::Evaluate,
             ["deployments", _] if put => Scope::Ingest,
+            // Deleting a deployment removes its audit trail: the operators' call.
+            ["deployments", _] if method == Method::DELETE => Scope::Admin,
             ["deployments", _, "points"] if post => Scope::Ingest,
             // PUT too: Argo's web metric provider may be set to it.
             ["deployments", _, "verdicts"] if post || put => Scope::Evaluate,

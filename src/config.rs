@@ -155,6 +155,11 @@ pub struct ServeArgs {
     /// cache off.
     #[arg(long, env = "ROLLGUARD_VERDICT_CACHE_POINTS", default_value_t = PoolSettings::default().series_cache_points)]
     pub verdict_cache_points: usize,
+    /// Remove points older than this (by their time), verdicts older than this (by when they
+    /// were evaluated), then deployments left with neither, e.g. `30d`; unset keeps everything.
+    /// Runs in the background hourly, a bounded step at a time (README, Operations).
+    #[arg(long, env = "ROLLGUARD_RETENTION", value_parser = positive_duration)]
+    pub retention: Option<Duration>,
     /// API tokens, `NAME:SCOPES:SECRET` entries separated by `;` (see the README). Prefer the
     /// environment variable or --tokens-file: a command line is visible to other users.
     #[arg(
@@ -190,6 +195,17 @@ pub struct ServeArgs {
         value_name = "HOST,..."
     )]
     pub allowed_hosts: String,
+}
+
+/// `rollguard sweep`: the database and how much to keep.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Keep this much, e.g. `30d`: points older than it (by their time), verdicts older than it
+    /// (by when they were evaluated), then deployments left with neither are removed.
+    #[arg(long, env = "ROLLGUARD_RETENTION", value_parser = positive_duration)]
+    pub retention: Duration,
 }
 
 impl ServeArgs {

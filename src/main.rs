@@ -13,6 +13,7 @@ fn main() -> ExitCode {
             run_async(serve::serve(args))
         }
         Command::Migrate(db) => run_async(serve::migrate(db)),
+        Command::Sweep(args) => run_async(serve::sweep(args)),
         Command::Openapi => serve::print_openapi(),
     }
 }

@@ -12,6 +12,7 @@
 //! | `rule_results_total` | counter | `rule`, `status` (`passed`, `triggered`, `insufficient_data`) |
 //! | `ingest_points_total`, `ingest_batches_total` | counter | |
 //! | `store_errors_total` | counter | `kind` (`unavailable`, `database`, `corrupt`) |
+//! | `retention_removed_total` | counter | `kind` (`points`, `partitions`, `verdicts`, `deployments`) |
 //! | `build_info` | gauge (1) | `version` |
 //!
 //! The recorder is process-wide (the `metrics` crate's global recorder), installed on first use.
@@ -103,6 +104,11 @@ fn describe() {
     describe_counter!(
         "rollguard_store_errors_total",
         "Failed store calls that reached the API, by kind"
+    );
+    describe_counter!(
+        "rollguard_retention_removed_total",
+        "What retention removed, by kind: points (those of dropped partitions included), \
+         partitions of points dropped whole, verdicts, deployments left with neither"
     );
     describe_gauge!("rollguard_build_info", "Always 1; the version as a label");
 }
@@ -253,4 +259,16 @@ pub fn record_store_error(error: &StoreError) {
         StoreError::Corrupt(_) => "corrupt",
     };
     counter!("rollguard_store_errors_total", "kind" => kind).increment(1);
+}
+
+/// Counts what a retention step removed.
+pub fn record_retention(removed: &crate::store::Removed) {
+    for (kind, n) in [
+        ("points", removed.points),
+        ("partitions", removed.partitions),
+        ("verdicts", removed.verdicts),
+        ("deployments", removed.deployments),
+    ] {
+        counter!("rollguard_retention_removed_total", "kind" => kind).increment(n);
+    }
 }

@@ -1,4 +1,4 @@
-//! `/v1/deployments`: create, update, read and list deployments.
+//! `/v1/deployments`: create, update, read, delete and list deployments.
 
 use axum::Json as JsonResponse;
 use axum::extract::State;
@@ -57,6 +57,25 @@ pub async fn get_deployment(
     key: DeploymentKey,
 ) -> Result<JsonResponse<Deployment>, ApiError> {
     Ok(JsonResponse(state.service.deployment(&key).await?))
+}
+
+/// Deletes the deployment with its points and verdicts. Deleting it again answers 404.
+#[utoipa::path(
+    delete, path = "/v1/deployments/{key}", tag = "deployments",
+    params(KeyParam),
+    responses(
+        (status = 204, description = "Deleted, with its points and verdicts"),
+        (status = 400, description = "Bad key", body = ErrorBody),
+        (status = 404, description = "No such deployment", body = ErrorBody),
+        (status = 503, description = "Database unavailable", body = ErrorBody),
+    )
+)]
+pub async fn delete_deployment(
+    State(state): State<AppState>,
+    key: DeploymentKey,
+) -> Result<StatusCode, ApiError> {
+    state.service.delete_deployment(&key).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Checks a `service` or `environment` filter like the stored field it matches: no stored value

@@ -77,7 +77,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(deployments::list_deployments))
         .routes(routes!(
             deployments::put_deployment,
-            deployments::get_deployment
+            deployments::get_deployment,
+            deployments::delete_deployment
         ))
         .routes(routes!(points::ingest_points))
         .routes(routes!(series::read_points))

@@ -9,7 +9,7 @@ pub mod evaluate;
 pub mod replay;
 pub mod serve;
 
-use crate::config::{DatabaseArgs, ServeArgs};
+use crate::config::{DatabaseArgs, ServeArgs, SweepArgs};
 
 /// Runs an async command on a new Tokio runtime: 0 on success, else the error on stderr and 1.
 ///
@@ -51,6 +51,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Remove what is older than --retention now, as `serve --retention` does hourly, and
+    /// print what was removed (JSON).
+    Sweep(SweepArgs),
     /// Print the OpenAPI document.
     Openapi,
 }

@@ -180,6 +180,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "replays left running by a previous process marked failed"
         );
     }
+    // Partitions ahead (Postgres) and retention: beside requests, for the life of the process.
+    tokio::spawn(
+        state
+            .service
+            .clone()
+            .maintain(args.retention, crate::service::MAINTENANCE_EVERY),
+    );
+    if let Some(keep) = args.retention {
+        tracing::info!(retention = %humantime::format_duration(keep), "retention on");
+    }
     state.limits = args.limits();
     if auth.is_enabled() {
         let names: Vec<&str> = auth.tokens().iter().map(crate::auth::Token::name).collect();
@@ -223,6 +233,32 @@ pub async fn migrate(db: DatabaseArgs) -> anyhow::Result<()> {
         .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     println!("{} database is up to date", store.backend());
+    Ok(())
+}
+
+/// One retention sweep (migrating first, as `serve` does); prints what it removed and how long
+/// it took, as one JSON object.
+pub async fn sweep(args: crate::config::SweepArgs) -> anyhow::Result<()> {
+    let store = store::connect(&args.database.url)
+        .await
+        .context("opening the database")?;
+    store.migrate().await.context("migrating the database")?;
+    let service = crate::service::Service::new(store);
+    let start = std::time::Instant::now();
+    let removed = service
+        .sweep(args.retention, chrono::Utc::now())
+        .await
+        .context("sweeping")?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "points": removed.points,
+            "partitions": removed.partitions,
+            "verdicts": removed.verdicts,
+            "deployments": removed.deployments,
+            "seconds": start.elapsed().as_secs_f64(),
+        })
+    );
     Ok(())
 }
 

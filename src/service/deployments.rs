@@ -26,6 +26,15 @@ impl Service {
             .ok_or_else(|| ServiceError::NotFound(format!("no deployment '{key}'")))
     }
 
+    /// Removes the deployment with its points and verdicts.
+    pub async fn delete_deployment(&self, key: &DeploymentKey) -> ServiceResult<()> {
+        if self.store.delete_deployment(key).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound(format!("no deployment '{key}'")))
+        }
+    }
+
     /// A page of deployments, newest first, each with its row id (the next page's cursor).
     pub async fn list_deployments(
         &self,

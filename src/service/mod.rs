@@ -13,6 +13,7 @@ mod deployments;
 mod kayenta;
 mod policies;
 pub mod replays;
+mod retention;
 mod verdicts;
 
 pub use crate::analysis::document::InputError;
@@ -28,11 +29,13 @@ pub use crate::model::{
     EnvironmentPolicy, MAX_FIELD_LEN, MetricName, NameError, NameKind, Point, PointError,
     PolicyName, PolicyRecord, StoredVerdict, Timestamp, is_valid_field,
 };
+pub use crate::store::Removed;
 pub use policies::Resolved;
 pub use replays::{
     CANCELLED, CANCELLED_AT_SHUTDOWN, DEFAULT_MAX_CONCURRENT_REPLAYS, ORPHANED, Polling,
     ReplayInput, ReplayRun, StoreFilter,
 };
+pub use retention::{MAINTENANCE_EVERY, SWEEP_BATCH};
 pub use verdicts::{Judgement, Record, VerdictOptions, Weights};
 
 /// Why the service could not do what was asked. Each variant is one kind of answer: the API

@@ -11,6 +11,7 @@ use crate::analysis::{
     recommend,
 };
 use crate::model::{DeploymentKey, NewVerdict, StoredVerdict, series_observations};
+use crate::store::StoreError;
 
 /// The canary's current traffic weight and the weight at which it is fully rolled out
 /// (percent), checked: `1 <= max <= 100` and `current <= max`.
@@ -171,7 +172,15 @@ impl Service {
             Record::Rollback => new.report.verdict == Decision::Rollback,
         };
         let verdict = if exists && record {
-            self.store.record_verdict(key, new).await?
+            match self.store.record_verdict(key, new.clone()).await {
+                Ok(v) => v,
+                // Deleted between the read and the write (DELETE or retention): answered as for
+                // an unknown deployment, which it now is.
+                Err(StoreError::Corrupt(_)) if self.store.get_deployment(key).await?.is_none() => {
+                    StoredVerdict::new(None, key, Utc::now(), new)
+                }
+                Err(e) => return Err(e.into()),
+            }
         } else {
             // Read-only, or an unknown deployment: nothing to record.
             StoredVerdict::new(None, key, Utc::now(), new)

@@ -16,6 +16,7 @@ use crate::model::{
 };
 
 mod batch;
+mod partitions;
 mod postgres;
 mod rows;
 mod series_cache;
@@ -64,6 +65,31 @@ impl From<sqlx::Error> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// What one retention step removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Removed {
+    /// Points removed, those of dropped partitions included (counted just before the drop).
+    pub points: u64,
+    /// Postgres: daily partitions of `points` dropped whole.
+    pub partitions: u64,
+    pub verdicts: u64,
+    /// Deployments left with neither points nor verdicts.
+    pub deployments: u64,
+}
+
+impl Removed {
+    pub fn is_empty(&self) -> bool {
+        *self == Removed::default()
+    }
+
+    pub fn add(&mut self, other: Removed) {
+        self.points += other.points;
+        self.partitions += other.partitions;
+        self.verdicts += other.verdicts;
+        self.deployments += other.deployments;
+    }
+}
+
 /// Everything the service stores. Writes that touch several rows are one transaction; a call
 /// that returns `Ok` has committed.
 #[async_trait]
@@ -87,6 +113,11 @@ pub trait Store: Send + Sync + 'static {
         &self,
         query: &DeploymentQuery,
     ) -> StoreResult<Vec<(i64, Deployment)>>;
+
+    /// Removes the deployment with its points and verdicts, in one transaction; `false` when it
+    /// does not exist. An ingest racing the delete either lands before it (and is removed with
+    /// it) or after it (and creates the deployment anew): no point outlives its deployment.
+    async fn delete_deployment(&self, key: &DeploymentKey) -> StoreResult<bool>;
 
     /// Stores a batch of points atomically, creating the deployment if needed. Points are
     /// unique by (metric, cohort, ts) within the batch; a stored point with the same
@@ -188,6 +219,21 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<EnvironmentPolicy>>;
     async fn list_environment_policies(&self) -> StoreResult<Vec<EnvironmentPolicy>>;
 
+    /// Makes room for upcoming points (Postgres: creates the daily partitions of `points` from
+    /// `today` on, a week ahead, moving rows of those days out of the default partition);
+    /// returns how many it created. Idempotent; nothing to do on SQLite.
+    async fn prepare_partitions(&self, today: chrono::NaiveDate) -> StoreResult<u64> {
+        let _ = today;
+        Ok(0)
+    }
+    /// One bounded step of retention: removes at most about `batch` rows (or one whole
+    /// partition) of what is older than `cutoff`: points by their time, verdicts by when they
+    /// were evaluated, then deployments last changed before `cutoff` and left with neither. An
+    /// empty answer means nothing is left to remove. Each step is its own short transaction;
+    /// a step that would wait for a lock more than a few milliseconds gives up (and removes
+    /// nothing) rather than hold ingest and verdicts up: the next step tries again.
+    async fn sweep_step(&self, cutoff: DateTime<Utc>, batch: i64) -> StoreResult<Removed>;
+
     /// Records a new replay run, `running`, with its policy names.
     async fn create_replay(&self, policies: &[String]) -> StoreResult<ReplayRecord>;
     /// Records how far a running replay got.
@@ -271,6 +317,22 @@ pub fn dedupe_points(points: &[Point]) -> Vec<&Point> {
 /// A point's identity, in the canonical write order.
 fn point_key(p: &Point) -> (&str, &'static str, DateTime<Utc>) {
     (p.metric(), p.cohort().as_str(), p.ts())
+}
+
+/// The longest a retention step waits for a lock (Postgres `lock_timeout`). Requests that arrive
+/// while it waits queue behind it, so this bounds how long retention can hold them up, together
+/// with the step itself (dropping a partition is a catalog change: milliseconds).
+pub const LOCK_WAIT_MS: u64 = 50;
+
+/// Whether a retention step gave up waiting for a lock (SQLSTATE 55P03; SQLite: busy).
+pub fn is_lock_timeout(e: &StoreError) -> bool {
+    match e {
+        StoreError::Database(cause) => match cause.as_ref() {
+            sqlx::Error::Database(db) => db.code().is_some_and(|c| c == "55P03" || c == "5"),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Whether a failed transaction may succeed when run again from the start: Postgres chose it as

@@ -13,7 +13,9 @@ use sqlx::{Connection, PgPool, Row};
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
 use super::series_cache::{Entry, SeriesCache};
-use super::{PoolSettings, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict};
+use super::{
+    PoolSettings, Removed, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict,
+};
 use crate::analysis::{Decision, Policy};
 use crate::model::MetricName;
 use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
@@ -171,6 +173,7 @@ fn verdict_statement(series: &str) -> String {
                 pg_snapshot_xmax(pg_current_snapshot())::text::int8 as horizon,
                 array(select x::text::int8 from pg_snapshot_xip(pg_current_snapshot()) x)
                     as in_progress,
+                (select epoch from points_epoch) as epoch,
                 d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
                 d.outcome, coalesce(d.policy, e.policy) as policy_name,
                 p.version as policy_version, p.body as policy_body,
@@ -238,6 +241,7 @@ fn cache_entry(
         deployment_id: first.try_get("deployment_id")?,
         horizon: first.try_get("horizon")?,
         in_progress: first.try_get("in_progress")?,
+        epoch: first.try_get("epoch")?,
         metrics: metrics.iter().map(|m| (*m).to_owned()).collect(),
         series: inputs.series.clone(),
     })
@@ -302,19 +306,30 @@ impl PgStore {
         })
     }
 
-    /// One attempt at [`Store::ingest`]: one transaction.
+    /// One attempt at [`Store::ingest`]: one transaction. `Ok(false)` when the deployment was
+    /// deleted between its lookup and the write (nothing was written: the caller runs it again,
+    /// which creates the deployment anew).
     ///
     /// Lock order: a transaction takes the deployment's row (only when it creates it: the
-    /// insert waits on a concurrent creator's unique-key entry), then its points in canonical
-    /// order. Each ingest touches one deployment, and the points carry no foreign key to it, so
-    /// no ingest waits on another deployment's row and no cycle can form across deployments.
+    /// insert waits on a concurrent creator's unique-key entry), then the deployment's advisory
+    /// lock, shared, then its points in canonical order. Each ingest touches one deployment, and
+    /// the points carry no foreign key to it, so no ingest waits on another deployment's row and
+    /// no cycle can form across deployments.
+    ///
+    /// Why the advisory lock: a delete (`DELETE /v1/deployments/{key}`, or retention) removes
+    /// the deployment's row, then takes the same lock exclusively, then removes its points. An
+    /// ingest that saw the row before the delete holds the lock until it commits, so the delete
+    /// waits and then sees (and removes) its points; one that takes the lock after the delete
+    /// committed finds the row gone (the insert's `exists`, a new snapshot) and writes nothing.
+    /// Without it, points committed just after the delete's own read would outlive their
+    /// deployment. A shared advisory lock is an entry in Postgres's lock table, not a row write.
     async fn ingest_once(
         &self,
         key: &DeploymentKey,
         columns: &PointColumns<'_>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let id = match Self::deployment_id(&mut tx, key).await? {
+        let id = match Self::deployment_id_locked(&mut tx, key).await? {
             Some(id) => id,
             None => {
                 // Created on first ingest; a concurrent first ingest may win the race.
@@ -324,18 +339,21 @@ impl PgStore {
                 .bind(key.as_str())
                 .execute(&mut *tx)
                 .await?;
-                Self::deployment_id(&mut tx, key).await?.ok_or_else(|| {
-                    StoreError::Corrupt("deployment vanished during ingest".into())
-                })?
+                match Self::deployment_id_locked(&mut tx, key).await? {
+                    Some(id) => id,
+                    // Deleted again by a concurrent delete (it won the creation race).
+                    None => return Ok(false),
+                }
             }
         };
         // One statement for the whole batch; the primary key makes re-sent points replace, count
         // included (a re-sent point without a count clears the stored one). Rows are inserted,
-        // and their locks taken, in the arrays' (canonical) order.
-        sqlx::query(
+        // and their locks taken, in the arrays' (canonical) order. `exists`: see above.
+        let written = sqlx::query(
             "insert into points (deployment_id, metric, cohort, ts, value, count, writer)
              select $1, *, pg_current_xact_id() from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[],
                                       $6::int8[])
+             where exists (select from deployments where id = $1)
              on conflict (deployment_id, metric, cohort, ts)
                  do update set value = excluded.value, count = excluded.count,
                                writer = excluded.writer",
@@ -347,9 +365,62 @@ impl PgStore {
         .bind(&columns.values)
         .bind(&columns.counts)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if written == 0 && !columns.metrics.is_empty() {
+            return Ok(false); // rolled back on drop
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(true)
+    }
+
+    /// [`Store::ingest`] with its retries: once after a deadlock, and again while a concurrent
+    /// delete removes the deployment under it.
+    async fn ingest_columns(
+        &self,
+        key: &DeploymentKey,
+        columns: &PointColumns<'_>,
+    ) -> StoreResult<()> {
+        let mut deadlocked = false;
+        // Each lost race means a delete committed meanwhile; a few in a row is pathological.
+        for _ in 0..8 {
+            match self.ingest_once(key, columns).await {
+                Ok(true) => return Ok(()),
+                Ok(false) => continue,
+                // With the canonical order a deadlock needs another writer that locks points in
+                // a different order (none in this service); should one happen all the same, the
+                // victim's transaction was rolled back whole and runs once more before the
+                // caller sees an error.
+                Err(e) if is_transient_conflict(&e) && !deadlocked => {
+                    tracing::warn!(error = %e, deployment = %key, "ingest conflicted; retrying once");
+                    deadlocked = true;
+                    // The transaction the victim deadlocked with is waiting for the rows the
+                    // victim just released: let it take them first, or the retry locks them
+                    // again at once and deadlocks with it a second time.
+                    tokio::time::sleep(RETRY_AFTER).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Corrupt(
+            "the deployment was deleted under every attempt to ingest".into(),
+        ))
+    }
+
+    /// The deployment's row id, with its advisory lock taken shared (see
+    /// [`PgStore::ingest_once`]).
+    async fn deployment_id_locked(
+        conn: &mut sqlx::PgConnection,
+        key: &DeploymentKey,
+    ) -> StoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "select d.id from deployments d
+             cross join lateral (select pg_advisory_xact_lock_shared(d.id)) l
+             where d.key = $1",
+        )
+        .bind(key.as_str())
+        .fetch_optional(conn)
+        .await?)
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -428,6 +499,34 @@ impl Store for PgStore {
         Ok((rows::deployment(&row)?.1, created))
     }
 
+    async fn delete_deployment(&self, key: &DeploymentKey) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        // The verdicts go with the row (their foreign key cascades).
+        let id: Option<i64> =
+            sqlx::query_scalar("delete from deployments where key = $1 returning id")
+                .bind(key.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        // Waits for the ingests that saw the row to commit, so that the next statement sees
+        // their points (see `ingest_once`).
+        sqlx::query("select pg_advisory_xact_lock($1)")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from points where deployment_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        // Not needed for correctness (a cached entry's next read finds no row, or a new row id),
+        // but the memory is free at once.
+        self.series_cache.remove(key.as_str());
+        Ok(true)
+    }
+
     async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>> {
         let sql = format!("select {DEPLOYMENT_COLUMNS} from deployments d where d.key = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -469,21 +568,7 @@ impl Store for PgStore {
             columns.values.push(p.value());
             columns.counts.push(rows::stored_count(p.count())?);
         }
-        match self.ingest_once(key, &columns).await {
-            // With the canonical order a deadlock needs another writer that locks points in a
-            // different order (none in this service); should one happen all the same, the
-            // victim's transaction was rolled back whole and runs once more before the caller
-            // sees an error.
-            Err(e) if is_transient_conflict(&e) => {
-                tracing::warn!(error = %e, deployment = %key, "ingest conflicted; retrying once");
-                // The transaction the victim deadlocked with is waiting for the rows the victim
-                // just released: let it take them first, or the retry locks them again at once
-                // and deadlocks with it a second time.
-                tokio::time::sleep(RETRY_AFTER).await;
-                self.ingest_once(key, &columns).await
-            }
-            other => other,
-        }
+        self.ingest_columns(key, &columns).await
     }
 
     async fn verdict_inputs(
@@ -532,7 +617,11 @@ impl Store for PgStore {
                 cache.remove(key.as_str());
                 return Ok(None);
             };
-            if first.try_get::<i64, _>("deployment_id")? == entry.deployment_id {
+            // Another row id: the key names a deployment created anew since. Another epoch:
+            // retention removed points since. Either way the delta is not enough.
+            if first.try_get::<i64, _>("deployment_id")? == entry.deployment_id
+                && first.try_get::<i64, _>("epoch")? == entry.epoch
+            {
                 let mut delta = Vec::with_capacity(rows.len());
                 for row in &rows {
                     let Some(metric) = row.try_get::<Option<String>, _>("metric")? else {
@@ -563,7 +652,7 @@ impl Store for PgStore {
                 cache.resize(key.as_str(), &slot, entry.points());
                 return Ok(Some(inputs));
             }
-            // The key names a deployment created anew since: read it whole.
+            // Read it whole.
         }
         let read = async {
             let rows = sqlx::query(sqlx::AssertSqlSafe(verdict_inputs_sql(metrics, false)))
@@ -698,6 +787,15 @@ impl Store for PgStore {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(rows::verdict).collect()
+    }
+
+    async fn prepare_partitions(&self, today: chrono::NaiveDate) -> StoreResult<u64> {
+        super::partitions::prepare(&self.pool, today).await
+    }
+
+    async fn sweep_step(&self, cutoff: DateTime<Utc>, batch: i64) -> StoreResult<Removed> {
+        // Cached series of deployments removed here go on their next read (no row).
+        super::partitions::sweep_step(&self.pool, cutoff, batch).await
     }
 
     async fn put_policy(&self, name: &str, policy: &Policy) -> StoreResult<PolicyRecord> {

@@ -17,9 +17,13 @@
 //! sees a snapshot no older than the one before. A long transaction elsewhere in the cluster
 //! costs the next read only that transaction's own rows.
 //!
-//! What it relies on: nothing deletes single points. Deleting a deployment and creating it again
-//! gives it a new row id, which the next read notices and answers with a full read; whatever
-//! comes to delete points (retention) must invalidate the entries it touches.
+//! What it relies on: deleted rows leave nothing for a delta read to find, so every deletion of
+//! points must be noticed otherwise. Deleting a deployment (and creating it again) gives the key
+//! a new row id, or none: the next read notices and answers with a full read or `None`.
+//! Retention removes old points of any deployment: it bumps `points_epoch` in the same
+//! transaction, each read returns the epoch its snapshot sees, and an entry read at another
+//! epoch is read whole again. A snapshot that sees a removal sees its epoch too, so this holds
+//! across replicas, whichever of them ran the retention.
 //!
 //! Size: at most `budget` points in all (about 40 bytes each), least recently used first out.
 
@@ -42,6 +46,8 @@ pub struct Entry {
     pub horizon: i64,
     /// ...and the transactions in progress at it (`xip`).
     pub in_progress: Vec<i64>,
+    /// `points_epoch` as that snapshot saw it: how many retention steps had removed points.
+    pub epoch: i64,
     /// The metrics read (a different list is a miss).
     pub metrics: Vec<String>,
     /// Ordered by metric and cohort, each in time order.
@@ -224,6 +230,7 @@ mod tests {
             deployment_id: 1,
             horizon: 0,
             in_progress: Vec::new(),
+            epoch: 0,
             metrics: vec!["error_rate".into()],
             series: Vec::new(),
         }

@@ -13,7 +13,7 @@ use sqlx::{Row, SqlitePool};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
-use super::{Store, StoreError, StoreResult, dedupe_points};
+use super::{Removed, Store, StoreError, StoreResult, dedupe_points};
 use crate::analysis::{Decision, Policy};
 use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
 use crate::model::{
@@ -184,6 +184,24 @@ impl Store for SqliteStore {
         let deployment = self.deployment_by(&mut tx, id).await?;
         tx.commit().await?;
         Ok((deployment, existing.is_none()))
+    }
+
+    async fn delete_deployment(&self, key: &DeploymentKey) -> StoreResult<bool> {
+        // One writer connection: no ingest runs between these statements.
+        let mut tx = self.writer.begin().await?;
+        let Some(id) = Self::deployment_id(&mut tx, key).await? else {
+            return Ok(false);
+        };
+        // The foreign keys would cascade, but only with the pragma on; say it outright.
+        for sql in [
+            "delete from points where deployment_id = ?1",
+            "delete from verdicts where deployment_id = ?1",
+            "delete from deployments where id = ?1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>> {
@@ -436,6 +454,75 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await?;
         rows.iter().map(rows::verdict).collect()
+    }
+
+    async fn sweep_step(&self, cutoff: DateTime<Utc>, batch: i64) -> StoreResult<Removed> {
+        let cutoff = micros(cutoff);
+        // Old points are found on a read connection (a scan: points have no index by time, which
+        // would cost every ingest), then removed by key on the writer, so that the one writer
+        // connection, which ingest waits for, is held only for the deletes.
+        let old: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "select deployment_id, metric, cohort, ts from points where ts < ?1 limit ?2",
+        )
+        .bind(cutoff)
+        .bind(batch)
+        .fetch_all(&self.reader)
+        .await?;
+        if !old.is_empty() {
+            let mut tx = self.writer.begin().await?;
+            let mut points = 0;
+            for (id, metric, cohort, ts) in &old {
+                points += sqlx::query(
+                    "delete from points
+                     where deployment_id = ?1 and metric = ?2 and cohort = ?3 and ts = ?4",
+                )
+                .bind(id)
+                .bind(metric)
+                .bind(cohort)
+                .bind(ts)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            tx.commit().await?;
+            return Ok(Removed {
+                points,
+                ..Removed::default()
+            });
+        }
+        let verdicts = sqlx::query(
+            "delete from verdicts where id in (
+                 select id from verdicts where evaluated_at < ?1 order by evaluated_at limit ?2)",
+        )
+        .bind(cutoff)
+        .bind(batch)
+        .execute(&self.writer)
+        .await?
+        .rows_affected();
+        if verdicts > 0 {
+            return Ok(Removed {
+                verdicts,
+                ..Removed::default()
+            });
+        }
+        // One writer: no ingest can add a point between the check and the delete.
+        let deployments = sqlx::query(
+            "delete from deployments where id in (
+                 select d.id from deployments d
+                 where d.updated_at < ?1
+                   and not exists (select 1 from points p where p.deployment_id = d.id)
+                   and not exists (select 1 from verdicts v where v.deployment_id = d.id)
+                 order by d.id limit ?2)",
+        )
+        .bind(cutoff)
+        .bind(batch)
+        .execute(&self.writer)
+        .await?
+        .rows_affected();
+        Ok(Removed {
+            deployments,
+            ..Removed::default()
+        })
     }
 
     async fn put_policy(&self, name: &str, policy: &Policy) -> StoreResult<PolicyRecord> {

@@ -489,7 +489,7 @@ async fn bad_requests_get_json_errors_and_never_5xx(backend: Backend) {
         "no such route",
     );
     assert_error(
-        &s.call("DELETE", "/v1/deployments/x", None).await,
+        &s.call("PATCH", "/v1/deployments/x", None).await,
         405,
         "method_not_allowed",
         "method",

@@ -16,6 +16,7 @@ mod hardening;
 mod hooks;
 mod ingest;
 mod kayenta;
+mod lifecycle;
 mod process;
 mod reference;
 mod reliability;

@@ -973,7 +973,119 @@ async fn revisions_start_after_the_newest_point_when_first_seen(backend: Backend
     );
 }
 
+async fn delete_removes_the_deployment_with_its_points_and_verdicts(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    for k in ["del.a", "del.b"] {
+        store
+            .ingest(&key(k), &points("error_rate", Cohort::Canary, &[0.1, 0.2]))
+            .await
+            .unwrap();
+        store
+            .record_verdict(&key(k), new_verdict(2, verdict_report(&[0.1, 0.2])))
+            .await
+            .unwrap();
+    }
+    assert!(store.delete_deployment(&key("del.a")).await.unwrap());
+    assert!(store.get_deployment(&key("del.a")).await.unwrap().is_none());
+    assert!(
+        store
+            .series(&key("del.a"), &KNOWN_METRICS, None)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .list_verdicts(&key("del.a"), 10, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !store.delete_deployment(&key("del.a")).await.unwrap(),
+        "a second delete finds nothing"
+    );
+    // The other deployment is untouched.
+    let b = store.get_deployment(&key("del.b")).await.unwrap().unwrap();
+    assert_eq!(b.points, 2);
+    assert_eq!(
+        store
+            .list_verdicts(&key("del.b"), 10, None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // The key starts afresh: no point or verdict of the deleted deployment comes back.
+    store
+        .ingest(
+            &key("del.a"),
+            &points("latency_p99", Cohort::Canary, &[9.0]),
+        )
+        .await
+        .unwrap();
+    let series = store
+        .series(&key("del.a"), &KNOWN_METRICS, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(series.len(), 1);
+    assert_eq!(series[0].metric(), "latency_p99");
+    assert!(
+        store
+            .list_verdicts(&key("del.a"), 10, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Deletes racing ingests of the same key: every point stored belongs to a deployment that
+/// exists (Postgres's points carry no foreign key, so nothing else would stop an orphan).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_delete_racing_ingest_leaves_no_orphan_points() {
+    use rollguard::store::{PgStore, Store};
+    let db = crate::support::test_db(Backend::Postgres).await;
+    let store = std::sync::Arc::new(PgStore::connect(&db.url).await.unwrap());
+    store.migrate().await.unwrap();
+    let k = key("race.1");
+    for round in 0..20 {
+        // Four ingests and, between them, two deletes, all at once.
+        let mut tasks = Vec::new();
+        for i in 0..6 {
+            let (store, k) = (store.clone(), k.clone());
+            tasks.push(tokio::spawn(async move {
+                if i % 3 == 2 {
+                    store.delete_deployment(&k).await.unwrap();
+                } else {
+                    let batch = points("error_rate", Cohort::Canary, &vec![f64::from(i); 200]);
+                    store.ingest(&k, &batch).await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let orphans: i64 = sqlx::query_scalar(
+            "select count(*) from points p
+             where not exists (select from deployments d where d.id = p.deployment_id)",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(orphans, 0, "round {round}");
+    }
+    // And afterwards the key works as any other: deleted, then created afresh.
+    store.delete_deployment(&k).await.unwrap();
+    store
+        .ingest(&k, &points("error_rate", Cohort::Canary, &[7.0]))
+        .await
+        .unwrap();
+    assert_eq!(store.get_deployment(&k).await.unwrap().unwrap().points, 1);
+}
+
 on_both_backends!(
+    delete_removes_the_deployment_with_its_points_and_verdicts,
     revisions_start_after_the_newest_point_when_first_seen,
     replay_runs_are_recorded_progressed_finished_and_listed,
     replays_left_running_are_failed_and_finished_ones_kept,
@@ -1252,8 +1364,13 @@ async fn postgres_series_cache_matches_a_full_read_after_every_write() {
     assert!(errors(&after).iter().all(|&v| v == 42.0));
 
     // Deleted and created again under the same key between two verdicts: the cache notices the
-    // new row id. Deleted and asked for: gone from the cache too.
-    let delete = async || {
+    // new row id. Deleted and asked for: gone from the cache too. Both through the store's
+    // delete, and behind its back (another replica's delete leaves this cache as it was).
+    let delete = async |own: bool| {
+        if own {
+            assert!(store.delete_deployment(&k).await.unwrap());
+            return;
+        }
         for sql in [
             "delete from points where deployment_id = (select id from deployments where key = $1)",
             "delete from deployments where key = $1",
@@ -1265,7 +1382,31 @@ async fn postgres_series_cache_matches_a_full_read_after_every_write() {
                 .unwrap();
         }
     };
-    delete().await;
+    for own in [false, true] {
+        delete(own).await;
+        store
+            .ingest(&k, &points("latency_p99", Cohort::Baseline, &[3.0]))
+            .await
+            .unwrap();
+        let fresh = check(&format!("created again (own delete: {own})"))
+            .await
+            .unwrap();
+        assert_eq!(fresh.series.len(), 1);
+        assert_eq!(fresh.series[0].values, vec![3.0]);
+        delete(own).await;
+        assert!(
+            check(&format!("deleted (own delete: {own})"))
+                .await
+                .is_none(),
+            "a verdict after the delete reads nothing"
+        );
+        store
+            .ingest(&k, &points("conversion_rate", Cohort::Canary, &[0.9]))
+            .await
+            .unwrap();
+        check(&format!("deleted then created (own delete: {own})")).await;
+    }
+    delete(true).await;
     store
         .ingest(&k, &points("error_rate", Cohort::Canary, &[0.5, 0.6]))
         .await
@@ -1273,7 +1414,7 @@ async fn postgres_series_cache_matches_a_full_read_after_every_write() {
     let fresh = check("the deployment created again").await.unwrap();
     assert_eq!(fresh.series.len(), 1);
     assert_eq!(fresh.series[0].values, vec![0.5, 0.6]);
-    delete().await;
+    delete(true).await;
     assert!(check("the deployment deleted").await.is_none());
     assert_eq!(
         store.series_cache_size(),

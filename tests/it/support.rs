@@ -292,3 +292,19 @@ where
         tokio::time::sleep(POLL_EVERY).await;
     }
 }
+
+impl TestServer {
+    /// Sends a DELETE; returns the status and the JSON body (null when there is none, as for 204).
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        let resp = self.client.delete(self.url(path)).send().await.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{path}: body is not JSON ({e}): {text}"))
+        };
+        (status, json)
+    }
+}

@@ -139,6 +139,8 @@ fn routes() -> Vec<(&'static str, &'static str, Option<Value>, Scope)> {
         ("GET", "/v1/replays", None, Scope::Read),
         // No such replay: past the token check, the handler answers 404.
         ("POST", "/v1/replays/999999/cancel", None, Scope::Evaluate),
+        // Last: it removes auth.d1 (with every scope, the handler then answers 404).
+        ("DELETE", "/v1/deployments/auth.d1", None, Scope::Admin),
         ("GET", "/metrics", None, Scope::Read),
     ]
 }
@@ -216,13 +218,13 @@ async fn every_route_needs_a_token_with_its_scope() {
 #[tokio::test]
 async fn unknown_v1_routes_need_a_token_too() {
     let s = server(tokens()).await;
-    let (status, _, err) = send(&s, "DELETE", "/v1/deployments/x", None, None).await;
+    let (status, _, err) = send(&s, "PATCH", "/v1/deployments/x", None, None).await;
     assert_eq!(
         (status, err["error"]["code"].as_str()),
         (401, Some("unauthorized"))
     );
     let bearer = format!("Bearer {READ}");
-    let (status, _, err) = send(&s, "DELETE", "/v1/deployments/x", None, Some(&bearer)).await;
+    let (status, _, err) = send(&s, "PATCH", "/v1/deployments/x", None, Some(&bearer)).await;
     assert_eq!(
         (status, err["error"]["code"].as_str()),
         (403, Some("insufficient_scope"))
@@ -318,6 +320,7 @@ async fn the_document_declares_bearer_auth_and_each_operations_scope() {
         ("/v1/deployments/{key}/points", "post", "ingest"),
         ("/v1/deployments/{key}", "put", "ingest"),
         ("/v1/deployments/{key}", "get", "read"),
+        ("/v1/deployments/{key}", "delete", "admin"),
         ("/v1/deployments/{key}/verdicts", "post", "evaluate"),
         ("/v1/deployments/{key}/verdict", "get", "evaluate"),
         ("/v1/evaluate", "post", "evaluate"),

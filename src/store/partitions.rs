@@ -1,0 +1,302 @@
+//! Postgres: the daily partitions of `points` (migration 0007), created ahead of the data and
+//! dropped whole by retention, and retention's other steps (old rows of the default partition,
+//! old verdicts, deployments left empty).
+//!
+//! Locks. Creating a day's partition attaches a table built aside (the parent keeps taking
+//! reads and writes: `attach` takes `share update exclusive` on it) but holds the default
+//! partition exclusively while it checks that none of its rows fall in the new day. Dropping a
+//! day detaches it, which holds the parent exclusively. Every such step sets `lock_timeout` to
+//! [`LOCK_WAIT_MS`]: statements that arrive while it waits queue behind it, so it gives up
+//! rather than hold them longer, and the next sweep tries again. Once granted, both are catalog
+//! changes of a few milliseconds.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use sqlx::PgPool;
+
+use super::{LOCK_WAIT_MS, Removed, StoreResult};
+
+/// Partitions exist from today to this many days ahead (the migration creates the same).
+pub const DAYS_AHEAD: u64 = 8;
+
+/// `points_pYYYYMMDD`: the partition of one UTC day.
+fn name(day: NaiveDate) -> String {
+    format!("points_p{}", day.format("%Y%m%d"))
+}
+
+/// The day a partition's name stands for; `None` for the default partition and anything else.
+fn day_of(name: &str) -> Option<NaiveDate> {
+    let digits = name.strip_prefix("points_p")?;
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
+}
+
+/// A day's start as a literal for a partition bound (DDL takes no parameters).
+fn bound(day: NaiveDate) -> String {
+    format!("'{} 00:00:00+00'", day.format("%Y-%m-%d"))
+}
+
+fn start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// The days that have a partition, oldest first.
+pub async fn days(pool: &PgPool) -> StoreResult<Vec<NaiveDate>> {
+    let names: Vec<String> = sqlx::query_scalar(
+        "select c.relname::text from pg_inherits i join pg_class c on c.oid = i.inhrelid
+         where i.inhparent = 'points'::regclass",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut days: Vec<NaiveDate> = names.iter().filter_map(|n| day_of(n)).collect();
+    days.sort_unstable();
+    Ok(days)
+}
+
+async fn lock_timeout(tx: &mut sqlx::PgConnection) -> StoreResult<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "set local lock_timeout = '{LOCK_WAIT_MS}ms'"
+    )))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Serialises the creation and the dropping of partitions across replicas (each runs the same
+/// maintenance), then tells whether `table` exists now: a replica that waited finds the work
+/// done. The two-key advisory lock space is apart from the deployments' (one bigint key each).
+async fn exclusive(tx: &mut sqlx::PgConnection, table: &str) -> StoreResult<bool> {
+    sqlx::query("select pg_advisory_xact_lock(hashtext('rollguard.partitions'), 0)")
+        .execute(&mut *tx)
+        .await?;
+    Ok(sqlx::query_scalar("select to_regclass($1) is not null")
+        .bind(table)
+        .fetch_one(&mut *tx)
+        .await?)
+}
+
+/// Creates the partitions of `today` and the [`DAYS_AHEAD`] days after it that are missing;
+/// returns how many.
+pub async fn prepare(pool: &PgPool, today: NaiveDate) -> StoreResult<u64> {
+    let have = days(pool).await?;
+    let mut created = 0;
+    for ahead in 0..=DAYS_AHEAD {
+        let Some(day) = today.checked_add_days(Days::new(ahead)) else {
+            break;
+        };
+        if !have.contains(&day) {
+            create(pool, day).await?;
+            created += 1;
+        }
+    }
+    Ok(created)
+}
+
+/// Creates one day's partition: built aside, filled with that day's rows from the default
+/// partition (points sent for that day before it existed), then attached.
+async fn create(pool: &PgPool, day: NaiveDate) -> StoreResult<()> {
+    let Some(next) = day.succ_opt() else {
+        return Ok(()); // the last representable day stays in the default partition
+    };
+    let table = name(day);
+    let mut tx = pool.begin().await?;
+    lock_timeout(&mut tx).await?;
+    if exclusive(&mut tx, &table).await? {
+        return Ok(()); // made meanwhile by another replica
+    }
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "create table {table} (like points including defaults including constraints)"
+    )))
+    .execute(&mut *tx)
+    .await?;
+    // The rows keep their `writer`: the verdict cache holds them already, unchanged.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "with moved as (
+             delete from points_default where ts >= $1 and ts < $2
+             returning deployment_id, metric, cohort, ts, value, count, writer)
+         insert into {table} (deployment_id, metric, cohort, ts, value, count, writer)
+         select * from moved"
+    )))
+    .bind(start(day))
+    .bind(start(next))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "alter table points attach partition {table} for values from ({}) to ({})",
+        bound(day),
+        bound(next)
+    )))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One retention step (see [`super::Store::sweep_step`]): the oldest partition wholly before
+/// `cutoff`, else a batch of the default partition's points before it, else a batch of
+/// verdicts, else a batch of deployments left with neither.
+pub async fn sweep_step(pool: &PgPool, cutoff: DateTime<Utc>, batch: i64) -> StoreResult<Removed> {
+    if let Some(&day) = days(pool).await?.first()
+        && day.succ_opt().is_some_and(|next| start(next) <= cutoff)
+    {
+        return drop_day(pool, day).await;
+    }
+    let points = delete_default_points(pool, cutoff, batch).await?;
+    if points > 0 {
+        return Ok(Removed {
+            points,
+            ..Removed::default()
+        });
+    }
+    let verdicts = sqlx::query(
+        "delete from verdicts where id = any(array(
+             select id from verdicts where evaluated_at < $1 order by evaluated_at limit $2))",
+    )
+    .bind(cutoff)
+    .bind(batch)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if verdicts > 0 {
+        return Ok(Removed {
+            verdicts,
+            ..Removed::default()
+        });
+    }
+    let deployments = delete_empty_deployments(pool, cutoff, batch).await?;
+    Ok(Removed {
+        deployments,
+        ..Removed::default()
+    })
+}
+
+/// Detaches and drops one day's partition, counting its rows first (outside the lock).
+async fn drop_day(pool: &PgPool, day: NaiveDate) -> StoreResult<Removed> {
+    let table = name(day);
+    let rows: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+            .fetch_one(pool)
+            .await?;
+    let mut tx = pool.begin().await?;
+    lock_timeout(&mut tx).await?;
+    if !exclusive(&mut tx, &table).await? {
+        return Ok(Removed::default()); // dropped meanwhile by another replica
+    }
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "alter table points detach partition {table}"
+    )))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("drop table {table}")))
+        .execute(&mut *tx)
+        .await?;
+    bump_epoch(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Removed {
+        points: u64::try_from(rows).unwrap_or(0),
+        partitions: 1,
+        ..Removed::default()
+    })
+}
+
+/// Tells every verdict cache that points were removed (see `series_cache.rs`), in the
+/// transaction that removes them.
+async fn bump_epoch(tx: &mut sqlx::PgConnection) -> StoreResult<()> {
+    sqlx::query("update points_epoch set epoch = epoch + 1")
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// A batch of the default partition's points before `cutoff` (times outside every day's
+/// partition: the distant past or future, or days before their partition was created).
+async fn delete_default_points(
+    pool: &PgPool,
+    cutoff: DateTime<Utc>,
+    batch: i64,
+) -> StoreResult<u64> {
+    let mut tx = pool.begin().await?;
+    lock_timeout(&mut tx).await?;
+    let removed = sqlx::query(
+        "delete from points_default where ctid = any(array(
+             select ctid from points_default where ts < $1 limit $2))",
+    )
+    .bind(cutoff)
+    .bind(batch)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if removed > 0 {
+        bump_epoch(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// A batch of deployments last changed before `cutoff` that have neither points nor verdicts
+/// left. Each is locked as a delete locks it (`PgStore::delete_deployment`), so an ingest
+/// racing the removal either commits first, and the deployment stays, or finds it gone and
+/// creates it anew.
+async fn delete_empty_deployments(
+    pool: &PgPool,
+    cutoff: DateTime<Utc>,
+    batch: i64,
+) -> StoreResult<u64> {
+    const EMPTY: &str = "d.updated_at < $1
+         and not exists (select from points p where p.deployment_id = d.id)
+         and not exists (select from verdicts v where v.deployment_id = d.id)";
+    let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select d.id from deployments d where {EMPTY} order by d.id limit $2"
+    )))
+    .bind(cutoff)
+    .bind(batch)
+    .fetch_all(pool)
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = pool.begin().await?;
+    lock_timeout(&mut tx).await?;
+    sqlx::query(
+        "select pg_advisory_xact_lock(id) from (select unnest($1::int8[]) as id order by 1) s",
+    )
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?;
+    // Checked again: the lock waited for ingests that saw the rows, and this statement's
+    // snapshot sees what they committed.
+    let removed = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "delete from deployments d where d.id = any($2) and {EMPTY}"
+    )))
+    .bind(cutoff)
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_others_are_not_days() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(name(day), "points_p20261201");
+        assert_eq!(day_of(&name(day)), Some(day));
+        let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        assert_eq!(day_of(&name(first)), Some(first));
+        for other in [
+            "points_default",
+            "points_p2026120",
+            "points_p20261301",
+            "points",
+        ] {
+            assert_eq!(day_of(other), None, "{other}");
+        }
+        assert_eq!(bound(day), "'2026-12-01 00:00:00+00'");
+    }
+}
