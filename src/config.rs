@@ -181,6 +181,27 @@ pub struct ServeArgs {
         value_name = "HOST,..."
     )]
     pub allowed_hosts: String,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
+    /// --tls-key. Read again when it changes, without a restart.
+    #[arg(
+        long,
+        env = "ROLLGUARD_TLS_CERT",
+        value_name = "PATH",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(
+        long,
+        env = "ROLLGUARD_TLS_KEY",
+        value_name = "PATH",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// How often the certificate and key files are read again; a changed pair is served from
+    /// the next handshake on.
+    #[arg(long, env = "ROLLGUARD_TLS_RELOAD_INTERVAL", value_parser = positive_duration, default_value = "10s")]
+    pub tls_reload_interval: Duration,
 }
 
 impl ServeArgs {

@@ -160,6 +160,11 @@ pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_format);
     let auth = load_auth(&args)?;
+    // Before the database: a bad certificate fails at once, not after the migrations.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(crate::tls::Tls::load(cert, key)?),
+        _ => None,
+    };
     let store = store::connect_with(&args.database.url, args.pool())
         .await
         .context("opening the database")?;
@@ -209,11 +214,25 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     let local = listener.local_addr()?;
-    tracing::info!(address = %local, store = store.backend(), "rollguard listening");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(address = %local, scheme, store = store.backend(), "rollguard listening");
     // A line on stdout that scripts and tests can wait for.
-    println!("rollguard listening on http://{local}");
+    println!("rollguard listening on {scheme}://{local}");
 
-    crate::server::serve(listener, state, signal, args.server_options()).await
+    match tls {
+        Some(tls) => {
+            crate::server::serve_tls(
+                listener,
+                state,
+                signal,
+                args.server_options(),
+                tls,
+                args.tls_reload_interval,
+            )
+            .await
+        }
+        None => crate::server::serve(listener, state, signal, args.server_options()).await,
+    }
 }
 
 /// Applies migrations and exits.
