@@ -134,6 +134,11 @@ pub struct ServeArgs {
     /// `running` with progress 0, until one ends.
     #[arg(long, env = "ROLLGUARD_MAX_CONCURRENT_REPLAYS", default_value_t = crate::service::DEFAULT_MAX_CONCURRENT_REPLAYS, value_parser = replay_cap)]
     pub max_concurrent_replays: usize,
+    /// How long a replica holds a replay it runs without renewing its claim (renewed every
+    /// tenth of it). Postgres: a replay whose replica died is taken over by another replica
+    /// once this lapses (within the lease and a tenth).
+    #[arg(long, env = "ROLLGUARD_REPLAY_LEASE", value_parser = positive_duration, default_value = "30s")]
+    pub replay_lease: Duration,
     /// Postgres: how long a request waits for a database connection before failing with 503
     /// (also how fast requests fail while the database is down).
     #[arg(long, env = "ROLLGUARD_DB_ACQUIRE_TIMEOUT", value_parser = humantime::parse_duration, default_value = "1s")]

@@ -172,19 +172,26 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut state = AppState::new(store.clone());
     state.service = state
         .service
-        .with_max_concurrent_replays(args.max_concurrent_replays);
-    // One process per store: a replay `running` now was left by a process that stopped.
-    let orphans = state
-        .service
-        .fail_orphaned_replays()
-        .await
-        .context("marking replays left running")?;
-    if orphans > 0 {
-        tracing::warn!(
-            replays = orphans,
-            "replays left running by a previous process marked failed"
-        );
+        .with_max_concurrent_replays(args.max_concurrent_replays)
+        .with_replay_lease(args.replay_lease);
+    // SQLite serves one process: a replay `running` now was left by a process that stopped.
+    // On Postgres other replicas may be running theirs: a dead replica's replays are found by
+    // their lapsed leases instead (`run_replay_jobs`).
+    let postgres = store.backend() == "postgres";
+    if !postgres {
+        let orphans = state
+            .service
+            .fail_orphaned_replays()
+            .await
+            .context("marking replays left running")?;
+        if orphans > 0 {
+            tracing::warn!(
+                replays = orphans,
+                "replays left running by a previous process marked failed"
+            );
+        }
     }
+    tokio::spawn(state.service.clone().run_replay_jobs(postgres));
     state.limits = args.limits();
     if auth.is_enabled() {
         let names: Vec<&str> = auth.tokens().iter().map(crate::auth::Token::name).collect();
