@@ -13,6 +13,7 @@ use rollguard::service::{
 };
 use serde_json::json;
 
+use crate::reliability::Proc;
 use crate::support::{Backend, eventually, on_both_backends, test_store};
 
 const LEASE: Duration = Duration::from_millis(300);
@@ -176,3 +177,283 @@ on_both_backends!(
     a_cancel_through_another_replica_stops_the_replay_where_it_runs,
     a_replay_whose_replicas_keep_dying_is_failed_with_the_reason,
 );
+
+/// The migrations on disk, which a migrated database lists as applied.
+fn postgres_migrations() -> i64 {
+    std::fs::read_dir(crate::support::root().join("migrations/postgres"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "sql")
+        })
+        .count() as i64
+}
+
+/// Three `serve` processes started at once on one fresh Postgres database all come up: sqlx's
+/// migrator holds an advisory lock while it migrates, so two never apply one migration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_replicas_starting_at_once_on_a_fresh_postgres_all_come_up() {
+    let db = crate::support::test_db(Backend::Postgres).await;
+    let starting: Vec<_> = (0..3)
+        .map(|_| {
+            let url = db.url.clone();
+            std::thread::spawn(move || {
+                Proc::try_start(&url, ["--listen", "127.0.0.1:0"].iter(), &[])
+            })
+        })
+        .collect();
+    let procs: Vec<Proc> = starting
+        .into_iter()
+        .map(|t| {
+            t.join()
+                .unwrap()
+                .unwrap_or_else(|f| panic!("a replica did not start: {f:?}"))
+        })
+        .collect();
+    for p in &procs {
+        let resp = reqwest::get(p.url("/readyz")).await.unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let (applied, failed): (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where not success) from _sqlx_migrations",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!((applied, failed), (postgres_migrations(), 0));
+}
+
+/// What the load acknowledged: points by deployment, verdict ids by deployment, replay ids.
+#[derive(Default)]
+struct Acked {
+    points: std::collections::BTreeMap<String, Vec<String>>,
+    verdicts: std::collections::BTreeMap<String, Vec<i64>>,
+    replays: Vec<i64>,
+}
+
+/// One client's share of the load, alternating between the two replicas (the dead one's
+/// requests fail once it is killed, and are not counted): for each round, a batch of points, a
+/// verdict, and every 5 rounds a replay (inline and `from_store` in turn).
+async fn client_load(bases: [String; 2], client: usize, rounds: usize) -> Acked {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let key = format!("svc.prod.{client}");
+    let mut acked = Acked::default();
+    for round in 0..rounds {
+        let base = &bases[round % 2];
+        let ts: Vec<String> = (0..5)
+            .map(|i| crate::support::minute(round * 5 + i))
+            .collect();
+        let points: Vec<_> = ts
+            .iter()
+            .map(|t| json!({"metric": "error_rate", "ts": t, "value": 0.5}))
+            .collect();
+        let sent = http
+            .post(format!("{base}/v1/deployments/{key}/points"))
+            .json(&json!({ "points": points }))
+            .send()
+            .await;
+        if let Ok(r) = sent
+            && r.status() == 200
+        {
+            acked.points.entry(key.clone()).or_default().extend(ts);
+        }
+        let verdict = http
+            .post(format!("{base}/v1/deployments/{key}/verdicts"))
+            .send()
+            .await;
+        if let Ok(r) = verdict
+            && r.status() == 200
+            && let Ok(v) = r.json::<serde_json::Value>().await
+        {
+            acked
+                .verdicts
+                .entry(key.clone())
+                .or_default()
+                .push(v["id"].as_i64().unwrap());
+        }
+        if round % 5 == 0 {
+            let body = if round % 10 == 0 {
+                json!({"from_store": {}})
+            } else {
+                json!({"deployments": [{"key": "inline", "metrics": {"error_rate": [0.4, 0.7, 6.2, 6.1, 6.3]}}]})
+            };
+            let started = http
+                .post(format!("{base}/v1/replays"))
+                .json(&body)
+                .send()
+                .await;
+            if let Ok(r) = started
+                && r.status() == 202
+                && let Ok(v) = r.json::<serde_json::Value>().await
+            {
+                acked.replays.push(v["id"].as_i64().unwrap());
+            }
+        }
+    }
+    acked
+}
+
+/// Two `serve` processes on one Postgres under mixed ingest, verdict and replay load through
+/// both; one is killed (SIGKILL) while it computes a replay and the load goes on. Afterwards
+/// every acknowledged point and verdict is stored, and every replay ended `done` or `failed`
+/// with a reason: the dead replica's replay was taken over by the live one once its lease (2 s
+/// here) lapsed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_lose_nothing_acknowledged_when_one_is_killed() {
+    let db = crate::support::test_db(Backend::Postgres).await;
+    let args = ["--replay-lease", "2s", "--max-concurrent-replays", "2"];
+    let mut dying = Proc::start(&db.url, &args, &[]);
+    let living = Proc::start(&db.url, &args, &[]);
+    let bases = [dying.base.clone(), living.base.clone()];
+
+    // A replay that computes for a while, started on the replica about to die.
+    let http = reqwest::Client::new();
+    let policies: Vec<_> = (0..20)
+        .map(|i| json!({"rules": {"latency": {"sigmas": 2.0 + f64::from(i) / 100.0}}}))
+        .collect();
+    let long: serde_json::Value = http
+        .post(dying.url("/v1/replays"))
+        .json(&json!({
+            "policies": policies,
+            "deployments": [{"key": "long", "metrics": {"latency_p99": vec![1; 50_000]}}],
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let long_id = long["id"].as_i64().unwrap();
+
+    let load: Vec<_> = (0..4)
+        .map(|c| tokio::spawn(client_load(bases.clone(), c, 40)))
+        .collect();
+    // Kill it once the load has reached both replicas, while its replay still computes.
+    let first_key = "svc.prod.0";
+    eventually(
+        "load through both replicas",
+        Duration::from_secs(60),
+        || {
+            let (http, url) = (
+                &http,
+                living.url(&format!("/v1/deployments/{first_key}/verdicts")),
+            );
+            async move {
+                let v: serde_json::Value = http.get(url).send().await.ok()?.json().await.ok()?;
+                (v["verdicts"].as_array()?.len() >= 4).then_some(())
+            }
+        },
+    )
+    .await;
+    let r: serde_json::Value = http
+        .get(living.url(&format!("/v1/replays/{long_id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        r["status"], "running",
+        "the long replay ended too soon: {r}"
+    );
+    dying.signal("KILL");
+    dying.wait_for_exit(Duration::from_secs(10)).unwrap();
+
+    let mut acked = Acked::default();
+    for l in load {
+        let a = l.await.unwrap();
+        acked.points.extend(a.points);
+        acked.verdicts.extend(a.verdicts);
+        acked.replays.extend(a.replays);
+    }
+    assert!(!acked.replays.is_empty());
+
+    for (key, ts) in &acked.points {
+        let v: serde_json::Value = http
+            .get(living.url(&format!("/v1/deployments/{key}/points?metric=error_rate")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let stored: std::collections::BTreeSet<&str> = v["series"][0]["points"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .iter()
+            .map(|p| p["ts"].as_str().unwrap())
+            .collect();
+        for t in ts {
+            assert!(
+                stored.contains(t.as_str()),
+                "{key}: point {t} acknowledged, not stored"
+            );
+        }
+    }
+    for (key, ids) in &acked.verdicts {
+        let v: serde_json::Value = http
+            .get(living.url(&format!("/v1/deployments/{key}/verdicts?limit=500")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let stored: std::collections::BTreeSet<i64> = v["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        for id in ids {
+            assert!(
+                stored.contains(id),
+                "{key}: verdict {id} acknowledged, not stored"
+            );
+        }
+    }
+
+    // Every replay ends, done or failed with a reason; the long one was taken over by the
+    // living replica (a second run) within the lease and a tenth of being killed.
+    acked.replays.push(long_id);
+    for id in &acked.replays {
+        let r = eventually("every replay ended", Duration::from_secs(300), || {
+            let (http, url) = (&http, living.url(&format!("/v1/replays/{id}")));
+            async move {
+                let r: serde_json::Value = http.get(url).send().await.ok()?.json().await.ok()?;
+                (r["status"] != "running").then_some(r)
+            }
+        })
+        .await;
+        match r["status"].as_str() {
+            Some("done") => {}
+            Some("failed") => assert!(
+                r["error"].as_str().is_some_and(|e| !e.is_empty()),
+                "failed without a reason: {r}"
+            ),
+            other => panic!("{other:?}: {r}"),
+        }
+    }
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let (runs, status): (i32, String) =
+        sqlx::query_as("select runs, status from replays where id = $1")
+            .bind(long_id)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(
+        (runs, status.as_str()),
+        (2, "done"),
+        "taken over once and finished"
+    );
+}
