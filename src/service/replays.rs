@@ -824,3 +824,47 @@ async fn run_recorded(
     let _ = store.update_replay_progress(id, progress(&run)).await;
     Ok(run.report())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What another replica reads back from a stored request runs the same replay: policies,
+    /// polling (both kinds) and input.
+    #[test]
+    fn a_stored_request_reads_back_as_the_same_replay() {
+        let policies: Vec<(String, Policy)> = [SEED, GUARDED, COMPARE]
+            .iter()
+            .map(|n| ((*n).to_string(), Policy::builtin(n).unwrap()))
+            .collect();
+        let d = serde_json::json!({"key": "k", "metrics": {"error_rate": [0.4, 6.2]}});
+        for polling in [
+            Polling::EveryPoints(3),
+            Polling::Interval(chrono::Duration::seconds(90)),
+        ] {
+            let job = Job::new(
+                policies.clone(),
+                polling,
+                ReplayInput::Inline(vec![d.clone()]),
+            );
+            let stored = serde_json::to_value(&job).unwrap();
+            let read: Job = serde_json::from_value(stored).unwrap();
+            let (pending, read_policies, read_polling) = read.pending().unwrap();
+            assert_eq!(read_polling, polling);
+            assert_eq!(read_policies, policies);
+            assert!(matches!(pending, Pending::Ready(Source::Inline(ds, 1)) if ds[0].key == "k"));
+        }
+        let filter = StoreFilter {
+            service: Some("checkout".into()),
+            ..StoreFilter::default()
+        };
+        let job = Job::new(
+            policies,
+            Polling::EveryPoints(1),
+            ReplayInput::Store(filter),
+        );
+        let read: Job = serde_json::from_value(serde_json::to_value(&job).unwrap()).unwrap();
+        let (pending, _, _) = read.pending().unwrap();
+        assert!(matches!(pending, Pending::Store(f) if f.service.as_deref() == Some("checkout")));
+    }
+}
