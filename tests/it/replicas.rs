@@ -457,3 +457,44 @@ async fn two_replicas_lose_nothing_acknowledged_when_one_is_killed() {
         "taken over once and finished"
     );
 }
+
+/// On Postgres a starting replica does not fail the running replays (other replicas may be
+/// running them); one left without a lease or request by an older version is claimed at the
+/// first heartbeat and failed as orphaned, and one another replica holds is left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_starting_postgres_replica_fails_only_orphans_and_leaves_held_replays_alone() {
+    let (store, db) = test_store(Backend::Postgres).await;
+    let orphan = store.create_replay(&["seed".into()]).await.unwrap();
+    let held = store
+        .create_replay_job(
+            &["seed".into()],
+            &json!({}),
+            "another-replica",
+            Duration::from_secs(3600),
+        )
+        .await
+        .unwrap();
+    let p = Proc::start(&db.url, &[], &[]);
+    let http = reqwest::Client::new();
+    let r = eventually("the orphan failed", Duration::from_secs(30), || {
+        let (http, url) = (&http, p.url(&format!("/v1/replays/{}", orphan.id)));
+        async move {
+            let r: serde_json::Value = http.get(url).send().await.ok()?.json().await.ok()?;
+            (r["status"] != "running").then_some(r)
+        }
+    })
+    .await;
+    assert_eq!(
+        (&r["status"], &r["error"]),
+        (&json!("failed"), &json!(ORPHANED))
+    );
+    let r: serde_json::Value = http
+        .get(p.url(&format!("/v1/replays/{}", held.id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["status"], "running", "{r}");
+}
