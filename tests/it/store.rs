@@ -1483,3 +1483,42 @@ async fn postgres_replicas_claiming_at_once_never_claim_one_replay_twice() {
     claimed.sort_unstable();
     assert_eq!(claimed, ids, "each lapsed replay claimed exactly once");
 }
+
+/// A claim passes over a lapsed replay whose row another replica is claiming (locked) instead
+/// of waiting for it: the claim answers at once with the next one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_claim_skips_a_replay_another_replica_is_claiming() {
+    use sqlx::Connection;
+    let (store, db) = test_store(Backend::Postgres).await;
+    let names = vec!["seed".to_string()];
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r = store
+            .create_replay_job(
+                &names,
+                &serde_json::json!({}),
+                "dead",
+                std::time::Duration::ZERO,
+            )
+            .await
+            .unwrap();
+        ids.push(r.id);
+    }
+    let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let mut tx = other.begin().await.unwrap();
+    sqlx::query("select id from replays where id = $1 for update")
+        .bind(ids[0])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let claimed = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        store.claim_lapsed_replay("b", std::time::Duration::from_secs(3600), &[]),
+    )
+    .await
+    .expect("the claim waited for the locked row")
+    .unwrap()
+    .unwrap();
+    assert_eq!(claimed.id, ids[1]);
+    tx.rollback().await.unwrap();
+}
