@@ -143,6 +143,11 @@ pub struct ServeArgs {
     /// `running` with progress 0, until one ends.
     #[arg(long, env = "ROLLGUARD_MAX_CONCURRENT_REPLAYS", default_value_t = crate::service::DEFAULT_MAX_CONCURRENT_REPLAYS, value_parser = replay_cap)]
     pub max_concurrent_replays: usize,
+    /// How long a replica holds a replay it runs without renewing its claim (renewed every
+    /// tenth of it). Postgres: a replay whose replica died is taken over by another replica
+    /// once this lapses (within the lease and a tenth).
+    #[arg(long, env = "ROLLGUARD_REPLAY_LEASE", value_parser = positive_duration, default_value = "30s")]
+    pub replay_lease: Duration,
     /// Postgres: how long a request waits for a database connection before failing with 503
     /// (also how fast requests fail while the database is down).
     #[arg(long, env = "ROLLGUARD_DB_ACQUIRE_TIMEOUT", value_parser = humantime::parse_duration, default_value = "1s")]
@@ -195,6 +200,27 @@ pub struct ServeArgs {
         value_name = "HOST,..."
     )]
     pub allowed_hosts: String,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
+    /// --tls-key. Read again when it changes, without a restart.
+    #[arg(
+        long,
+        env = "ROLLGUARD_TLS_CERT",
+        value_name = "PATH",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(
+        long,
+        env = "ROLLGUARD_TLS_KEY",
+        value_name = "PATH",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// How often the certificate and key files are read again; a changed pair is served from
+    /// the next handshake on.
+    #[arg(long, env = "ROLLGUARD_TLS_RELOAD_INTERVAL", value_parser = positive_duration, default_value = "10s")]
+    pub tls_reload_interval: Duration,
 }
 
 /// `rollguard sweep`: the database and how much to keep.

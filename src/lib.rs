@@ -23,3 +23,4 @@ pub mod service;
 pub mod store;
 pub mod telemetry;
 pub mod timestamp;
+pub mod tls;

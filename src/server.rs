@@ -18,6 +18,10 @@
 //!   make no progress (a client that stops reading).
 //!
 //! A connection past its deadline is closed without an answer.
+//!
+//! Over TLS ([`serve_tls`]) the handshake is part of the first request head: it must end, and
+//! the head arrive, within the header-read timeout of the accept, so a client that opens a
+//! connection and never completes the handshake is cut off like one that never sends a head.
 
 use std::convert::Infallible;
 use std::io;
@@ -39,9 +43,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 use crate::api::{AppState, router};
+use crate::tls::Tls;
 
 pub use crate::config::ServerOptions;
 
@@ -58,7 +64,25 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
     opts: ServerOptions,
 ) -> anyhow::Result<()> {
-    serve_router(listener, router(state), shutdown, opts).await
+    serve_router(listener, router(state), shutdown, opts, None).await
+}
+
+/// [`serve`] over HTTPS: every connection starts with a TLS handshake (bounded by the
+/// header-read timeout), and the certificate files are read again every `reload` (see
+/// [`crate::tls`]) while serving.
+pub async fn serve_tls(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    opts: ServerOptions,
+    tls: Tls,
+    reload: Duration,
+) -> anyhow::Result<()> {
+    let acceptor = tls.acceptor().clone();
+    let reloading = tokio::spawn(tls.reload_every(reload));
+    let served = serve_router(listener, router(state), shutdown, opts, Some(acceptor)).await;
+    reloading.abort();
+    served
 }
 
 async fn serve_router(
@@ -66,6 +90,7 @@ async fn serve_router(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
     opts: ServerOptions,
+    tls: Option<TlsAcceptor>,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(
         (1..=Semaphore::MAX_PERMITS).contains(&opts.max_connections),
@@ -96,8 +121,9 @@ async fn serve_router(
                 reap(&mut connections);
                 let router = router.clone();
                 let drain = drain_rx.clone();
+                let tls = tls.clone();
                 connections.spawn(async move {
-                    serve_connection(stream, router, drain, opts).await;
+                    serve_connection(stream, tls, router, drain, opts).await;
                     drop(permit);
                 });
             }
@@ -153,18 +179,50 @@ async fn accept_failed(e: io::Error) {
 }
 
 /// Serves one connection until the client closes it, its deadline passes, or a graceful
-/// shutdown lets it finish.
+/// shutdown lets it finish; with `tls`, after the handshake.
 async fn serve_connection(
     stream: TcpStream,
+    tls: Option<TlsAcceptor>,
     router: Router,
     mut drain: watch::Receiver<bool>,
     opts: ServerOptions,
 ) {
     let activity = Arc::new(Activity::new());
-    let io = TokioIo::new(Watched {
+    let watched = Watched {
         inner: stream,
         activity: activity.clone(),
-    });
+    };
+    let Some(acceptor) = tls else {
+        return serve_io(watched, activity, router, drain, opts).await;
+    };
+    // The handshake runs on the first head's clock, started at the accept: the head then has
+    // what is left of the header-read timeout. A shutdown drops a connection still in it.
+    let handshake = tokio::select! {
+        handshake = acceptor.accept(watched) => handshake,
+        reason = activity.expired(opts.header_read_timeout, opts.idle_timeout) => {
+            tracing::debug!(reason, "closing a connection still in its TLS handshake");
+            return;
+        }
+        _ = drain.wait_for(|d| *d) => return,
+    };
+    match handshake {
+        Ok(stream) => serve_io(stream, activity, router, drain, opts).await,
+        // A plain-HTTP request, a client that does not trust the certificate, a scanner.
+        Err(e) => tracing::debug!(error = %e, "TLS handshake failed"),
+    }
+}
+
+/// Serves HTTP/1 on a connection's byte stream (plain or TLS).
+async fn serve_io<I>(
+    io: I,
+    activity: Arc<Activity>,
+    router: Router,
+    mut drain: watch::Receiver<bool>,
+    opts: ServerOptions,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let io = TokioIo::new(io);
     let service = Tracked {
         router,
         activity: activity.clone(),
@@ -334,13 +392,14 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Tracked {
     }
 }
 
-/// A connection's socket, reporting bytes read and written to its [`Activity`].
-struct Watched {
-    inner: TcpStream,
+/// A connection's socket, reporting bytes read and written to its [`Activity`] (under TLS, the
+/// encrypted bytes: the handshake's count as the first head's).
+struct Watched<S> {
+    inner: S,
     activity: Arc<Activity>,
 }
 
-impl AsyncRead for Watched {
+impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -355,7 +414,7 @@ impl AsyncRead for Watched {
     }
 }
 
-impl AsyncWrite for Watched {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,

@@ -110,11 +110,13 @@ pub async fn get_replay(
     Ok(JsonResponse(state.service.replay(id).await?))
 }
 
-/// Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
-/// computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
-/// that: 200 with the final record, or 202 with the record still `running` if it took longer
-/// (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-/// like starting one. An action rather than `DELETE`: the replay's record stays.
+/// Cancels a running (or queued) replay, whichever replica runs it: it stops within a few
+/// thousand steps of computation and is recorded `failed` with the error `cancelled` (a replay
+/// running in another replica stops at that replica's next heartbeat, a tenth of
+/// `--replay-lease`). The answer waits up to 5 s for that: 200 with the final record, or 202 with
+/// the record still `running` if it took longer (poll `GET /v1/replays/{id}`). A finished replay
+/// is kept (409); cancelling needs `evaluate`, like starting one. An action rather than `DELETE`:
+/// the replay's record stays.
 #[utoipa::path(
     post, path = "/v1/replays/{id}/cancel", tag = "replays",
     params(("id" = i64, Path, description = "Replay id")),
@@ -123,7 +125,7 @@ pub async fn get_replay(
         (status = 202, description = "Cancelling: the replay is still stopping", body = ReplayRecord),
         (status = 400, description = "Bad id", body = ErrorBody),
         (status = 404, description = "No such replay", body = ErrorBody),
-        (status = 409, description = "The replay has already finished (or runs in another server)", body = ErrorBody),
+        (status = 409, description = "The replay has already finished", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
 )]

@@ -160,6 +160,11 @@ pub fn load_auth(args: &ServeArgs) -> anyhow::Result<Auth> {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging(args.log_format);
     let auth = load_auth(&args)?;
+    // Before the database: a bad certificate fails at once, not after the migrations.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(crate::tls::Tls::load(cert, key)?),
+        _ => None,
+    };
     let store = store::connect_with(&args.database.url, args.pool())
         .await
         .context("opening the database")?;
@@ -167,18 +172,24 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut state = AppState::new(store.clone());
     state.service = state
         .service
-        .with_max_concurrent_replays(args.max_concurrent_replays);
-    // One process per store: a replay `running` now was left by a process that stopped.
-    let orphans = state
-        .service
-        .fail_orphaned_replays()
-        .await
-        .context("marking replays left running")?;
-    if orphans > 0 {
-        tracing::warn!(
-            replays = orphans,
-            "replays left running by a previous process marked failed"
-        );
+        .with_max_concurrent_replays(args.max_concurrent_replays)
+        .with_replay_lease(args.replay_lease);
+    // SQLite serves one process: a replay `running` now was left by a process that stopped.
+    // On Postgres other replicas may be running theirs: a dead replica's replays are found by
+    // their lapsed leases instead (`run_replay_jobs`).
+    let postgres = store.backend() == "postgres";
+    if !postgres {
+        let orphans = state
+            .service
+            .fail_orphaned_replays()
+            .await
+            .context("marking replays left running")?;
+        if orphans > 0 {
+            tracing::warn!(
+                replays = orphans,
+                "replays left running by a previous process marked failed"
+            );
+        }
     }
     // Partitions ahead (Postgres) and retention: beside requests, for the life of the process.
     tokio::spawn(
@@ -190,6 +201,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(keep) = args.retention {
         tracing::info!(retention = %humantime::format_duration(keep), "retention on");
     }
+    tokio::spawn(state.service.clone().run_replay_jobs(postgres));
     state.limits = args.limits();
     if auth.is_enabled() {
         let names: Vec<&str> = auth.tokens().iter().map(crate::auth::Token::name).collect();
@@ -219,11 +231,25 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.listen))?;
     let local = listener.local_addr()?;
-    tracing::info!(address = %local, store = store.backend(), "rollguard listening");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(address = %local, scheme, store = store.backend(), "rollguard listening");
     // A line on stdout that scripts and tests can wait for.
-    println!("rollguard listening on http://{local}");
+    println!("rollguard listening on {scheme}://{local}");
 
-    crate::server::serve(listener, state, signal, args.server_options()).await
+    match tls {
+        Some(tls) => {
+            crate::server::serve_tls(
+                listener,
+                state,
+                signal,
+                args.server_options(),
+                tls,
+                args.tls_reload_interval,
+            )
+            .await
+        }
+        None => crate::server::serve(listener, state, signal, args.server_options()).await,
+    }
 }
 
 /// Applies migrations and exits.

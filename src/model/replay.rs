@@ -150,3 +150,15 @@ pub struct ReplayRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ReplayReport>,
 }
+
+/// A running replay one replica claimed after the lease of the one running it lapsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimedReplay {
+    pub id: i64,
+    /// What started it (`None` for a replay recorded without one, which cannot run again).
+    pub request: Option<serde_json::Value>,
+    /// How many times it has been claimed, this claim included (the first run counts 1).
+    pub runs: i32,
+    /// A cancel was asked for.
+    pub cancel_requested: bool,
+}

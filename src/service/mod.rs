@@ -6,6 +6,7 @@
 //! no other module of the domain.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::store::{Store, StoreError};
 
@@ -32,8 +33,8 @@ pub use crate::model::{
 pub use crate::store::Removed;
 pub use policies::Resolved;
 pub use replays::{
-    CANCELLED, CANCELLED_AT_SHUTDOWN, DEFAULT_MAX_CONCURRENT_REPLAYS, ORPHANED, Polling,
-    ReplayInput, ReplayRun, StoreFilter,
+    CANCELLED, CANCELLED_AT_SHUTDOWN, DEFAULT_MAX_CONCURRENT_REPLAYS, DEFAULT_REPLAY_LEASE,
+    MAX_REPLAY_RUNS, ORPHANED, Polling, ReplayInput, ReplayRun, StoreFilter,
 };
 pub use retention::{MAINTENANCE_EVERY, SWEEP_BATCH};
 pub use verdicts::{Judgement, Record, VerdictOptions, Weights};
@@ -95,7 +96,10 @@ impl Service {
     pub fn new(store: Arc<dyn Store>) -> Self {
         Service {
             store,
-            replays: Arc::new(replays::ReplayControl::new(DEFAULT_MAX_CONCURRENT_REPLAYS)),
+            replays: Arc::new(replays::ReplayControl::new(
+                DEFAULT_MAX_CONCURRENT_REPLAYS,
+                DEFAULT_REPLAY_LEASE,
+            )),
         }
     }
 
@@ -103,7 +107,19 @@ impl Service {
     /// Call before any replay starts: replays of the old limit keep their own.
     #[must_use]
     pub fn with_max_concurrent_replays(mut self, n: usize) -> Self {
-        self.replays = Arc::new(replays::ReplayControl::new(n));
+        self.replays = Arc::new(replays::ReplayControl::new(n, self.replays.lease()));
+        self
+    }
+
+    /// The same service holding each replay it runs for `lease` between heartbeats (a tenth of
+    /// it): a replay whose replica died is taken over once its lease lapses. Call before any
+    /// replay starts.
+    #[must_use]
+    pub fn with_replay_lease(mut self, lease: Duration) -> Self {
+        self.replays = Arc::new(replays::ReplayControl::new(
+            self.replays.max_concurrent(),
+            lease,
+        ));
         self
     }
 

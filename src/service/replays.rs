@@ -1,13 +1,22 @@
 //! Replay runs: policies resolved once, deployments given inline or read from the store one at
 //! a time, the report stored when the run ends. The same loop serves `POST /v1/replays` (in the
 //! background) and `rollguard replay --from-store` (in the foreground).
+//!
+//! A replay started over HTTP is a job any replica can run (issue 18). Its row holds the request
+//! (resolved policies, polling, inline deployments or the store filter) and a lease: the replica
+//! that started it runs it and renews the lease at each heartbeat (a tenth of the lease), reading
+//! there whether a cancel was asked through another replica. When a replica dies, its lease
+//! lapses; on Postgres another replica with a free permit claims the row (`for update skip
+//! locked`) and runs the request again from the start, or fails it with the reason (cancelled
+//! meanwhile, no request stored, or [`MAX_REPLAY_RUNS`] runs already). Only the holder of the
+//! lease records the end, so a replica that lost its lease cannot overwrite the new run.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::{Semaphore, watch};
 use utoipa::ToSchema;
@@ -17,7 +26,9 @@ use crate::analysis::metric::JUDGED_METRICS;
 use crate::analysis::policy::{COMPARE, GUARDED, SEED};
 use crate::analysis::{Policy, PolicySpec};
 use crate::model::replay::DeploymentResult;
-use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport};
+use crate::model::replay::{
+    ClaimedReplay, ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus,
+};
 use crate::model::{Deployment, DeploymentKey, DeploymentQuery, Timestamp, series_observations};
 pub use crate::replay::Polling;
 use crate::replay::input::deployment_from_value;
@@ -39,6 +50,20 @@ pub const ORPHANED: &str = "the server stopped before the replay finished";
 
 /// How long `POST /v1/replays/{id}/cancel` waits for a cancelled replay to stop and record it.
 const CANCEL_WAIT: Duration = Duration::from_secs(5);
+/// How often that wait reads the record of a replay another replica runs.
+const CANCEL_POLL: Duration = Duration::from_millis(100);
+
+/// How long a replica holds a replay without renewing its lease, by default (`serve
+/// --replay-lease`).
+pub const DEFAULT_REPLAY_LEASE: Duration = Duration::from_secs(30);
+
+/// Most runs of one replay: after its replica died this many times running it, the next claim
+/// fails it instead of passing it on (a replay that kills its replica would kill them all).
+pub const MAX_REPLAY_RUNS: i32 = 3;
+
+/// Why a running replay is stopped in a replica that no longer holds it (not recorded: the
+/// replica that took it over records its own end).
+const LEASE_LOST: &str = "another replica took the replay over";
 
 /// The replays of this process: a pool of permits bounding how many run (read the store and
 /// compute) at once, the others queued, and each live replay's cancel switch.
@@ -49,14 +74,50 @@ pub(super) struct ReplayControl {
     live: Mutex<HashMap<i64, watch::Sender<Option<&'static str>>>>,
     /// Set at shutdown: replays started from then on are cancelled at once.
     stopping: AtomicBool,
+    /// Most replays computing at once.
+    max_concurrent: usize,
+    /// This replica in the `owner` column: its host name (a pod's name), process id and a
+    /// random part, so a restarted process never takes a dead one's leases for its own.
+    owner: String,
+    /// How long this replica's claim on a replay holds without a heartbeat.
+    lease: Duration,
 }
 
 impl ReplayControl {
-    pub(super) fn new(max_concurrent: usize) -> Self {
+    pub(super) fn new(max_concurrent: usize, lease: Duration) -> Self {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "rollguard".into());
+        let nonce: u64 = std::hash::BuildHasher::hash_one(
+            &std::collections::hash_map::RandomState::new(),
+            std::time::SystemTime::now(),
+        );
         ReplayControl {
             permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
             live: Mutex::default(),
             stopping: AtomicBool::new(false),
+            max_concurrent: max_concurrent.max(1),
+            owner: format!("{host}/{}/{nonce:016x}", std::process::id()),
+            lease,
+        }
+    }
+
+    pub(super) fn max_concurrent(&self) -> usize {
+        self.max_concurrent
+    }
+
+    pub(super) fn lease(&self) -> Duration {
+        self.lease
+    }
+
+    /// How often this replica renews its leases and looks for lapsed ones: a tenth of the
+    /// lease, so a few heartbeats can fail (a slow database) before a live replay is taken over.
+    fn heartbeat(&self) -> Duration {
+        (self.lease / 10).max(Duration::from_millis(10))
+    }
+
+    /// Cancels a live replay of this process (the first reason given wins).
+    fn signal(&self, id: i64, why: &'static str) {
+        if let Some(switch) = self.live().get(&id) {
+            signal(switch, why);
         }
     }
 
@@ -87,8 +148,19 @@ impl Cancel {
     }
 }
 
+/// Sends `why` to a replay's cancel switch unless it was cancelled already.
+fn signal(switch: &watch::Sender<Option<&'static str>>, why: &'static str) {
+    switch.send_if_modified(|reason| {
+        let first = reason.is_none();
+        if first {
+            *reason = Some(why);
+        }
+        first
+    });
+}
+
 /// Which stored deployments to replay.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoreFilter {
     pub service: Option<String>,
@@ -108,6 +180,84 @@ pub enum ReplayInput {
     Inline(Vec<Value>),
     /// The stored deployments matching a filter.
     Store(StoreFilter),
+}
+
+/// A replay's request as its row keeps it, for whichever replica runs it: the policies as
+/// resolved when it started (a stored policy changed since does not change the replay).
+#[derive(Debug, Serialize, Deserialize)]
+struct Job {
+    policies: Vec<(String, Policy)>,
+    polling: JobPolling,
+    #[serde(default)]
+    deployments: Option<Vec<Value>>,
+    #[serde(default)]
+    from_store: Option<StoreFilter>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum JobPolling {
+    EveryPoints(usize),
+    IntervalMicros(i64),
+}
+
+/// A replay ready to run: its input, resolved policies and polling.
+type Runnable = (Pending, Vec<(String, Policy)>, Polling);
+
+impl Job {
+    fn new(policies: Vec<(String, Policy)>, polling: Polling, input: ReplayInput) -> Self {
+        let (deployments, from_store) = match input {
+            ReplayInput::Inline(values) => (Some(values), None),
+            ReplayInput::Store(filter) => (None, Some(filter)),
+        };
+        let polling = match polling {
+            Polling::EveryPoints(n) => JobPolling::EveryPoints(n),
+            // Capped at 2^63 µs by `Polling::from_request`.
+            Polling::Interval(d) => {
+                JobPolling::IntervalMicros(d.num_microseconds().unwrap_or(i64::MAX))
+            }
+        };
+        Job {
+            policies,
+            polling,
+            deployments,
+            from_store,
+        }
+    }
+
+    /// What a replica runs: the inline deployments checked (a bad one is an error naming its
+    /// index), or the store filter to list once the replay holds a permit.
+    fn pending(&self) -> ServiceResult<Runnable> {
+        let polling = match self.polling {
+            JobPolling::EveryPoints(n) => Polling::EveryPoints(n),
+            JobPolling::IntervalMicros(us) => Polling::Interval(chrono::Duration::microseconds(us)),
+        };
+        let pending = match (&self.deployments, &self.from_store) {
+            (Some(values), None) => {
+                let deployments = values
+                    .iter()
+                    .enumerate()
+                    .map(|(index, v)| {
+                        deployment_from_value(v.clone()).map_err(|e| {
+                            ServiceError::ReplayDeployment {
+                                index,
+                                message: e.to_string(),
+                            }
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+                Pending::Ready(Source::Inline(deployments, values.len()))
+            }
+            (None, Some(filter)) => Pending::Store(filter.clone()),
+            _ => {
+                return Err(ServiceError::invalid(
+                    "deployments",
+                    "the stored request has neither deployments nor from_store",
+                ));
+            }
+        };
+        Ok((pending, self.policies.clone(), polling))
+    }
 }
 
 /// The deployments of a replay, checked, yielded one at a time.
@@ -367,31 +517,45 @@ impl Service {
         input: ReplayInput,
     ) -> ServiceResult<ReplayRecord> {
         let policies = self.replay_policies(policies).await?;
-        let pending = match input {
-            ReplayInput::Inline(values) => {
-                let total = values.len();
-                let deployments = values
-                    .into_iter()
-                    .enumerate()
-                    .map(|(index, v)| {
-                        deployment_from_value(v).map_err(|e| ServiceError::ReplayDeployment {
-                            index,
-                            message: e.to_string(),
-                        })
-                    })
-                    .collect::<Result<_, _>>()?;
-                Pending::Ready(Source::Inline(deployments, total))
-            }
-            ReplayInput::Store(filter) => Pending::Store(filter),
-        };
         let names: Vec<String> = policies.iter().map(|(n, _)| n.clone()).collect();
-        let record = self.store.create_replay(&names).await?;
-        let id = record.id;
+        let job = Job::new(policies, polling, input);
+        let (pending, policies, polling) = job.pending()?;
+        let request = serde_json::to_value(&job).map_err(|e| {
+            tracing::error!(error = %e, "a replay request does not serialise");
+            ServiceError::Store(StoreError::Corrupt(
+                "a replay request does not serialise".into(),
+            ))
+        })?;
+        drop(job);
+        let record = self
+            .store
+            .create_replay_job(&names, &request, &self.replays.owner, self.replays.lease)
+            .await?;
+        self.spawn_replay(record.id, pending, policies, polling);
+        Ok(record)
+    }
+
+    /// Runs a replay this replica holds, in the background, and records its end if it still
+    /// holds it then.
+    fn spawn_replay(
+        &self,
+        id: i64,
+        pending: Pending,
+        policies: Vec<(String, Policy)>,
+        polling: Polling,
+    ) {
         let (switch, receiver) = watch::channel(None);
         if self.replays.stopping.load(Ordering::SeqCst) {
             switch.send_replace(Some(CANCELLED_AT_SHUTDOWN));
         }
-        self.replays.live().insert(id, switch);
+        {
+            let mut live = self.replays.live();
+            // This replica claimed back a replay it still runs (its own lease had lapsed).
+            if live.contains_key(&id) {
+                return;
+            }
+            live.insert(id, switch);
+        }
         let store = self.store.clone();
         let control = self.replays.clone();
         tokio::spawn(async move {
@@ -406,62 +570,174 @@ impl Service {
                 &mut cancel,
             )
             .await;
-            let finished = match &outcome {
-                Ok(report) => store.finish_replay(id, Ok(report)).await,
-                Err(RunError::Failed(message)) => store.finish_replay(id, Err(message)).await,
-                Err(RunError::Cancelled(reason)) => store.finish_replay(id, Err(reason)).await,
+            let outcome = match &outcome {
+                Ok(report) => Ok(report),
+                Err(RunError::Failed(message)) => Err(message.as_str()),
+                Err(RunError::Cancelled(reason)) => Err(*reason),
             };
-            if let Err(e) = finished {
-                tracing::error!(replay = id, error = %e, "could not record the end of a replay");
+            match store.finish_held_replay(id, &control.owner, outcome).await {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(
+                    replay = id,
+                    "another replica took this replay over (this one's lease lapsed); its end here is not recorded"
+                ),
+                Err(e) => {
+                    tracing::error!(replay = id, error = %e, "could not record the end of a replay");
+                }
             }
             control.live().remove(&id);
             // Dropping the receiver last tells a canceller waiting on `closed` that the end is
             // recorded.
             drop(cancel);
         });
-        Ok(record)
     }
 
-    /// Cancels a replay running in this process: it stops within a few thousand steps and is
-    /// recorded `failed` with the error "cancelled". Waits up to a few seconds for that and
-    /// returns the record as it then stands (`running` still if the stop took longer). A replay
-    /// already finished is [`ServiceError::Conflict`]; an unknown id, [`ServiceError::NotFound`].
-    pub async fn cancel_replay(&self, id: i64) -> ServiceResult<ReplayRecord> {
-        let switch = self.replays.live().get(&id).cloned();
-        let Some(switch) = switch else {
-            let record = self.replay(id).await?;
-            return Err(ServiceError::Conflict(format!(
-                "replay {id} is {}, not running in this server",
-                record.status.as_str()
-            )));
-        };
-        switch.send_if_modified(|reason| {
-            let first = reason.is_none();
-            if first {
-                *reason = Some(CANCELLED);
+    /// One heartbeat of this replica's replays: renews the leases of those it runs (cancelling
+    /// those a cancel was asked for, and those another replica took over), then, with
+    /// `take_over` (Postgres) and while a permit is free, claims replays whose lease lapsed and
+    /// runs them again or fails them with the reason. Returns how many it claimed.
+    pub async fn replay_heartbeat(&self, take_over: bool) -> ServiceResult<usize> {
+        let control = &self.replays;
+        let ids: Vec<i64> = control.live().keys().copied().collect();
+        if !ids.is_empty() {
+            let held: HashMap<i64, bool> = self
+                .store
+                .renew_replay_leases(&control.owner, &ids, control.lease)
+                .await?
+                .into_iter()
+                .collect();
+            for id in ids {
+                match held.get(&id) {
+                    Some(true) => control.signal(id, CANCELLED),
+                    Some(false) => {}
+                    // Taken over, or ended since the list was made (then the signal is moot).
+                    None => control.signal(id, LEASE_LOST),
+                }
             }
-            first
-        });
-        let _ = tokio::time::timeout(CANCEL_WAIT, switch.closed()).await;
-        self.replay(id).await
+        }
+        let mut claimed = 0;
+        if !take_over || control.stopping.load(Ordering::SeqCst) {
+            return Ok(claimed);
+        }
+        // Permits are taken by the spawned tasks, later: count what is free now.
+        let free = control.permits.available_permits();
+        while claimed < free {
+            let running: Vec<i64> = control.live().keys().copied().collect();
+            let Some(c) = self
+                .store
+                .claim_lapsed_replay(&control.owner, control.lease, &running)
+                .await?
+            else {
+                break;
+            };
+            claimed += 1;
+            self.take_over(c).await?;
+        }
+        Ok(claimed)
+    }
+
+    /// Runs a claimed replay again, or fails it with the reason it cannot run.
+    async fn take_over(&self, c: ClaimedReplay) -> ServiceResult<()> {
+        let failed = if c.cancel_requested {
+            Some(CANCELLED.to_string())
+        } else if c.runs > MAX_REPLAY_RUNS {
+            Some(format!(
+                "the replica running it stopped before it finished, {} times; not run again",
+                c.runs - 1
+            ))
+        } else {
+            match c.request.map(serde_json::from_value::<Job>) {
+                None => Some(ORPHANED.to_string()),
+                Some(Err(e)) => Some(format!("its stored request does not read: {e}")),
+                Some(Ok(job)) => match job.pending() {
+                    Ok((pending, policies, polling)) => {
+                        tracing::info!(
+                            replay = c.id,
+                            run = c.runs,
+                            "took over a replay whose replica's lease lapsed"
+                        );
+                        self.spawn_replay(c.id, pending, policies, polling);
+                        None
+                    }
+                    Err(e) => Some(format!("its stored request does not run: {e}")),
+                },
+            }
+        };
+        if let Some(reason) = failed {
+            tracing::warn!(
+                replay = c.id,
+                reason,
+                "a replay whose replica's lease lapsed failed"
+            );
+            self.store
+                .finish_held_replay(c.id, &self.replays.owner, Err(&reason))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Renews this replica's leases and takes over lapsed replays, every heartbeat, forever
+    /// (`serve` spawns it; `take_over` on Postgres, where other replicas may have died).
+    pub async fn run_replay_jobs(self, take_over: bool) {
+        let mut tick = tokio::time::interval(self.replays.heartbeat());
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.replay_heartbeat(take_over).await {
+                tracing::warn!(error = %e, "replay heartbeat failed; retrying at the next one");
+            }
+        }
+    }
+
+    /// Cancels a running (or queued) replay, whichever replica runs it: it stops within a few
+    /// thousand steps and is recorded `failed` with the error "cancelled". The flag is set in
+    /// the database; this replica stops its own replay at once, another replica at its next
+    /// heartbeat, and a replay whose replica died is failed by the replica that claims it.
+    /// Waits up to a few seconds for the end and returns the record as it then stands
+    /// (`running` still if the stop took longer). A replay already finished is
+    /// [`ServiceError::Conflict`]; an unknown id, [`ServiceError::NotFound`].
+    pub async fn cancel_replay(&self, id: i64) -> ServiceResult<ReplayRecord> {
+        match self.store.request_replay_cancel(id).await? {
+            None => return Err(ServiceError::NotFound(format!("no replay {id}"))),
+            Some(ReplayStatus::Running) => {}
+            Some(status) => {
+                return Err(ServiceError::Conflict(format!(
+                    "replay {id} is {}",
+                    status.as_str()
+                )));
+            }
+        }
+        let switch = self.replays.live().get(&id).cloned();
+        if let Some(switch) = switch {
+            signal(&switch, CANCELLED);
+            let _ = tokio::time::timeout(CANCEL_WAIT, switch.closed()).await;
+            return self.replay(id).await;
+        }
+        let deadline = tokio::time::Instant::now() + CANCEL_WAIT;
+        loop {
+            let record = self.replay(id).await?;
+            if record.status != ReplayStatus::Running || tokio::time::Instant::now() >= deadline {
+                return Ok(record);
+            }
+            tokio::time::sleep(CANCEL_POLL).await;
+        }
+    }
+
+    /// Replays this replica runs or queues now.
+    pub fn replays_here(&self) -> usize {
+        self.replays.live().len()
     }
 
     /// Cancels every replay of this process, and those started later (shutdown).
     pub fn cancel_replays(&self) {
         self.replays.stopping.store(true, Ordering::SeqCst);
         for switch in self.replays.live().values() {
-            switch.send_if_modified(|reason| {
-                let first = reason.is_none();
-                if first {
-                    *reason = Some(CANCELLED_AT_SHUTDOWN);
-                }
-                first
-            });
+            signal(switch, CANCELLED_AT_SHUTDOWN);
         }
     }
 
     /// Marks the replays left `running` by a process that stopped as `failed` (at start, before
-    /// serving); returns how many.
+    /// serving; SQLite, where one process is the only mode); returns how many.
     pub async fn fail_orphaned_replays(&self) -> ServiceResult<u64> {
         Ok(self.store.fail_running_replays(ORPHANED).await?)
     }
@@ -547,4 +823,48 @@ async fn run_recorded(
     }
     let _ = store.update_replay_progress(id, progress(&run)).await;
     Ok(run.report())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What another replica reads back from a stored request runs the same replay: policies,
+    /// polling (both kinds) and input.
+    #[test]
+    fn a_stored_request_reads_back_as_the_same_replay() {
+        let policies: Vec<(String, Policy)> = [SEED, GUARDED, COMPARE]
+            .iter()
+            .map(|n| ((*n).to_string(), Policy::builtin(n).unwrap()))
+            .collect();
+        let d = serde_json::json!({"key": "k", "metrics": {"error_rate": [0.4, 6.2]}});
+        for polling in [
+            Polling::EveryPoints(3),
+            Polling::Interval(chrono::Duration::seconds(90)),
+        ] {
+            let job = Job::new(
+                policies.clone(),
+                polling,
+                ReplayInput::Inline(vec![d.clone()]),
+            );
+            let stored = serde_json::to_value(&job).unwrap();
+            let read: Job = serde_json::from_value(stored).unwrap();
+            let (pending, read_policies, read_polling) = read.pending().unwrap();
+            assert_eq!(read_polling, polling);
+            assert_eq!(read_policies, policies);
+            assert!(matches!(pending, Pending::Ready(Source::Inline(ds, 1)) if ds[0].key == "k"));
+        }
+        let filter = StoreFilter {
+            service: Some("checkout".into()),
+            ..StoreFilter::default()
+        };
+        let job = Job::new(
+            policies,
+            Polling::EveryPoints(1),
+            ReplayInput::Store(filter),
+        );
+        let read: Job = serde_json::from_value(serde_json::to_value(&job).unwrap()).unwrap();
+        let (pending, _, _) = read.pending().unwrap();
+        assert!(matches!(pending, Pending::Store(f) if f.service.as_deref() == Some("checkout")));
+    }
 }

@@ -9,7 +9,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::analysis::Policy;
-use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport};
+use crate::model::replay::{
+    ClaimedReplay, ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus,
+};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
@@ -249,6 +251,44 @@ pub trait Store: Send + Sync + 'static {
     /// at start, before any replay is started: one process per store owns every running replay,
     /// so a `running` one then is left from a process that died.
     async fn fail_running_replays(&self, reason: &str) -> StoreResult<u64>;
+
+    /// Records a new replay, `running`, held by `owner` for `lease` from now (by the database's
+    /// clock), with the `request` another replica needs to run it again.
+    async fn create_replay_job(
+        &self,
+        policies: &[String],
+        request: &serde_json::Value,
+        owner: &str,
+        lease: Duration,
+    ) -> StoreResult<ReplayRecord>;
+    /// Renews `owner`'s lease on those of `ids` it still holds (running, not claimed by another
+    /// replica); returns them, each with whether a cancel was asked for.
+    async fn renew_replay_leases(
+        &self,
+        owner: &str,
+        ids: &[i64],
+        lease: Duration,
+    ) -> StoreResult<Vec<(i64, bool)>>;
+    /// Claims for `owner`, for `lease`, the oldest running replay whose lease lapsed (or that
+    /// has none), other than those of `running` (the owner's own, still running: a late
+    /// heartbeat is not a death); replicas claiming at once each get a different one (`for
+    /// update skip locked`).
+    async fn claim_lapsed_replay(
+        &self,
+        owner: &str,
+        lease: Duration,
+        running: &[i64],
+    ) -> StoreResult<Option<ClaimedReplay>>;
+    /// Asks for a running replay to be cancelled; returns its status (`None`: no such replay).
+    async fn request_replay_cancel(&self, id: i64) -> StoreResult<Option<ReplayStatus>>;
+    /// [`Store::finish_replay`], only if `owner` still holds the replay (so a replica whose
+    /// lease lapsed does not overwrite the run of the one that took over); `false` otherwise.
+    async fn finish_held_replay(
+        &self,
+        id: i64,
+        owner: &str,
+        outcome: Result<&ReplayReport, &str>,
+    ) -> StoreResult<bool>;
 }
 
 /// Postgres connection pool settings (`rollguard serve --db-max-connections`,

@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -18,7 +19,9 @@ use super::{
 };
 use crate::analysis::{Decision, Policy};
 use crate::model::MetricName;
-use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
+use crate::model::replay::{
+    ClaimedReplay, ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus,
+};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Outcome, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
@@ -927,6 +930,127 @@ impl Store for PgStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())
+    }
+
+    async fn create_replay_job(
+        &self,
+        policies: &[String],
+        request: &serde_json::Value,
+        owner: &str,
+        lease: Duration,
+    ) -> StoreResult<ReplayRecord> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into replays (status, policies, request, owner, lease_until) \
+             values ('running', $1, $2, $3, now() + make_interval(secs => $4)) \
+             returning {REPLAY_COLUMNS}"
+        )))
+        .bind(Json(policies))
+        .bind(Json(request))
+        .bind(owner)
+        .bind(lease.as_secs_f64())
+        .fetch_one(&self.pool)
+        .await?;
+        rows::replay(&row, false)
+    }
+
+    async fn renew_replay_leases(
+        &self,
+        owner: &str,
+        ids: &[i64],
+        lease: Duration,
+    ) -> StoreResult<Vec<(i64, bool)>> {
+        let rows = sqlx::query(
+            "update replays set lease_until = now() + make_interval(secs => $3) \
+             where id = any($2) and owner = $1 and status = 'running' \
+             returning id, cancel_requested",
+        )
+        .bind(owner)
+        .bind(ids)
+        .bind(lease.as_secs_f64())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("cancel_requested")?)))
+            .collect()
+    }
+
+    async fn claim_lapsed_replay(
+        &self,
+        owner: &str,
+        lease: Duration,
+        running: &[i64],
+    ) -> StoreResult<Option<ClaimedReplay>> {
+        // `skip locked`: replicas claiming at once pass over the row another one is claiming
+        // rather than wait for it and then claim it again.
+        let row = sqlx::query(
+            "update replays set owner = $1, lease_until = now() + make_interval(secs => $2), \
+                    runs = runs + 1, progress_done = 0 \
+             where id = (select id from replays \
+                         where status = 'running' and (lease_until is null or lease_until < now()) \
+                           and id <> all($3) \
+                         order by id limit 1 for update skip locked) \
+             returning id, request, runs, cancel_requested",
+        )
+        .bind(owner)
+        .bind(lease.as_secs_f64())
+        .bind(running)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(ClaimedReplay {
+                id: r.try_get("id")?,
+                request: r
+                    .try_get::<Option<Json<serde_json::Value>>, _>("request")?
+                    .map(|j| j.0),
+                runs: r.try_get("runs")?,
+                cancel_requested: r.try_get("cancel_requested")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn request_replay_cancel(&self, id: i64) -> StoreResult<Option<ReplayStatus>> {
+        // The flag is set only on a running replay; the status is read either way.
+        let row = sqlx::query(
+            "with asked as (update replays set cancel_requested = true \
+                            where id = $1 and status = 'running' returning status) \
+             select status from asked union all \
+             select status from replays where id = $1 and not exists (select 1 from asked)",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let status: String = r.try_get("status")?;
+            ReplayStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("replay status '{status}'")))
+        })
+        .transpose()
+    }
+
+    async fn finish_held_replay(
+        &self,
+        id: i64,
+        owner: &str,
+        outcome: Result<&ReplayReport, &str>,
+    ) -> StoreResult<bool> {
+        let (status, result, error) = match outcome {
+            Ok(report) => (ReplayStatus::Done, Some(Json(report)), None),
+            Err(e) => (ReplayStatus::Failed, None, Some(e)),
+        };
+        let done = sqlx::query(
+            "update replays set status = $3, result = $4, error = $5, finished_at = now(), \
+                    lease_until = null \
+             where id = $1 and owner = $2 and status = 'running'",
+        )
+        .bind(id)
+        .bind(owner)
+        .bind(status.as_str())
+        .bind(result)
+        .bind(error)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>> {

@@ -15,7 +15,9 @@ use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
 use super::{Removed, Store, StoreError, StoreResult, dedupe_points};
 use crate::analysis::{Decision, Policy};
-use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
+use crate::model::replay::{
+    ClaimedReplay, ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus,
+};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Outcome, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
@@ -35,6 +37,11 @@ fn micros(t: DateTime<Utc>) -> i64 {
 
 fn now() -> i64 {
     micros(Utc::now())
+}
+
+/// A lease's length in microseconds (saturating: a lease of centuries is a lease forever).
+fn lease_micros(lease: Duration) -> i64 {
+    i64::try_from(lease.as_micros()).unwrap_or(i64::MAX)
 }
 
 /// Writes a batch of verdicts in one transaction: one journal flush for all of them.
@@ -654,6 +661,127 @@ impl Store for SqliteStore {
         .execute(&self.writer)
         .await?;
         Ok(done.rows_affected())
+    }
+
+    async fn create_replay_job(
+        &self,
+        policies: &[String],
+        request: &serde_json::Value,
+        owner: &str,
+        lease: Duration,
+    ) -> StoreResult<ReplayRecord> {
+        let created = now();
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "insert into replays (status, policies, created_at, request, owner, lease_until) \
+             values ('running', ?1, ?2, ?3, ?4, ?5) returning {REPLAY_COLUMNS}"
+        )))
+        .bind(Json(policies))
+        .bind(created)
+        .bind(Json(request))
+        .bind(owner)
+        .bind(created.saturating_add(lease_micros(lease)))
+        .fetch_one(&self.writer)
+        .await?;
+        rows::replay(&row, false)
+    }
+
+    async fn renew_replay_leases(
+        &self,
+        owner: &str,
+        ids: &[i64],
+        lease: Duration,
+    ) -> StoreResult<Vec<(i64, bool)>> {
+        let rows = sqlx::query(
+            "update replays set lease_until = ?3 \
+             where id in (select value from json_each(?2)) and owner = ?1 and status = 'running' \
+             returning id, cancel_requested",
+        )
+        .bind(owner)
+        .bind(Json(ids))
+        .bind(now().saturating_add(lease_micros(lease)))
+        .fetch_all(&self.writer)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("cancel_requested")?)))
+            .collect()
+    }
+
+    async fn claim_lapsed_replay(
+        &self,
+        owner: &str,
+        lease: Duration,
+        running: &[i64],
+    ) -> StoreResult<Option<ClaimedReplay>> {
+        // One writer: the select and the update are one statement, so no other claim interleaves.
+        let at = now();
+        let row = sqlx::query(
+            "update replays set owner = ?1, lease_until = ?3, runs = runs + 1, progress_done = 0 \
+             where id = (select id from replays \
+                         where status = 'running' and (lease_until is null or lease_until < ?2) \
+                           and id not in (select value from json_each(?4)) \
+                         order by id limit 1) \
+             returning id, request, runs, cancel_requested",
+        )
+        .bind(owner)
+        .bind(at)
+        .bind(at.saturating_add(lease_micros(lease)))
+        .bind(Json(running))
+        .fetch_optional(&self.writer)
+        .await?;
+        row.map(|r| {
+            Ok(ClaimedReplay {
+                id: r.try_get("id")?,
+                request: r
+                    .try_get::<Option<Json<serde_json::Value>>, _>("request")?
+                    .map(|j| j.0),
+                runs: r.try_get("runs")?,
+                cancel_requested: r.try_get("cancel_requested")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn request_replay_cancel(&self, id: i64) -> StoreResult<Option<ReplayStatus>> {
+        sqlx::query("update replays set cancel_requested = 1 where id = ?1 and status = 'running'")
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        let row = sqlx::query("select status from replays where id = ?1")
+            .bind(id)
+            .fetch_optional(&self.writer)
+            .await?;
+        row.map(|r| {
+            let status: String = r.try_get("status")?;
+            ReplayStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("replay status '{status}'")))
+        })
+        .transpose()
+    }
+
+    async fn finish_held_replay(
+        &self,
+        id: i64,
+        owner: &str,
+        outcome: Result<&ReplayReport, &str>,
+    ) -> StoreResult<bool> {
+        let (status, result, error) = match outcome {
+            Ok(report) => (ReplayStatus::Done, Some(Json(report)), None),
+            Err(e) => (ReplayStatus::Failed, None, Some(e)),
+        };
+        let done = sqlx::query(
+            "update replays set status = ?3, result = ?4, error = ?5, finished_at = ?6, \
+                    lease_until = null \
+             where id = ?1 and owner = ?2 and status = 'running'",
+        )
+        .bind(id)
+        .bind(owner)
+        .bind(status.as_str())
+        .bind(result)
+        .bind(error)
+        .bind(now())
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>> {

@@ -21,5 +21,6 @@ mod process;
 mod reference;
 mod reliability;
 mod replay;
+mod replicas;
 mod store;
 mod support;

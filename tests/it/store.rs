@@ -1084,7 +1084,140 @@ async fn postgres_delete_racing_ingest_leaves_no_orphan_points() {
     assert_eq!(store.get_deployment(&k).await.unwrap().unwrap().points, 1);
 }
 
+/// Replays as leased jobs (issue 18): a held lease keeps other replicas off; a lapsed one is
+/// claimed once, with the request; only the holder renews, sees the cancel flag and records the
+/// end.
+async fn replay_jobs_are_claimed_once_their_lease_lapses(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let names = vec!["seed".to_string()];
+    let request = serde_json::json!({"any": "request"});
+    let hour = std::time::Duration::from_secs(3600);
+    let held = store
+        .create_replay_job(&names, &request, "a", hour)
+        .await
+        .unwrap();
+    assert_eq!(held.status, ReplayStatus::Running);
+    assert_eq!(
+        store.claim_lapsed_replay("b", hour, &[]).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .renew_replay_leases("a", &[held.id, held.id + 100], hour)
+            .await
+            .unwrap(),
+        vec![(held.id, false)]
+    );
+
+    // A lease of zero has lapsed by the next statement.
+    let lapsed = store
+        .create_replay_job(&names, &request, "dead", std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    // Not by the replica still running it (its heartbeat was late).
+    assert_eq!(
+        store
+            .claim_lapsed_replay("dead", hour, &[lapsed.id])
+            .await
+            .unwrap(),
+        None
+    );
+    let claimed = store
+        .claim_lapsed_replay("b", hour, &[])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, lapsed.id);
+    assert_eq!(claimed.request.as_ref(), Some(&request));
+    assert_eq!((claimed.runs, claimed.cancel_requested), (2, false));
+    assert_eq!(
+        store.claim_lapsed_replay("c", hour, &[]).await.unwrap(),
+        None
+    );
+    // The dead owner no longer holds it: it renews nothing and records nothing.
+    assert!(
+        store
+            .renew_replay_leases("dead", &[lapsed.id], hour)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !store
+            .finish_held_replay(lapsed.id, "dead", Err("late"))
+            .await
+            .unwrap()
+    );
+
+    assert_eq!(
+        store.request_replay_cancel(lapsed.id).await.unwrap(),
+        Some(ReplayStatus::Running)
+    );
+    assert_eq!(
+        store
+            .renew_replay_leases("b", &[lapsed.id], hour)
+            .await
+            .unwrap(),
+        vec![(lapsed.id, true)]
+    );
+    assert!(
+        store
+            .finish_held_replay(lapsed.id, "b", Err("cancelled"))
+            .await
+            .unwrap()
+    );
+    let r = store.get_replay(lapsed.id).await.unwrap().unwrap();
+    assert_eq!(
+        (r.status, r.error.as_deref()),
+        (ReplayStatus::Failed, Some("cancelled"))
+    );
+    assert!(r.finished_at.is_some());
+    // Finished: not renewed, not claimed, not finished again, a cancel reads its status.
+    assert!(
+        store
+            .renew_replay_leases("b", &[lapsed.id], hour)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !store
+            .finish_held_replay(lapsed.id, "b", Ok(&ReplayReport::default()))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.request_replay_cancel(lapsed.id).await.unwrap(),
+        Some(ReplayStatus::Failed)
+    );
+    assert_eq!(
+        store.request_replay_cancel(lapsed.id + 100).await.unwrap(),
+        None
+    );
+
+    // A replay recorded without a lease (by a version before leases) is claimable at once,
+    // without a request.
+    let old = store.create_replay(&names).await.unwrap();
+    let claimed = store
+        .claim_lapsed_replay("b", hour, &[])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((claimed.id, claimed.request), (old.id, None));
+    assert!(
+        store
+            .finish_held_replay(held.id, "a", Ok(&ReplayReport::default()))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.get_replay(held.id).await.unwrap().unwrap().status,
+        ReplayStatus::Done
+    );
+}
+
 on_both_backends!(
+    replay_jobs_are_claimed_once_their_lease_lapses,
     delete_removes_the_deployment_with_its_points_and_verdicts,
     revisions_start_after_the_newest_point_when_first_seen,
     replay_runs_are_recorded_progressed_finished_and_listed,
@@ -1449,4 +1582,84 @@ async fn postgres_series_cache_keeps_nothing_of_a_failed_read() {
         );
     }
     assert_eq!(store.series_cache_size(), (0, 0));
+}
+
+/// Replicas claiming lapsed replays at once each get different ones (`for update skip locked`):
+/// 12 lapsed replays, 12 claimers on their own connections, 12 distinct claims.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_replicas_claiming_at_once_never_claim_one_replay_twice() {
+    let (store, _db) = test_store(Backend::Postgres).await;
+    let names = vec!["seed".to_string()];
+    let mut ids = Vec::new();
+    for _ in 0..12 {
+        let r = store
+            .create_replay_job(
+                &names,
+                &serde_json::json!({}),
+                "dead",
+                std::time::Duration::ZERO,
+            )
+            .await
+            .unwrap();
+        ids.push(r.id);
+    }
+    let claims = (0..12).map(|i| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .claim_lapsed_replay(
+                    &format!("replica-{i}"),
+                    std::time::Duration::from_secs(3600),
+                    &[],
+                )
+                .await
+                .unwrap()
+                .map(|c| c.id)
+        })
+    });
+    let mut claimed = Vec::new();
+    for c in claims.collect::<Vec<_>>() {
+        claimed.extend(c.await.unwrap());
+    }
+    claimed.sort_unstable();
+    assert_eq!(claimed, ids, "each lapsed replay claimed exactly once");
+}
+
+/// A claim passes over a lapsed replay whose row another replica is claiming (locked) instead
+/// of waiting for it: the claim answers at once with the next one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_claim_skips_a_replay_another_replica_is_claiming() {
+    use sqlx::Connection;
+    let (store, db) = test_store(Backend::Postgres).await;
+    let names = vec!["seed".to_string()];
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r = store
+            .create_replay_job(
+                &names,
+                &serde_json::json!({}),
+                "dead",
+                std::time::Duration::ZERO,
+            )
+            .await
+            .unwrap();
+        ids.push(r.id);
+    }
+    let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let mut tx = other.begin().await.unwrap();
+    sqlx::query("select id from replays where id = $1 for update")
+        .bind(ids[0])
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let claimed = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        store.claim_lapsed_replay("b", std::time::Duration::from_secs(3600), &[]),
+    )
+    .await
+    .expect("the claim waited for the locked row")
+    .unwrap()
+    .unwrap();
+    assert_eq!(claimed.id, ids[1]);
+    tx.rollback().await.unwrap();
 }

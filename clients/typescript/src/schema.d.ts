@@ -391,11 +391,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
-         *     computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
-         *     that: 200 with the final record, or 202 with the record still `running` if it took longer
-         *     (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-         *     like starting one. An action rather than `DELETE`: the replay's record stays.
+         * Cancels a running (or queued) replay, whichever replica runs it: it stops within a few
+         *     thousand steps of computation and is recorded `failed` with the error `cancelled` (a replay
+         *     running in another replica stops at that replica's next heartbeat, a tenth of
+         *     `--replay-lease`). The answer waits up to 5 s for that: 200 with the final record, or 202 with
+         *     the record still `running` if it took longer (poll `GET /v1/replays/{id}`). A finished replay
+         *     is kept (409); cancelling needs `evaluate`, like starting one. An action rather than `DELETE`:
+         *     the replay's record stays.
          */
         post: operations["cancel_replay"];
         delete?: never;
@@ -3927,7 +3929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The replay has already finished (or runs in another server) */
+            /** @description The replay has already finished */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -11,6 +11,7 @@ mod outage;
 mod pg;
 mod shutdown;
 mod telemetry;
+mod tls;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

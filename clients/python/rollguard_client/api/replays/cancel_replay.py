@@ -90,11 +90,13 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ErrorBody | ReplayRecord]:
-    """Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
-    computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
-    that: 200 with the final record, or 202 with the record still `running` if it took longer
-    (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-    like starting one. An action rather than `DELETE`: the replay's record stays.
+    """Cancels a running (or queued) replay, whichever replica runs it: it stops within a few
+    thousand steps of computation and is recorded `failed` with the error `cancelled` (a replay
+    running in another replica stops at that replica's next heartbeat, a tenth of
+    `--replay-lease`). The answer waits up to 5 s for that: 200 with the final record, or 202 with
+    the record still `running` if it took longer (poll `GET /v1/replays/{id}`). A finished replay
+    is kept (409); cancelling needs `evaluate`, like starting one. An action rather than `DELETE`:
+    the replay's record stays.
 
     Args:
         id (int):
@@ -123,11 +125,13 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> ErrorBody | ReplayRecord | None:
-    """Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
-    computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
-    that: 200 with the final record, or 202 with the record still `running` if it took longer
-    (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-    like starting one. An action rather than `DELETE`: the replay's record stays.
+    """Cancels a running (or queued) replay, whichever replica runs it: it stops within a few
+    thousand steps of computation and is recorded `failed` with the error `cancelled` (a replay
+    running in another replica stops at that replica's next heartbeat, a tenth of
+    `--replay-lease`). The answer waits up to 5 s for that: 200 with the final record, or 202 with
+    the record still `running` if it took longer (poll `GET /v1/replays/{id}`). A finished replay
+    is kept (409); cancelling needs `evaluate`, like starting one. An action rather than `DELETE`:
+    the replay's record stays.
 
     Args:
         id (int):
@@ -151,11 +155,13 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ErrorBody | ReplayRecord]:
-    """Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
-    computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
-    that: 200 with the final record, or 202 with the record still `running` if it took longer
-    (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-    like starting one. An action rather than `DELETE`: the replay's record stays.
+    """Cancels a running (or queued) replay, whichever replica runs it: it stops within a few
+    thousand steps of computation and is recorded `failed` with the error `cancelled` (a replay
+    running in another replica stops at that replica's next heartbeat, a tenth of
+    `--replay-lease`). The answer waits up to 5 s for that: 200 with the final record, or 202 with
+    the record still `running` if it took longer (poll `GET /v1/replays/{id}`). A finished replay
+    is kept (409); cancelling needs `evaluate`, like starting one. An action rather than `DELETE`:
+    the replay's record stays.
 
     Args:
         id (int):
@@ -182,11 +188,13 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> ErrorBody | ReplayRecord | None:
-    """Cancels a replay running (or queued) in this server: it stops within a few thousand steps of
-    computation and is recorded `failed` with the error `cancelled`. The answer waits up to 5 s for
-    that: 200 with the final record, or 202 with the record still `running` if it took longer
-    (poll `GET /v1/replays/{id}`). A finished replay is kept (409); cancelling needs `evaluate`,
-    like starting one. An action rather than `DELETE`: the replay's record stays.
+    """Cancels a running (or queued) replay, whichever replica runs it: it stops within a few
+    thousand steps of computation and is recorded `failed` with the error `cancelled` (a replay
+    running in another replica stops at that replica's next heartbeat, a tenth of
+    `--replay-lease`). The answer waits up to 5 s for that: 200 with the final record, or 202 with
+    the record still `running` if it took longer (poll `GET /v1/replays/{id}`). A finished replay
+    is kept (409); cancelling needs `evaluate`, like starting one. An action rather than `DELETE`:
+    the replay's record stays.
 
     Args:
         id (int):
