@@ -83,6 +83,24 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// Checks that `bytes`, one JSON value found at `field` of a body already parsed (e.g.
+/// `deployments[3]`, kept as raw text), repeats no key in any object: the error names the path
+/// from the body's root, as [`parse_json`] would have.
+pub fn check_unique_keys(bytes: &[u8], field: &str) -> Result<(), ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize::<_, crate::json::UniqueValue>(de)
+        .map(drop)
+        .map_err(|e| {
+            let path = match e.path().to_string() {
+                p if p == "." => field.to_string(),
+                p if p.starts_with('[') => format!("{field}{p}"),
+                p => format!("{field}.{p}"),
+            };
+            ApiError::bad_request("invalid_body", format!("{path}: {}", e.into_inner()))
+                .with_details(json!({"field": path}))
+        })
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 

@@ -104,11 +104,10 @@ fn parse_line(line_no: u64, text: &str) -> Result<ReplayDeployment, InputError> 
         .map_err(|e| bad(line_no, e.to_string()))
 }
 
-/// One deployment in the NDJSON line shape, given as a JSON value (e.g. inside an HTTP request).
-pub fn deployment_from_value(
-    value: serde_json::Value,
-) -> Result<ReplayDeployment, DeploymentError> {
-    checked(serde_json::from_value(value)?)
+/// One deployment in the NDJSON line shape, given as its JSON text (e.g. one element of an HTTP
+/// request's array): read straight into columns, with no `Value` in between.
+pub fn deployment_from_json(text: &str) -> Result<ReplayDeployment, DeploymentError> {
+    checked(serde_json::from_str(text)?)
 }
 
 fn checked(line: NdjsonLine) -> Result<ReplayDeployment, DeploymentError> {

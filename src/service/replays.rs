@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::sync::{Semaphore, watch};
 use utoipa::ToSchema;
 
@@ -31,7 +32,7 @@ use crate::model::replay::{
 };
 use crate::model::{Deployment, DeploymentKey, DeploymentQuery, Timestamp, series_observations};
 pub use crate::replay::Polling;
-use crate::replay::input::deployment_from_value;
+use crate::replay::input::deployment_from_json;
 use crate::replay::{ReplayDeployment, ReplayError, replay_one, replay_one_until, report_from};
 use crate::store::{Store, StoreError, StoreResult};
 
@@ -176,10 +177,23 @@ pub struct StoreFilter {
 /// What a replay reads.
 #[derive(Clone, Debug)]
 pub enum ReplayInput {
-    /// Deployments in the NDJSON line shape, as given in a request.
-    Inline(Vec<Value>),
+    /// Deployments in the NDJSON line shape, as given in a request: each one's JSON text, read
+    /// (and checked) one at a time.
+    Inline(Vec<Box<RawValue>>),
     /// The stored deployments matching a filter.
     Store(StoreFilter),
+}
+
+impl ReplayInput {
+    /// Inline deployments given as parsed values (a convenience for callers that build them).
+    pub fn from_values(values: &[Value]) -> Self {
+        ReplayInput::Inline(
+            values
+                .iter()
+                .filter_map(|v| serde_json::value::to_raw_value(v).ok())
+                .collect(),
+        )
+    }
 }
 
 /// A replay's request as its row keeps it, for whichever replica runs it: the policies as
@@ -189,7 +203,7 @@ struct Job {
     policies: Vec<(String, Policy)>,
     polling: JobPolling,
     #[serde(default)]
-    deployments: Option<Vec<Value>>,
+    deployments: Option<Vec<Box<RawValue>>>,
     #[serde(default)]
     from_store: Option<StoreFilter>,
 }
@@ -238,11 +252,9 @@ impl Job {
                     .iter()
                     .enumerate()
                     .map(|(index, v)| {
-                        deployment_from_value(v.clone()).map_err(|e| {
-                            ServiceError::ReplayDeployment {
-                                index,
-                                message: e.to_string(),
-                            }
+                        deployment_from_json(v.get()).map_err(|e| ServiceError::ReplayDeployment {
+                            index,
+                            message: e.to_string(),
                         })
                     })
                     .collect::<Result<_, _>>()?;
@@ -520,7 +532,8 @@ impl Service {
         let names: Vec<String> = policies.iter().map(|(n, _)| n.clone()).collect();
         let job = Job::new(policies, polling, input);
         let (pending, policies, polling) = job.pending()?;
-        let request = serde_json::to_value(&job).map_err(|e| {
+        // As text: the inline deployments are copied verbatim, never parsed into a `Value`.
+        let request = serde_json::value::to_raw_value(&job).map_err(|e| {
             tracing::error!(error = %e, "a replay request does not serialise");
             ServiceError::Store(StoreError::Corrupt(
                 "a replay request does not serialise".into(),
@@ -646,7 +659,11 @@ impl Service {
                 c.runs - 1
             ))
         } else {
-            match c.request.map(serde_json::from_value::<Job>) {
+            // Read back through text: a `Box<RawValue>` reads only from JSON text.
+            let job = |v: Value| {
+                serde_json::to_string(&v).and_then(|text| serde_json::from_str::<Job>(&text))
+            };
+            match c.request.map(job) {
                 None => Some(ORPHANED.to_string()),
                 Some(Err(e)) => Some(format!("its stored request does not read: {e}")),
                 Some(Ok(job)) => match job.pending() {
@@ -845,10 +862,11 @@ mod tests {
             let job = Job::new(
                 policies.clone(),
                 polling,
-                ReplayInput::Inline(vec![d.clone()]),
+                ReplayInput::from_values(std::slice::from_ref(&d)),
             );
+            // Stored as a jsonb value, read back as one: what a claiming replica sees.
             let stored = serde_json::to_value(&job).unwrap();
-            let read: Job = serde_json::from_value(stored).unwrap();
+            let read: Job = serde_json::from_str(&stored.to_string()).unwrap();
             let (pending, read_policies, read_polling) = read.pending().unwrap();
             assert_eq!(read_polling, polling);
             assert_eq!(read_policies, policies);
@@ -863,7 +881,7 @@ mod tests {
             Polling::EveryPoints(1),
             ReplayInput::Store(filter),
         );
-        let read: Job = serde_json::from_value(serde_json::to_value(&job).unwrap()).unwrap();
+        let read: Job = serde_json::from_str(&serde_json::to_string(&job).unwrap()).unwrap();
         let (pending, _, _) = read.pending().unwrap();
         assert!(matches!(pending, Pending::Store(f) if f.service.as_deref() == Some("checkout")));
     }

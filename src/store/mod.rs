@@ -257,7 +257,7 @@ pub trait Store: Send + Sync + 'static {
     async fn create_replay_job(
         &self,
         policies: &[String],
-        request: &serde_json::Value,
+        request: &serde_json::value::RawValue,
         owner: &str,
         lease: Duration,
     ) -> StoreResult<ReplayRecord>;

@@ -935,7 +935,7 @@ impl Store for PgStore {
     async fn create_replay_job(
         &self,
         policies: &[String],
-        request: &serde_json::Value,
+        request: &serde_json::value::RawValue,
         owner: &str,
         lease: Duration,
     ) -> StoreResult<ReplayRecord> {

@@ -666,7 +666,7 @@ impl Store for SqliteStore {
     async fn create_replay_job(
         &self,
         policies: &[String],
-        request: &serde_json::Value,
+        request: &serde_json::value::RawValue,
         owner: &str,
         lease: Duration,
     ) -> StoreResult<ReplayRecord> {

@@ -28,11 +28,11 @@ fn long_replay() -> (Vec<PolicySpec>, ReplayInput) {
         })
         .collect();
     let d = json!({"key": "long", "metrics": {"latency_p99": vec![1; 200_000]}});
-    (policies, ReplayInput::Inline(vec![d]))
+    (policies, ReplayInput::from_values(&[d]))
 }
 
 fn short_replay() -> ReplayInput {
-    ReplayInput::Inline(vec![
+    ReplayInput::from_values(&[
         json!({"key": "a", "outcome": "rolled_back", "metrics": {"error_rate": [0.4, 0.7, 6.2, 6.1, 6.3]}}),
         json!({"key": "b", "outcome": "promoted", "metrics": {"error_rate": [0.4, 0.7, 0.2, 0.1, 0.3]}}),
     ])
@@ -468,7 +468,7 @@ async fn a_starting_postgres_replica_fails_only_orphans_and_leaves_held_replays_
     let held = store
         .create_replay_job(
             &["seed".into()],
-            &json!({}),
+            &serde_json::value::to_raw_value(&json!({})).unwrap(),
             "another-replica",
             Duration::from_secs(3600),
         )

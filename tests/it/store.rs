@@ -1090,7 +1090,8 @@ async fn postgres_delete_racing_ingest_leaves_no_orphan_points() {
 async fn replay_jobs_are_claimed_once_their_lease_lapses(backend: Backend) {
     let (store, _db) = test_store(backend).await;
     let names = vec!["seed".to_string()];
-    let request = serde_json::json!({"any": "request"});
+    let value = serde_json::json!({"any": "request"});
+    let request = serde_json::value::to_raw_value(&value).unwrap();
     let hour = std::time::Duration::from_secs(3600);
     let held = store
         .create_replay_job(&names, &request, "a", hour)
@@ -1128,7 +1129,7 @@ async fn replay_jobs_are_claimed_once_their_lease_lapses(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(claimed.id, lapsed.id);
-    assert_eq!(claimed.request.as_ref(), Some(&request));
+    assert_eq!(claimed.request.as_ref(), Some(&value));
     assert_eq!((claimed.runs, claimed.cancel_requested), (2, false));
     assert_eq!(
         store.claim_lapsed_replay("c", hour, &[]).await.unwrap(),
@@ -1595,7 +1596,7 @@ async fn postgres_replicas_claiming_at_once_never_claim_one_replay_twice() {
         let r = store
             .create_replay_job(
                 &names,
-                &serde_json::json!({}),
+                &serde_json::value::to_raw_value(&serde_json::json!({})).unwrap(),
                 "dead",
                 std::time::Duration::ZERO,
             )
@@ -1637,7 +1638,7 @@ async fn postgres_a_claim_skips_a_replay_another_replica_is_claiming() {
         let r = store
             .create_replay_job(
                 &names,
-                &serde_json::json!({}),
+                &serde_json::value::to_raw_value(&serde_json::json!({})).unwrap(),
                 "dead",
                 std::time::Duration::ZERO,
             )
