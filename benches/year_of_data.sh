@@ -25,7 +25,8 @@
 #
 # Environment: ROLLGUARD_BIN, BENCH_REV (as the other benches), DEPLOYMENTS (default 2000), HOT
 # (default 200), DAYS (default 30), DURATION (default 15s), CONNECTIONS (default 8), RUNS
-# (default 20), BENCH_DB (default rg_bench_year). Loading 17 M points takes a few minutes.
+# (default 20), BENCH_DB (default rg_bench_year), KEEP_DB (set: keep the database afterwards, to
+# look into it). Loading 17 M points takes a few minutes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,7 +45,7 @@ source "$ROOT/benches/service_common.sh"
 cleanup() {
     [ -n "${LOADER_PID:-}" ] && kill "$LOADER_PID" 2>/dev/null || true
     stop_server
-    drop_db "$BENCH_DB"
+    [ -n "${KEEP_DB:-}" ] || drop_db "$BENCH_DB"
     rm -rf "$WORK"
     stop_throwaway_postgres
 }

@@ -280,7 +280,12 @@ impl PgStore {
 
     /// [`PgStore::connect`] with pool settings.
     pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<Self, sqlx::Error> {
-        let options = PgConnectOptions::from_str(url)?;
+        // No JIT: every statement here is a short indexed read or write, and Postgres compiles
+        // one whenever a plan's estimated cost passes `jit_above_cost`. The verdict read's
+        // generic plan over a month of daily partitions of `points` estimates far above it
+        // and then spent 200 ms compiling for a 0.5 ms read (benches/year_of_data.sh,
+        // docs/performance.md).
+        let options = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             // Fail fast when the database is gone rather than queueing callers indefinitely.

@@ -560,3 +560,16 @@ async fn sweep_command_removes_what_is_old_and_prints_it() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--retention"), "{stderr}");
 }
+
+/// The store's connections run without JIT: with a month of daily partitions the verdict
+/// read's estimated cost passes `jit_above_cost`, and compiling it took 200 ms a verdict.
+#[tokio::test]
+async fn postgres_connections_run_without_jit() {
+    let db = test_db(Backend::Postgres).await;
+    let store = pg_store(&db).await;
+    let jit: String = sqlx::query_scalar("show jit")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(jit, "off");
+}
