@@ -167,7 +167,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut state = AppState::new(store.clone());
     state.service = state
         .service
-        .with_max_concurrent_replays(args.max_concurrent_replays);
+        .with_max_concurrent_replays(args.max_concurrent_replays)
+        .with_source_settings(crate::service::SourceSettings {
+            max_staleness: args.source_max_staleness,
+            secrets_dir: args.source_secrets_dir.clone(),
+        });
     // One process per store: a replay `running` now was left by a process that stopped.
     let orphans = state
         .service

@@ -17,6 +17,7 @@ mod hooks;
 mod ingest;
 mod kayenta;
 mod process;
+mod prometheus;
 mod reference;
 mod reliability;
 mod replay;
