@@ -606,7 +606,18 @@ async fn a_second_verdict_reads_only_the_new_range(backend: Backend) {
     // Each series is read from where the first verdict left it.
     assert_eq!(pull_ends(&second, "from"), first_to, "{second}");
     assert_eq!(pull_ends(&second, "previously_until"), first_to, "{second}");
-    let stored_second = stored_count(&stored(&s, "live.v2").await);
+    let series = stored(&s, "live.v2").await;
+    let stored_second = stored_count(&series);
+    // The exporter's rates, read back: 2 % errors, p99 under the first bucket (50 ms).
+    for (metric, cohort, points) in &series {
+        for (ts, value, _) in points {
+            let expected = if metric == "error_rate" { 2.0 } else { 49.5 };
+            assert!(
+                (value - expected).abs() < 1e-6,
+                "{metric}/{cohort} at {ts}: {value}"
+            );
+        }
+    }
     assert!(
         stored_second > stored_first,
         "{stored_first} -> {stored_second}"
