@@ -12,7 +12,8 @@ use super::AppState;
 use super::extract::{Json, Path, Query};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::{
-    PolicySpec, Polling, ReplayInput, ReplayRecord, ReplayStatus, ServiceError, StoreFilter,
+    PolicySpec, Polling, PrometheusDeployment, ReplayInput, ReplayRecord, ReplayStatus,
+    ServiceError, StoreFilter,
 };
 
 /// What to replay, under which policies, polled how.
@@ -31,11 +32,23 @@ pub struct ReplayRequest {
     #[serde(default, deserialize_with = "crate::json::whole_number")]
     pub interval_seconds: Option<i64>,
     /// Deployments to replay, each in the NDJSON line shape (`key`, `outcome`, `onset_step`,
-    /// `metrics`, `baseline`, `cohorts`). Exactly one of `deployments` and `from_store`.
+    /// `metrics`, `baseline`, `cohorts`). Exactly one of `deployments`, `from_store` and
+    /// `from_prometheus`.
     #[serde(default, deserialize_with = "crate::service::unique_values")]
     pub deployments: Option<Vec<Value>>,
     /// Replay the stored deployments matching this filter.
     pub from_store: Option<StoreFilter>,
+    /// Replay past deployments read from Prometheus through the template sets that apply to
+    /// each (see docs/integrations/prometheus.md); nothing is stored.
+    pub from_prometheus: Option<FromPrometheus>,
+}
+
+/// Past deployments to read from Prometheus, each by service, versions and time range.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FromPrometheus {
+    /// 1 to 1,000 deployments.
+    pub deployments: Vec<PrometheusDeployment>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -63,9 +76,10 @@ pub struct ReplayListQuery {
                          "metrics": {"error_rate": [0.4, 0.7, 0.5, 6.2, 6.1, 6.3]}}]})),
     responses(
         (status = 202, description = "Started", body = ReplayRecord),
-        (status = 400, description = "Bad request, deployment or policy", body = ErrorBody),
+        (status = 400, description = "Bad request, deployment or policy; a query Prometheus rejects (`template_rejected`)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 424, description = "`from_prometheus`: a source could not be asked (`source_unavailable`)", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
 )]
@@ -74,13 +88,19 @@ pub async fn start_replay(
     Json(req): Json<ReplayRequest>,
 ) -> Result<(StatusCode, JsonResponse<ReplayRecord>), ApiError> {
     let polling = Polling::from_request(req.every, req.interval_seconds)?;
-    let input = match (req.deployments, req.from_store) {
-        (Some(ds), None) => ReplayInput::Inline(ds),
-        (None, Some(filter)) => ReplayInput::Store(filter),
+    let input = match (req.deployments, req.from_store, req.from_prometheus) {
+        (Some(ds), None, None) => ReplayInput::Inline(ds),
+        (None, Some(filter), None) => ReplayInput::Store(filter),
+        (None, None, Some(from)) => ReplayInput::Inline(
+            state
+                .service
+                .read_prometheus_deployments(&from.deployments)
+                .await?,
+        ),
         _ => {
             return Err(ServiceError::invalid(
                 "deployments",
-                "give exactly one of deployments and from_store",
+                "give exactly one of deployments, from_store and from_prometheus",
             )
             .into());
         }

@@ -12,6 +12,7 @@ use crate::store::{Store, StoreError};
 mod deployments;
 mod kayenta;
 mod policies;
+mod prometheus_replay;
 mod pull;
 pub mod replays;
 mod sources;
@@ -36,6 +37,7 @@ pub use crate::model::{
 };
 pub use crate::names::SourceName;
 pub use policies::Resolved;
+pub use prometheus_replay::{MAX_PROMETHEUS_DEPLOYMENTS, PrometheusDeployment};
 pub use pull::{DEFAULT_MAX_STALENESS, MAX_STEPS, SourceSettings};
 pub use replays::{
     CANCELLED, CANCELLED_AT_SHUTDOWN, DEFAULT_MAX_CONCURRENT_REPLAYS, ORPHANED, Polling,

@@ -82,7 +82,7 @@ impl PullControl {
     }
 
     /// A client for `source`, reused while the source is unchanged (its connections stay open).
-    fn client(&self, source: &Source) -> Result<Client, String> {
+    pub(super) fn client(&self, source: &Source) -> Result<Client, String> {
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((known, c)) = clients.get(&source.name)
             && known.url == source.url
@@ -105,16 +105,16 @@ impl PullControl {
 }
 
 /// One series to pull: its queries and where they come from.
-struct Plan {
-    metric: String,
-    cohort: Cohort,
-    source: String,
-    step_seconds: u64,
-    queries: MetricQuery,
+pub(super) struct Plan {
+    pub(super) metric: String,
+    pub(super) cohort: Cohort,
+    pub(super) source: String,
+    pub(super) step_seconds: u64,
+    pub(super) queries: MetricQuery,
 }
 
 /// Per (metric, cohort), the queries of the narrowest set that defines it.
-fn plan(mut sets: Vec<TemplateSet>) -> Vec<Plan> {
+pub(super) fn plan(mut sets: Vec<TemplateSet>) -> Vec<Plan> {
     // Narrowest first: deployment, service, environment.
     sets.sort_by_key(|s| std::cmp::Reverse(s.scope));
     let mut chosen: BTreeMap<(String, Cohort), Plan> = BTreeMap::new();
@@ -138,7 +138,7 @@ fn plan(mut sets: Vec<TemplateSet>) -> Vec<Plan> {
 
 /// `t` rounded down to a multiple of `step` seconds since the epoch: every pull of a series
 /// asks Prometheus for the same instants, so a point read twice has the same time.
-fn align(t: DateTime<Utc>, step_seconds: u64) -> DateTime<Utc> {
+pub(super) fn align(t: DateTime<Utc>, step_seconds: u64) -> DateTime<Utc> {
     let step = step_seconds.max(1) as i64;
     let secs = t.timestamp().div_euclid(step) * step;
     DateTime::from_timestamp(secs, 0).unwrap_or(t)
@@ -146,7 +146,7 @@ fn align(t: DateTime<Utc>, step_seconds: u64) -> DateTime<Utc> {
 
 /// A point from a value and its count; `None` for a NaN or infinite value (a step without
 /// traffic: 0/0) or one out of the metric's range.
-fn point(
+pub(super) fn point(
     metric: &str,
     cohort: Cohort,
     ts: DateTime<Utc>,

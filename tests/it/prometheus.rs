@@ -900,7 +900,139 @@ async fn basic_auth_to_prometheus_reads_the_secret_from_a_file(backend: Backend)
     assert_error(&s.get(path).await, 404, "not_found", "no source");
 }
 
+/// The backfilled deployments as replay inputs: the healthy one promoted, the broken one rolled
+/// back with its onset (the first step of 10 % errors: a minute after the onset, 1-based).
+fn history_deployments(b: &Backfill, environment: &str) -> Vec<Value> {
+    let onset_step = (b.onset - b.started).num_minutes() + 2;
+    vec![
+        json!({"key": "checkout.v2", "service": "checkout", "environment": environment,
+               "version": "v2", "baseline_version": "v1", "since": rfc3339(b.started),
+               "until": rfc3339(b.end), "outcome": "promoted"}),
+        json!({"key": "payments.v3", "service": "payments", "environment": environment,
+               "version": "v3", "baseline_version": "v1", "since": rfc3339(b.started),
+               "until": rfc3339(b.end), "outcome": "rolled_back", "onset_step": onset_step}),
+    ]
+}
+
+async fn replays_read_past_deployments_from_prometheus(backend: Backend) {
+    let b = backfilled(false).await;
+    let s = TestServer::start(backend).await;
+    configure(&s, &b.prom.url, None).await;
+    let body = json!({"policies": ["compare"],
+                      "from_prometheus": {"deployments": history_deployments(&b, "production")}});
+    let (status, started) = s.post("/v1/replays", body).await;
+    assert_eq!(status, 202, "{started}");
+    let path = format!("/v1/replays/{}", started["id"]);
+    let done = eventually("the replay", Duration::from_secs(60), || async {
+        let (_, r) = s.get(&path).await;
+        (r["status"] != "running").then_some(r)
+    })
+    .await;
+    assert_eq!(done["status"], "done", "{done}");
+    let r = &done["result"];
+    assert_eq!(
+        r["summary"]["compare"]["confusion"],
+        json!({"tp": 1, "fp": 0, "tn": 1, "fn": 0}),
+        "{r}"
+    );
+    let broken = &r["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["key"] == "payments.v3")
+        .unwrap()["results"]["compare"];
+    let step = broken["first_rollback_step"].as_i64().unwrap();
+    let onset = (b.onset - b.started).num_minutes() + 2;
+    assert!(
+        step >= onset,
+        "rolled back at step {step}, before the onset {onset}"
+    );
+    // Nothing was stored: the deployments exist only in Prometheus.
+    assert_error(
+        &s.get("/v1/deployments/payments.v3").await,
+        404,
+        "not_found",
+        "payments.v3",
+    );
+
+    // A deployment no template set applies to is a 400 naming it; nothing starts.
+    let body = json!({"from_prometheus": {"deployments": history_deployments(&b, "staging")}});
+    assert_error(
+        &s.post("/v1/replays", body).await,
+        400,
+        "invalid_body",
+        "deployments[0]: no template set applies",
+    );
+    let (_, list) = s.get("/v1/replays").await;
+    assert_eq!(list["replays"].as_array().unwrap().len(), 1);
+}
+
+/// `rollguard replay --from-prometheus` as a process, reading the sources and templates of the
+/// store it is given.
+async fn the_cli_replays_from_prometheus(backend: Backend) {
+    use rollguard::model::source::{MetricQuery, Source, TemplateScope, TemplateSet};
+    let b = backfilled(false).await;
+    let (store, db) = crate::support::test_store(backend).await;
+    store
+        .put_source(&Source {
+            name: "prom".into(),
+            url: b.prom.url.clone(),
+            auth: None,
+            timeout_ms: 2000,
+            updated_at: None,
+        })
+        .await
+        .unwrap();
+    // The `http` preset for `production`, written to the store directly.
+    let mut metrics = std::collections::BTreeMap::<String, std::collections::BTreeMap<_, _>>::new();
+    for (metric, cohort, query, count) in rollguard::prometheus::template::HTTP_PRESET {
+        metrics.entry(metric.to_string()).or_default().insert(
+            rollguard::model::Cohort::parse(cohort).unwrap(),
+            MetricQuery {
+                query: query.to_string(),
+                count_query: Some(count.to_string()),
+            },
+        );
+    }
+    let set = TemplateSet {
+        scope: TemplateScope::Environment,
+        target: "production".into(),
+        source: "prom".into(),
+        step_seconds: 60,
+        metrics,
+        updated_at: None,
+    };
+    store.put_template_set(&set).await.unwrap();
+
+    let file = b.prom.dir.path().join("deployments.ndjson");
+    let lines: Vec<String> = history_deployments(&b, "production")
+        .iter()
+        .map(Value::to_string)
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rollguard"))
+        .args(["replay", "--from-prometheus"])
+        .arg(&file)
+        .args(["--policy", "compare", "--json"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["summary"]["compare"]["confusion"],
+        json!({"tp": 1, "fp": 0, "tn": 1, "fn": 0}),
+        "{report}"
+    );
+}
+
 on_both_backends!(
+    replays_read_past_deployments_from_prometheus,
+    the_cli_replays_from_prometheus,
     pulled_verdicts_match_pushed_points,
     a_verdict_that_finds_the_series_up_to_date_reads_nothing,
     a_second_verdict_reads_only_the_new_range,
