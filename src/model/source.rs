@@ -93,6 +93,7 @@ pub struct TemplateSet {
     #[schema(minimum = 1, maximum = 3600, example = 60)]
     pub step_seconds: u64,
     /// Per metric (`error_rate`, `latency_p99`, `conversion_rate`), per cohort.
+    #[schema(value_type = BTreeMap<String, BTreeMap<String, MetricQuery>>)]
     pub metrics: BTreeMap<String, CohortQueries>,
     #[serde(default)]
     pub updated_at: Option<DateTime<Utc>>,
@@ -141,5 +142,6 @@ pub struct TemplateSetSpec {
     /// Per metric (`error_rate`, `latency_p99`, `conversion_rate`), per cohort (`canary`,
     /// `baseline`).
     #[serde(default)]
+    #[schema(value_type = BTreeMap<String, BTreeMap<String, MetricQuery>>)]
     pub metrics: BTreeMap<String, CohortQueries>,
 }
