@@ -22,7 +22,8 @@ pub use crate::analysis::document::InputError;
 pub use crate::analysis::metric::ValueError;
 pub use crate::analysis::policy::BUILTIN_NAMES;
 pub use crate::analysis::{
-    Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, RuleStatus, Verdict,
+    Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, PullReport, PullStatus,
+    RuleStatus, Verdict,
 };
 pub use crate::json::{UniqueValue, unique_map, unique_values};
 pub use crate::model::replay::{ReplayRecord, ReplayReport, ReplayStatus};

@@ -74,8 +74,17 @@ pub struct Judgement {
 
 impl Judgement {
     /// Whether a yes/no gate (Flagger's `rollout` webhook) lets the canary advance: on `pass`,
-    /// and on `inconclusive` under a policy with `gate.pass_inconclusive`.
+    /// and on `inconclusive` under a policy with `gate.pass_inconclusive` unless the verdict is
+    /// inconclusive because its metrics source failed and the stored points are stale.
     pub fn opens_gate(&self) -> bool {
+        let report = &self.verdict.report;
+        if report
+            .pull
+            .as_ref()
+            .is_some_and(|p| p.status == PullStatus::Stale)
+        {
+            return false;
+        }
         match self.verdict.report.verdict {
             Decision::Pass => true,
             Decision::Inconclusive => self.policy.gate.pass_inconclusive,

@@ -744,6 +744,28 @@ async fn prometheus_stopping_mid_rollout_never_passes_on_stale_data(backend: Bac
         )
         .await;
     assert_eq!(status, 412, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("metrics source failed") && message.contains("source 'prom'"),
+        "{message}"
+    );
+    // Even a policy that lets inconclusive verdicts through the gate keeps it shut on stale
+    // data.
+    let (status, body) = strict
+        .put(
+            "/v1/policies/lenient",
+            json!({"gate": {"pass_inconclusive": true}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = strict
+        .post(
+            "/v1/hooks/flagger/gate",
+            json!({"name": "live", "namespace": "prod",
+                   "metadata": {"deployment": "live.v2", "policy": "lenient"}}),
+        )
+        .await;
+    assert_eq!(status, 412, "{body}");
 }
 
 async fn a_template_prometheus_rejects_is_a_400_and_nothing_is_stored(backend: Backend) {
