@@ -203,11 +203,10 @@ impl Service {
         let anchor = deployment.spec.started_at.unwrap_or(deployment.created_at);
 
         let mut sources: HashMap<String, Result<(Source, Client), String>> = HashMap::new();
-        // The first failure of each source: its other series are not tried again.
-        let mut failed: HashMap<String, String> = HashMap::new();
-        let mut points = Vec::new();
-        let mut new_marks = Vec::new();
         let mut report = Vec::new();
+        // Every series' queries run at once: a verdict waits for the slowest, not the sum, and a
+        // source that is down costs one time limit.
+        let mut reads = tokio::task::JoinSet::new();
         for p in plan(sets) {
             let previously = marks.get(&(p.metric.clone(), p.cohort)).copied();
             let mut series = PulledSeries {
@@ -225,15 +224,13 @@ impl Service {
                 error: None,
             };
             let fill = fill_for(key, &deployment, p.step_seconds);
-            let filled = Template::parse(&p.queries.query)
-                .map_err(|e| e.to_string())
-                .and_then(|t| t.fill(&fill).map_err(|e| e.to_string()));
-            let count = p.queries.count_query.as_deref().map(|q| {
+            let filled = |q: &str| {
                 Template::parse(q)
                     .map_err(|e| e.to_string())
                     .and_then(|t| t.fill(&fill).map_err(|e| e.to_string()))
-            });
-            let (query, count_query) = match (filled, count.transpose()) {
+            };
+            let count = p.queries.count_query.as_deref().map(filled);
+            let (query, count_query) = match (filled(&p.queries.query), count.transpose()) {
                 (Ok(q), Ok(c)) => (q, c),
                 (Err(e), _) | (_, Err(e)) => {
                     // A value the deployment lacks (no baseline version yet): not a failure.
@@ -255,11 +252,6 @@ impl Service {
                 report.push(series);
                 continue;
             }
-            if let Some(e) = failed.get(&p.source) {
-                series.error = Some(e.clone());
-                report.push(series);
-                continue;
-            }
             let entry = match sources.get(&p.source) {
                 Some(entry) => entry.clone(),
                 None => {
@@ -274,24 +266,46 @@ impl Service {
             let (source, client) = match entry {
                 Ok(sc) => sc,
                 Err(e) => {
-                    failed.insert(p.source.clone(), e.clone());
                     series.error = Some(e);
                     report.push(series);
                     continue;
                 }
             };
-            let step_duration = Duration::from_secs(p.step_seconds);
-            let read = async {
-                let values = client
-                    .query_range(&query, start, end, step_duration)
-                    .await?;
-                let counts = match &count_query {
-                    Some(c) => Some(client.query_range(c, start, end, step_duration).await?),
-                    None => None,
+            series.from = Some(start);
+            series.to = Some(end);
+            let index = report.len();
+            report.push(series);
+            let step = Duration::from_secs(p.step_seconds);
+            reads.spawn(async move {
+                let counts = async {
+                    match &count_query {
+                        Some(c) => client.query_range(c, start, end, step).await.map(Some),
+                        None => Ok(None),
+                    }
                 };
-                Ok::<_, crate::prometheus::PromError>((values, counts))
+                let (values, counts) =
+                    tokio::join!(client.query_range(&query, start, end, step), counts);
+                let read = values.and_then(|v| counts.map(|c| (v, c)));
+                (index, p.metric, p.cohort, end, source, read)
+            });
+        }
+
+        let mut points = Vec::new();
+        let mut new_marks = Vec::new();
+        while let Some(done) = reads.join_next().await {
+            let (index, metric, cohort, end, source, read) = match done {
+                Ok(done) => done,
+                Err(e) => {
+                    // A read that panicked or was cancelled: its series keeps no range, and the
+                    // verdict reports the failure instead of judging as if it had read.
+                    tracing::error!(deployment = %key, error = %e, "pull task failed");
+                    continue;
+                }
             };
-            match read.await {
+            let Some(series) = report.get_mut(index) else {
+                continue;
+            };
+            match read {
                 Ok((values, counts)) => {
                     let counts: HashMap<DateTime<Utc>, f64> = counts
                         .unwrap_or_default()
@@ -300,7 +314,7 @@ impl Service {
                         .collect();
                     for s in values {
                         let count = counts.get(&s.ts).copied();
-                        match point(&p.metric, p.cohort, s.ts, s.value, count) {
+                        match point(&metric, cohort, s.ts, s.value, count) {
                             Some(pt) => {
                                 points.push(pt);
                                 series.points += 1;
@@ -308,22 +322,38 @@ impl Service {
                             None => series.dropped += 1,
                         }
                     }
-                    series.from = Some(start);
-                    series.to = Some(end);
                     new_marks.push(PullMark {
-                        metric: p.metric.clone(),
-                        cohort: p.cohort,
+                        metric,
+                        cohort,
                         until: end,
                     });
                 }
                 Err(e) => {
-                    let message = source_error(&source.name, &source.url, &e);
                     tracing::warn!(deployment = %key, source = %source.name, error = %e, "pull failed");
-                    failed.insert(p.source.clone(), message.clone());
-                    series.error = Some(message);
+                    series.error = Some(source_error(&source.name, &source.url, &e));
+                    series.from = None;
+                    series.to = None;
                 }
             }
-            report.push(series);
+        }
+        // A series whose read never reported (its task failed) is a failure too.
+        let marked: std::collections::HashSet<(String, Cohort)> = new_marks
+            .iter()
+            .map(|m| (m.metric.clone(), m.cohort))
+            .collect();
+        for series in &mut report {
+            let cohort = Cohort::parse(&series.cohort).unwrap_or_default();
+            if series.from.is_some()
+                && series.error.is_none()
+                && !marked.contains(&(series.metric.clone(), cohort))
+            {
+                series.error = Some(format!(
+                    "source '{}': the read did not finish",
+                    series.source
+                ));
+                series.from = None;
+                series.to = None;
+            }
         }
 
         let stored = self.ingest(key, &points).await? as u64;
