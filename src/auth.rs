@@ -400,6 +400,8 @@ pub fn required_access(method: &Method, path: &str) -> Access {
             // stop spending it.
             ["replays", ..] if !reading => Scope::Evaluate,
             ["policies" | "environments", _] if put => Scope::Admin,
+            // Reads too: a source shows where its secret is kept.
+            ["sources" | "templates", ..] => Scope::Admin,
             _ if reading => Scope::Read,
             _ => Scope::Admin,
         },

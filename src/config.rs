@@ -148,6 +148,16 @@ pub struct ServeArgs {
     /// once this lapses (within the lease and a tenth).
     #[arg(long, env = "ROLLGUARD_REPLAY_LEASE", value_parser = positive_duration, default_value = "30s")]
     pub replay_lease: Duration,
+    /// When a deployment's metrics source (Prometheus) fails at verdict time: how long ago its
+    /// series may have been last read for the verdict to be judged from the stored points;
+    /// older, the verdict is `inconclusive`, naming the source and its error.
+    #[arg(long, env = "ROLLGUARD_SOURCE_MAX_STALENESS", value_parser = humantime::parse_duration, default_value = "5m")]
+    pub source_max_staleness: Duration,
+    /// The directory a source's `auth.secret_file` must lie in (symbolic links resolved), e.g.
+    /// where Kubernetes mounts the secret; unset, sources can take their secret only from an
+    /// environment variable named `ROLLGUARD_SECRET_*`.
+    #[arg(long, env = "ROLLGUARD_SOURCE_SECRETS_DIR", value_name = "DIR")]
+    pub source_secrets_dir: Option<PathBuf>,
     /// Postgres: how long a request waits for a database connection before failing with 503
     /// (also how fast requests fail while the database is down).
     #[arg(long, env = "ROLLGUARD_DB_ACQUIRE_TIMEOUT", value_parser = humantime::parse_duration, default_value = "1s")]

@@ -40,7 +40,10 @@ pub struct ErrorDetail {
     /// 408: `request_timeout`; 409: `policy_read_only`, `conflict`; 412 (Flagger hooks): `verdict_rollback`,
     /// `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
     /// `unsupported_media_type`; 421 (a server without tokens, asked for a host it does not answer):
-    /// `misdirected_request`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
+    /// `misdirected_request`; 424 (saving a template set whose source cannot be asked: down,
+    /// timed out, credentials refused): `source_unavailable`; 500: `internal`; 503:
+    /// `store_unavailable`, `overloaded`. 400 for templates: `invalid_template` (placeholders),
+    /// `template_rejected` (with Prometheus's own message). New
     /// codes may be added: treat an unknown one by its HTTP status.
     #[schema(example = "invalid_point")]
     pub code: String,
@@ -152,6 +155,17 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::Conflict(message) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", message)
+            }
+            ServiceError::Template { field, message } => {
+                ApiError::bad_request("invalid_template", format!("{field}: {message}"))
+                    .with_details(serde_json::json!({"field": field}))
+            }
+            ServiceError::TemplateRejected { field, message } => {
+                ApiError::bad_request("template_rejected", format!("{field}: {message}"))
+                    .with_details(serde_json::json!({"field": field}))
+            }
+            ServiceError::SourceUnavailable(message) => {
+                ApiError::new(StatusCode::FAILED_DEPENDENCY, "source_unavailable", message)
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod json;
 pub mod model;
 pub mod names;
+pub mod prometheus;
 pub mod replay;
 pub mod server;
 pub mod service;

@@ -17,6 +17,7 @@ pub enum NameKind {
     Policy,
     Environment,
     Metric,
+    Source,
 }
 
 impl NameKind {
@@ -26,6 +27,7 @@ impl NameKind {
             NameKind::Policy => "policy name",
             NameKind::Environment => "environment name",
             NameKind::Metric => "metric name",
+            NameKind::Source => "source name",
         }
     }
 
@@ -35,6 +37,7 @@ impl NameKind {
             NameKind::Policy => PolicyName::PATTERN,
             NameKind::Environment => EnvironmentName::PATTERN,
             NameKind::Metric => MetricName::PATTERN,
+            NameKind::Source => SourceName::PATTERN,
         }
     }
 }
@@ -198,6 +201,14 @@ name_type!(
     example = "error_rate",
     first = |c: u8| c.is_ascii_lowercase(),
     rest = |c| lower_or_digit(c) || c == b'_'
+);
+
+name_type!(
+    /// A metrics source's name (a Prometheus server rollguard reads), e.g. `prometheus-main`.
+    SourceName, NameKind::Source,
+    pattern = "^[a-z0-9][a-z0-9._-]{0,63}$", max = 64,
+    example = "prometheus-main",
+    first = lower_or_digit, rest = |c| lower_or_digit(c) || b"._-".contains(&c)
 );
 
 #[cfg(test)]

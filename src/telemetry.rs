@@ -102,6 +102,10 @@ fn describe() {
         "Acknowledged ingest batches"
     );
     describe_counter!(
+        "rollguard_source_pulls_total",
+        "Pulls from metrics sources at verdict time, by status (pulled, stored, stale)"
+    );
+    describe_counter!(
         "rollguard_store_errors_total",
         "Failed store calls that reached the API, by kind"
     );
@@ -243,6 +247,17 @@ pub fn record_verdict(verdict: &Verdict) {
         counter!("rollguard_rule_results_total", "rule" => rule.outcome.rule.as_str(), "status" => status)
             .increment(1);
     }
+}
+
+/// Counts a verdict's pull from its metrics sources.
+pub fn record_pull(status: crate::analysis::PullStatus) {
+    use crate::analysis::PullStatus;
+    let status = match status {
+        PullStatus::Pulled => "pulled",
+        PullStatus::Stored => "stored",
+        PullStatus::Stale => "stale",
+    };
+    counter!("rollguard_source_pulls_total", "status" => status).increment(1);
 }
 
 /// Counts an acknowledged ingest batch.

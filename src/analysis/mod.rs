@@ -19,4 +19,6 @@ pub use document::{EvaluationDocument, InputError, Observations, PolicySpec, Ser
 pub use policy::{Policy, PolicyError};
 pub use rules::{BaselineSource, ConversionBaseline, RuleName, RuleOutcome, RuleStatus};
 pub use stepping::{Recommendation, StepAction, Traffic, recommend};
-pub use verdict::{Evaluation, Inputs, RuleReport, Verdict, evaluate};
+pub use verdict::{
+    Evaluation, Inputs, PullReport, PullStatus, PulledSeries, RuleReport, Verdict, evaluate,
+};

@@ -164,6 +164,80 @@ pub struct Verdict {
     /// The next canary step, when the request gave the current weight.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<Recommendation>,
+    /// What was read from a metrics source before judging, for a deployment with PromQL
+    /// templates (see docs/integrations/prometheus.md); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull: Option<PullReport>,
+}
+
+/// How a verdict's pull from its metrics source went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PullStatus {
+    /// Every series was read up to now (or was already).
+    Pulled,
+    /// A source failed, but every failed series had been read recently enough (within the
+    /// server's `--source-max-staleness`): judged from the stored points.
+    Stored,
+    /// A source failed and a failed series' stored points are older than the bound (or there
+    /// are none): the verdict is `inconclusive`, whatever the rules say.
+    Stale,
+}
+
+/// What a verdict read from its metrics sources.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PullReport {
+    pub status: PullStatus,
+    /// Points stored by this pull, all series.
+    #[schema(minimum = 0)]
+    pub points: u64,
+    /// The first failure, naming the source and what it answered; null when none failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Every series the templates define, with the queries as run.
+    pub series: Vec<PulledSeries>,
+}
+
+/// One series of a pull.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PulledSeries {
+    #[schema(example = "error_rate")]
+    pub metric: String,
+    #[schema(example = "canary")]
+    pub cohort: String,
+    /// The source's name.
+    pub source: String,
+    /// The value query, placeholders filled (null when the deployment lacks a value it needs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_query: Option<String>,
+    /// The range read, both ends included; absent when nothing was read (up to date, skipped
+    /// or failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    /// Points stored from this series by this pull.
+    #[schema(minimum = 0)]
+    pub points: u64,
+    /// Samples not stored: NaN or infinite (no traffic in the step), or out of the metric's
+    /// range.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dropped: u64,
+    /// Where the series had been read up to before this pull.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previously_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why the series was not read: the deployment lacks a value a placeholder needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// Why reading it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One rule's result as reported: its numbers and a line for a person.
@@ -186,6 +260,7 @@ impl Verdict {
                 .map(|o| RuleReport::new(policy, o))
                 .collect(),
             recommendation: None,
+            pull: None,
         }
     }
 }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::ApiError;
-use crate::service::{DeploymentKey, EnvironmentName, PolicyName};
+use crate::service::{DeploymentKey, EnvironmentName, PolicyName, SourceName};
 
 /// A JSON request body. Errors name the offending field's path, e.g. `points[3].value`.
 pub struct Json<T>(pub T);
@@ -172,7 +172,7 @@ macro_rules! path_identifier {
     )*};
 }
 
-path_identifier!(DeploymentKey, PolicyName, EnvironmentName);
+path_identifier!(DeploymentKey, PolicyName, EnvironmentName, SourceName);
 
 /// The `{key}` path parameter, for the API document.
 #[derive(utoipa::IntoParams)]
@@ -202,4 +202,52 @@ pub struct EnvironmentParam {
     /// Environment name.
     #[param(inline)]
     name: EnvironmentName,
+}
+
+/// The `{name}` path parameter of `/v1/sources/{name}`, for the API document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct SourceParam {
+    /// Source name.
+    #[param(inline)]
+    name: SourceName,
+}
+
+/// The `{scope}` and `{target}` of `/v1/templates/{scope}/{target}`, the scope checked.
+pub struct TemplateTarget {
+    pub scope: crate::service::TemplateScope,
+    pub target: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for TemplateTarget {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path((scope, target)) =
+            Path::<(String, String)>::from_request_parts(parts, state).await?;
+        let scope = crate::service::TemplateScope::parse(&scope).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_path",
+                format!(
+                    "scope '{}' must be environment, service or deployment",
+                    scope.chars().take(40).collect::<String>()
+                ),
+            )
+        })?;
+        Ok(TemplateTarget { scope, target })
+    }
+}
+
+/// The path parameters of `/v1/templates/{scope}/{target}`, for the API document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct TemplateParams {
+    /// Where the set applies: `environment`, `service` or `deployment` (narrower wins).
+    #[param(inline)]
+    scope: crate::service::TemplateScope,
+    /// The environment's name, the service's name or the deployment's key.
+    #[param(max_length = 256)]
+    target: String,
 }

@@ -21,7 +21,7 @@ use super::AppState;
 use super::extract::Json;
 use crate::error::{ApiError, ErrorBody};
 use crate::service::{
-    Decision, DeploymentKey, Judgement, PolicySpec, Record, RuleStatus, StoredVerdict,
+    Decision, DeploymentKey, Judgement, PolicySpec, PullStatus, Record, RuleStatus, StoredVerdict,
     VerdictOptions, Weights,
 };
 
@@ -152,8 +152,18 @@ impl FlaggerPayload {
 /// spec); anything far longer is not one.
 const MAX_CHECKSUM: usize = 128;
 
-/// The triggered rules' messages, or every rule's when none triggered.
+/// The triggered rules' messages, or every rule's when none triggered; first, when the
+/// deployment's metrics source failed and what is stored is too old, that.
 fn reasons(v: &StoredVerdict) -> String {
+    if let Some(pull) = v
+        .report
+        .pull
+        .as_ref()
+        .filter(|p| p.status == PullStatus::Stale)
+    {
+        let error = pull.error.as_deref().unwrap_or("unknown error");
+        return format!("metrics source failed and the stored points are stale: {error}");
+    }
     let triggered: Vec<&str> = v
         .report
         .rules

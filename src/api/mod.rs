@@ -32,6 +32,7 @@ pub mod points;
 pub mod policies;
 pub mod replays;
 pub mod series;
+pub mod sources;
 pub mod verdicts;
 
 /// What every handler can reach.
@@ -65,6 +66,7 @@ impl AppState {
         (name = "deployments", description = "Deployments and their metric points"),
         (name = "verdicts", description = "Evaluations: stateless, or of stored series with an audit trail"),
         (name = "policies", description = "Named, versioned rule parameters and environment defaults"),
+        (name = "sources", description = "Prometheus sources and the PromQL templates read at verdict time"),
         (name = "replays", description = "Backtests: what policies would have done on past deployments"),
         (name = "hooks", description = "Controller-specific hooks (Flagger webhooks, the Kayenta remote judge)"),
         (name = "health", description = "Liveness, readiness and the API document"),
@@ -101,6 +103,18 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(
             policies::get_environment,
             policies::put_environment
+        ))
+        .routes(routes!(sources::list_sources))
+        .routes(routes!(
+            sources::get_source,
+            sources::put_source,
+            sources::delete_source
+        ))
+        .routes(routes!(sources::list_templates))
+        .routes(routes!(
+            sources::get_template,
+            sources::put_template,
+            sources::delete_template
         ))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))

@@ -12,7 +12,8 @@ use super::AppState;
 use super::extract::{Json, Path, Query, check_unique_keys};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::{
-    PolicySpec, Polling, ReplayInput, ReplayRecord, ReplayStatus, ServiceError, StoreFilter,
+    PolicySpec, Polling, PrometheusDeployment, ReplayInput, ReplayRecord, ReplayStatus,
+    ServiceError, StoreFilter,
 };
 
 /// What to replay, under which policies, polled how.
@@ -31,7 +32,8 @@ pub struct ReplayRequest {
     #[serde(default, deserialize_with = "crate::json::whole_number")]
     pub interval_seconds: Option<i64>,
     /// Deployments to replay, each in the NDJSON line shape (`key`, `outcome`, `onset_step`,
-    /// `metrics`, `baseline`, `cohorts`). Exactly one of `deployments` and `from_store`.
+    /// `metrics`, `baseline`, `cohorts`). Exactly one of `deployments`, `from_store` and
+    /// `from_prometheus`.
     // Kept as their JSON text until each is read, one at a time: a `Value` of every deployment
     // at once took five to ten times the body.
     #[serde(default)]
@@ -39,6 +41,17 @@ pub struct ReplayRequest {
     pub deployments: Option<Vec<Box<RawValue>>>,
     /// Replay the stored deployments matching this filter.
     pub from_store: Option<StoreFilter>,
+    /// Replay past deployments read from Prometheus through the template sets that apply to
+    /// each (see docs/integrations/prometheus.md); nothing is stored.
+    pub from_prometheus: Option<FromPrometheus>,
+}
+
+/// Past deployments to read from Prometheus, each by service, versions and time range.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FromPrometheus {
+    /// 1 to 1,000 deployments.
+    pub deployments: Vec<PrometheusDeployment>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -66,9 +79,10 @@ pub struct ReplayListQuery {
                          "metrics": {"error_rate": [0.4, 0.7, 0.5, 6.2, 6.1, 6.3]}}]})),
     responses(
         (status = 202, description = "Started", body = ReplayRecord),
-        (status = 400, description = "Bad request, deployment or policy", body = ErrorBody),
+        (status = 400, description = "Bad request, deployment or policy; a query Prometheus rejects (`template_rejected`)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body is not JSON", body = ErrorBody),
+        (status = 424, description = "`from_prometheus`: a source could not be asked (`source_unavailable`)", body = ErrorBody),
         (status = 503, description = "Database unavailable", body = ErrorBody),
     )
 )]
@@ -77,18 +91,24 @@ pub async fn start_replay(
     Json(req): Json<ReplayRequest>,
 ) -> Result<(StatusCode, JsonResponse<ReplayRecord>), ApiError> {
     let polling = Polling::from_request(req.every, req.interval_seconds)?;
-    let input = match (req.deployments, req.from_store) {
-        (Some(ds), None) => {
+    let input = match (req.deployments, req.from_store, req.from_prometheus) {
+        (Some(ds), None, None) => {
             for (i, d) in ds.iter().enumerate() {
                 check_unique_keys(d.get().as_bytes(), &format!("deployments[{i}]"))?;
             }
             ReplayInput::Inline(ds)
         }
-        (None, Some(filter)) => ReplayInput::Store(filter),
+        (None, Some(filter), None) => ReplayInput::Store(filter),
+        (None, None, Some(from)) => ReplayInput::from_values(
+            &state
+                .service
+                .read_prometheus_deployments(&from.deployments)
+                .await?,
+        ),
         _ => {
             return Err(ServiceError::invalid(
                 "deployments",
-                "give exactly one of deployments and from_store",
+                "give exactly one of deployments, from_store and from_prometheus",
             )
             .into());
         }

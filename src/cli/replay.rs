@@ -1,5 +1,5 @@
 //! `rollguard replay`: backtest policies over historical deployments from a file (NDJSON or
-//! CSV) or from the store, and compare them side by side.
+//! CSV), from the store, or read from Prometheus, and compare them side by side.
 
 use std::fs::File;
 use std::io::{BufReader, IsTerminal, Write};
@@ -16,18 +16,30 @@ use crate::config::DatabaseArgs;
 use crate::model::Timestamp;
 use crate::replay::input::{self, InputError};
 use crate::replay::{Polling, ReplayDeployment, ReplayReport, replay_all};
-use crate::service::{ReplayRun, StoreFilter};
+use crate::service::{PrometheusDeployment, ReplayRun, Service, SourceSettings, StoreFilter};
 use crate::store;
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// NDJSON (one deployment per line) or CSV (`deployment,metric,cohort,ts,value[,count]`, by
     /// the `.csv` extension or `--format csv`); `-` reads standard input.
-    #[arg(required_unless_present = "from_store", conflicts_with = "from_store")]
+    #[arg(
+        required_unless_present_any = ["from_store", "from_prometheus"],
+        conflicts_with_all = ["from_store", "from_prometheus"]
+    )]
     pub file: Option<PathBuf>,
     /// Replay the deployments in the store (`DATABASE_URL`) instead of a file.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "from_prometheus")]
     pub from_store: bool,
+    /// Replay past deployments read from Prometheus: FILE (`-`: standard input) holds one a line,
+    /// `{"key", "service", "environment", "version", "baseline_version", "labels", "since",
+    /// "until", "outcome", "onset_step"}`, read through the sources and template sets stored in
+    /// `DATABASE_URL` (docs/integrations/prometheus.md). Nothing is stored.
+    #[arg(long, value_name = "FILE")]
+    pub from_prometheus: Option<PathBuf>,
+    /// With --from-prometheus: the directory a source's `auth.secret_file` must lie in.
+    #[arg(long, env = "ROLLGUARD_SOURCE_SECRETS_DIR", value_name = "DIR")]
+    pub source_secrets_dir: Option<PathBuf>,
     /// Input format; by default CSV for `.csv` files, NDJSON otherwise.
     #[arg(long, value_parser = ["ndjson", "csv"])]
     pub format: Option<String>,
@@ -130,6 +142,9 @@ fn report(args: &ReplayArgs) -> anyhow::Result<ReplayReport> {
     if args.from_store {
         return from_store(args, policies, polling);
     }
+    if let Some(path) = &args.from_prometheus {
+        return from_prometheus(args, path, policies, polling);
+    }
     let path = args
         .file
         .as_ref()
@@ -181,6 +196,51 @@ fn from_store(
         bar.finish_and_clear();
         Ok(run.report())
     })
+}
+
+fn from_prometheus(
+    args: &ReplayArgs,
+    path: &std::path::Path,
+    policies: Vec<(String, Policy)>,
+    polling: Polling,
+) -> anyhow::Result<ReplayReport> {
+    use std::io::BufRead;
+    let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(BufReader::new(
+            File::open(path).with_context(|| format!("opening {}", path.display()))?,
+        ))
+    };
+    let mut deployments: Vec<PrometheusDeployment> = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.context("reading the deployments")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        deployments.push(serde_json::from_str(&line).with_context(|| format!("line {}", i + 1))?);
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    let lines = runtime.block_on(async {
+        let store = store::connect(&args.database.url)
+            .await
+            .context("opening the database")?;
+        let service = Service::new(store).with_source_settings(SourceSettings {
+            secrets_dir: args.source_secrets_dir.clone(),
+            ..SourceSettings::default()
+        });
+        anyhow::Ok(service.read_prometheus_deployments(&deployments).await?)
+    })?;
+    let mut ndjson = String::new();
+    for line in lines {
+        ndjson.push_str(&line.to_string());
+        ndjson.push('\n');
+    }
+    let bar = progress_bar(Some(deployments.len() as u64));
+    let inputs = input::ndjson(std::io::Cursor::new(ndjson));
+    let report = replay_all(inputs, &policies, polling, |n| bar.set_position(n as u64))?;
+    bar.finish_and_clear();
+    Ok(report)
 }
 
 fn pct(x: Option<f64>) -> String {

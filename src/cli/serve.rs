@@ -173,7 +173,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     state.service = state
         .service
         .with_max_concurrent_replays(args.max_concurrent_replays)
-        .with_replay_lease(args.replay_lease);
+        .with_replay_lease(args.replay_lease)
+        .with_source_settings(crate::service::SourceSettings {
+            max_staleness: args.source_max_staleness,
+            secrets_dir: args.source_secrets_dir.clone(),
+        });
     // SQLite serves one process: a replay `running` now was left by a process that stopped.
     // On Postgres other replicas may be running theirs: a dead replica's replays are found by
     // their lapsed leases instead (`run_replay_jobs`).

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use crate::analysis::{Decision, Observations, Policy, Series, Verdict};
 
 pub mod replay;
+pub mod source;
 
 pub use crate::timestamp::{Timestamp, deserialize_opt as deserialize_opt_timestamp};
 

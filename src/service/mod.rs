@@ -13,30 +13,44 @@ use crate::store::{Store, StoreError};
 mod deployments;
 mod kayenta;
 mod policies;
+mod prometheus_replay;
+mod pull;
 pub mod replays;
 mod retention;
+mod sources;
 mod verdicts;
 
 pub use crate::analysis::document::InputError;
 pub use crate::analysis::metric::ValueError;
 pub use crate::analysis::policy::BUILTIN_NAMES;
 pub use crate::analysis::{
-    Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, RuleStatus, Verdict,
+    Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, PullReport, PullStatus,
+    RuleStatus, Verdict,
 };
 pub use crate::json::{UniqueValue, unique_map, unique_values};
 pub use crate::model::replay::{ReplayRecord, ReplayReport, ReplayStatus};
+pub use crate::model::source::{
+    AuthKind, MetricQuery, Source, SourceAuth, SourceSpec, TemplateScope, TemplateSet,
+    TemplateSetSpec,
+};
 pub use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentName,
     EnvironmentPolicy, MAX_FIELD_LEN, MetricName, NameError, NameKind, Point, PointError,
     PolicyName, PolicyRecord, StoredVerdict, Timestamp, is_valid_field,
 };
+pub use crate::names::SourceName;
 pub use crate::store::Removed;
 pub use policies::Resolved;
+pub use prometheus_replay::{MAX_PROMETHEUS_DEPLOYMENTS, PrometheusDeployment};
+pub use pull::{DEFAULT_MAX_STALENESS, MAX_STEPS, SourceSettings};
 pub use replays::{
     CANCELLED, CANCELLED_AT_SHUTDOWN, DEFAULT_MAX_CONCURRENT_REPLAYS, DEFAULT_REPLAY_LEASE,
     MAX_REPLAY_RUNS, ORPHANED, Polling, ReplayInput, ReplayRun, StoreFilter,
 };
 pub use retention::{MAINTENANCE_EVERY, SWEEP_BATCH};
+pub use sources::{
+    DEFAULT_SOURCE_TIMEOUT_MS, DEFAULT_STEP_SECONDS, MAX_SOURCE_TIMEOUT_MS, TEMPLATE_METRICS,
+};
 pub use verdicts::{Judgement, Record, VerdictOptions, Weights};
 
 /// Why the service could not do what was asked. Each variant is one kind of answer: the API
@@ -71,6 +85,15 @@ pub enum ServiceError {
     /// The request contradicts the resource's state (cancelling a finished replay).
     #[error("{0}")]
     Conflict(String),
+    /// A PromQL template that cannot be used as written (unknown or misplaced placeholder).
+    #[error("{field}: {message}")]
+    Template { field: String, message: String },
+    /// A PromQL template the source's Prometheus rejected; `message` is Prometheus's.
+    #[error("{field}: {message}")]
+    TemplateRejected { field: String, message: String },
+    /// A source could not be asked (down, timed out, refused the credentials): the API's 424.
+    #[error("{0}")]
+    SourceUnavailable(String),
 }
 
 impl ServiceError {
@@ -89,6 +112,7 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 pub struct Service {
     store: Arc<dyn Store>,
     replays: Arc<replays::ReplayControl>,
+    pulls: Arc<pull::PullControl>,
 }
 
 impl Service {
@@ -100,7 +124,17 @@ impl Service {
                 DEFAULT_MAX_CONCURRENT_REPLAYS,
                 DEFAULT_REPLAY_LEASE,
             )),
+            pulls: Arc::new(pull::PullControl::new(SourceSettings::default())),
         }
+    }
+
+    /// The same service with these source settings: when a source fails, the stored points
+    /// judge only if the failed series were read within `max_staleness` (else `inconclusive`);
+    /// secret files must lie in `secrets_dir`. Call before serving.
+    #[must_use]
+    pub fn with_source_settings(mut self, settings: SourceSettings) -> Self {
+        self.pulls = Arc::new(pull::PullControl::new(settings));
+        self
     }
 
     /// The same service computing at most `n` (at least 1) replays at once; the others queue.

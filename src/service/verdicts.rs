@@ -7,8 +7,8 @@ use super::policies::Resolved;
 use super::{Service, ServiceError, ServiceResult};
 use crate::analysis::metric::{self, JUDGED_METRICS};
 use crate::analysis::{
-    Decision, EvaluationDocument, Observations, Policy, PolicySpec, Traffic, Verdict, evaluate,
-    recommend,
+    Decision, EvaluationDocument, Observations, Policy, PolicySpec, PullStatus, Traffic, Verdict,
+    evaluate, recommend,
 };
 use crate::model::{DeploymentKey, NewVerdict, StoredVerdict, series_observations};
 use crate::store::StoreError;
@@ -75,8 +75,17 @@ pub struct Judgement {
 
 impl Judgement {
     /// Whether a yes/no gate (Flagger's `rollout` webhook) lets the canary advance: on `pass`,
-    /// and on `inconclusive` under a policy with `gate.pass_inconclusive`.
+    /// and on `inconclusive` under a policy with `gate.pass_inconclusive` unless the verdict is
+    /// inconclusive because its metrics source failed and the stored points are stale.
     pub fn opens_gate(&self) -> bool {
+        let report = &self.verdict.report;
+        if report
+            .pull
+            .as_ref()
+            .is_some_and(|p| p.status == PullStatus::Stale)
+        {
+            return false;
+        }
         match self.verdict.report.verdict {
             Decision::Pass => true,
             Decision::Inconclusive => self.policy.gate.pass_inconclusive,
@@ -113,6 +122,12 @@ impl Service {
         options: &VerdictOptions,
         record: Record,
     ) -> ServiceResult<Judgement> {
+        // A deployment with PromQL templates first reads its sources up to now. A verdict as of
+        // a past time reads what is stored.
+        let pull = match options.at {
+            None => self.pull_for_verdict(key).await?,
+            Some(_) => None,
+        };
         // One read for the deployment, its default policy and its series.
         let inputs = match options.at {
             Some(at) => {
@@ -148,8 +163,14 @@ impl Service {
         let first_ts = series.iter().filter_map(|s| s.ts.first()).min().copied();
         let last_ts = series.iter().filter_map(|s| s.ts.last()).max().copied();
         let obs = series_observations(series);
-        let evaluation = evaluate(&policy, &obs.inputs());
+        let mut evaluation = evaluate(&policy, &obs.inputs());
+        if pull.as_ref().is_some_and(|p| p.status == PullStatus::Stale) {
+            // The source failed and what is stored is too old to judge by: never a `pass` (nor
+            // a `rollback`) on stale data.
+            evaluation.decision = Decision::Inconclusive;
+        }
         let mut report = Verdict::new(name, &policy, &evaluation);
+        report.pull = pull;
         crate::telemetry::record_verdict(&report);
         if let Some(w) = options.weights {
             let traffic = Traffic {

@@ -12,6 +12,7 @@ use crate::analysis::Policy;
 use crate::model::replay::{
     ClaimedReplay, ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus,
 };
+use crate::model::source::{PullMark, Source, TemplateScope, TemplateSet};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
@@ -289,6 +290,33 @@ pub trait Store: Send + Sync + 'static {
         owner: &str,
         outcome: Result<&ReplayReport, &str>,
     ) -> StoreResult<bool>;
+    /// Creates or replaces a source; returns it as stored.
+    async fn put_source(&self, source: &Source) -> StoreResult<Source>;
+    async fn get_source(&self, name: &str) -> StoreResult<Option<Source>>;
+    /// By name.
+    async fn list_sources(&self) -> StoreResult<Vec<Source>>;
+    /// `false` when there was no such source. A source some template set uses cannot be deleted
+    /// (the database refuses it: check [`Store::list_template_sets`] first).
+    async fn delete_source(&self, name: &str) -> StoreResult<bool>;
+
+    /// Creates or replaces the template set of (`set.scope`, `set.target`); its source must exist.
+    async fn put_template_set(&self, set: &TemplateSet) -> StoreResult<TemplateSet>;
+    async fn get_template_set(
+        &self,
+        scope: TemplateScope,
+        target: &str,
+    ) -> StoreResult<Option<TemplateSet>>;
+    /// By scope and target.
+    async fn list_template_sets(&self) -> StoreResult<Vec<TemplateSet>>;
+    async fn delete_template_set(&self, scope: TemplateScope, target: &str) -> StoreResult<bool>;
+    /// The template sets that apply to a deployment: its own, its service's and its
+    /// environment's (any of them may be missing); empty for an unknown deployment.
+    async fn template_sets_for(&self, key: &DeploymentKey) -> StoreResult<Vec<TemplateSet>>;
+
+    /// Where each of the deployment's pulled series was last read up to.
+    async fn pull_marks(&self, key: &DeploymentKey) -> StoreResult<Vec<PullMark>>;
+    /// Records where series were read up to (the deployment must exist; others are kept).
+    async fn set_pull_marks(&self, key: &DeploymentKey, marks: &[PullMark]) -> StoreResult<()>;
 }
 
 /// Postgres connection pool settings (`rollguard serve --db-max-connections`,

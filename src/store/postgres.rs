@@ -22,6 +22,7 @@ use crate::model::MetricName;
 use crate::model::replay::{
     ClaimedReplay, ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus,
 };
+use crate::model::source::{PullMark, Source, TemplateScope, TemplateSet};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Outcome, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
@@ -1076,5 +1077,138 @@ impl Store for PgStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(|r| rows::replay(r, false)).collect()
+    }
+
+    async fn put_source(&self, source: &Source) -> StoreResult<Source> {
+        let row = sqlx::query(
+            "insert into sources (name, body) values ($1, $2)
+             on conflict (name) do update set body = excluded.body, updated_at = now()
+             returning body, updated_at",
+        )
+        .bind(&source.name)
+        .bind(Json(source))
+        .fetch_one(&self.pool)
+        .await?;
+        rows::source(&row)
+    }
+
+    async fn get_source(&self, name: &str) -> StoreResult<Option<Source>> {
+        let row = sqlx::query("select body, updated_at from sources where name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::source).transpose()
+    }
+
+    async fn list_sources(&self) -> StoreResult<Vec<Source>> {
+        let rows = sqlx::query("select body, updated_at from sources order by name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::source).collect()
+    }
+
+    async fn delete_source(&self, name: &str) -> StoreResult<bool> {
+        let done = sqlx::query("delete from sources where name = $1")
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn put_template_set(&self, set: &TemplateSet) -> StoreResult<TemplateSet> {
+        let row = sqlx::query(
+            "insert into template_sets (scope, target, source, body) values ($1, $2, $3, $4)
+             on conflict (scope, target) do update
+                 set source = excluded.source, body = excluded.body, updated_at = now()
+             returning body, updated_at",
+        )
+        .bind(set.scope.as_str())
+        .bind(&set.target)
+        .bind(&set.source)
+        .bind(Json(set))
+        .fetch_one(&self.pool)
+        .await?;
+        rows::template_set(&row)
+    }
+
+    async fn get_template_set(
+        &self,
+        scope: TemplateScope,
+        target: &str,
+    ) -> StoreResult<Option<TemplateSet>> {
+        let row = sqlx::query(
+            "select body, updated_at from template_sets where scope = $1 and target = $2",
+        )
+        .bind(scope.as_str())
+        .bind(target)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(rows::template_set).transpose()
+    }
+
+    async fn list_template_sets(&self) -> StoreResult<Vec<TemplateSet>> {
+        let rows = sqlx::query("select body, updated_at from template_sets order by scope, target")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::template_set).collect()
+    }
+
+    async fn delete_template_set(&self, scope: TemplateScope, target: &str) -> StoreResult<bool> {
+        let done = sqlx::query("delete from template_sets where scope = $1 and target = $2")
+            .bind(scope.as_str())
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn template_sets_for(&self, key: &DeploymentKey) -> StoreResult<Vec<TemplateSet>> {
+        // One primary-key probe per scope; a deployment without service or environment simply
+        // matches fewer.
+        let rows = sqlx::query(
+            "select t.body, t.updated_at from deployments d
+             join template_sets t on (t.scope = 'deployment' and t.target = d.key)
+                 or (t.scope = 'service' and t.target = d.service)
+                 or (t.scope = 'environment' and t.target = d.environment)
+             where d.key = $1",
+        )
+        .bind(key.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::template_set).collect()
+    }
+
+    async fn pull_marks(&self, key: &DeploymentKey) -> StoreResult<Vec<PullMark>> {
+        let rows = sqlx::query(
+            "select m.metric, m.cohort, m.pulled_until from pull_marks m
+             join deployments d on d.id = m.deployment_id where d.key = $1",
+        )
+        .bind(key.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::pull_mark).collect()
+    }
+
+    async fn set_pull_marks(&self, key: &DeploymentKey, marks: &[PullMark]) -> StoreResult<()> {
+        let metrics: Vec<&str> = marks.iter().map(|m| m.metric.as_str()).collect();
+        let cohorts: Vec<&str> = marks.iter().map(|m| m.cohort.as_str()).collect();
+        let until: Vec<DateTime<Utc>> = marks.iter().map(|m| m.until).collect();
+        // One statement for every series; a mark never moves back (two replicas pulling at
+        // once keep the later one).
+        sqlx::query(
+            "insert into pull_marks (deployment_id, metric, cohort, pulled_until)
+             select d.id, m.metric, m.cohort, m.until
+             from deployments d, unnest($2::text[], $3::text[], $4::timestamptz[]) as m (metric, cohort, until)
+             where d.key = $1
+             on conflict (deployment_id, metric, cohort) do update
+                 set pulled_until = greatest(pull_marks.pulled_until, excluded.pulled_until)",
+        )
+        .bind(key.as_str())
+        .bind(&metrics)
+        .bind(&cohorts)
+        .bind(&until)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }

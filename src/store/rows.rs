@@ -14,6 +14,7 @@ use sqlx::types::Json;
 use super::{StoreError, StoreResult};
 use crate::analysis::{Decision, Policy, Verdict};
 use crate::model::replay::{ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus};
+use crate::model::source::{PullMark, Source, TemplateSet};
 use crate::model::{
     Deployment, DeploymentSpec, EnvironmentPolicy, Outcome, PolicyRecord, StoredVerdict,
 };
@@ -241,4 +242,29 @@ pub fn default_policy(row: &impl Cols) -> StoreResult<(Option<String>, Option<Po
         None => None,
     };
     Ok((name, stored))
+}
+
+/// A source row: its body, with the row's write time.
+pub fn source(row: &impl Cols) -> StoreResult<Source> {
+    let mut source: Source = row.json("body")?;
+    source.updated_at = Some(row.time("updated_at")?);
+    Ok(source)
+}
+
+/// A template set row: its body, with the row's write time.
+pub fn template_set(row: &impl Cols) -> StoreResult<TemplateSet> {
+    let mut set: TemplateSet = row.json("body")?;
+    set.updated_at = Some(row.time("updated_at")?);
+    Ok(set)
+}
+
+/// A pull mark row (`metric`, `cohort`, `pulled_until`).
+pub fn pull_mark(row: &impl Cols) -> StoreResult<PullMark> {
+    let cohort = row.text("cohort")?;
+    Ok(PullMark {
+        metric: row.text("metric")?,
+        cohort: crate::model::Cohort::parse(&cohort)
+            .ok_or_else(|| StoreError::Corrupt(format!("cohort '{cohort}'")))?,
+        until: row.time("pulled_until")?,
+    })
 }

@@ -18,6 +18,7 @@ mod ingest;
 mod kayenta;
 mod lifecycle;
 mod process;
+mod prometheus;
 mod reference;
 mod reliability;
 mod replay;

@@ -1217,7 +1217,236 @@ async fn replay_jobs_are_claimed_once_their_lease_lapses(backend: Backend) {
     );
 }
 
+fn source(name: &str, url: &str) -> rollguard::model::source::Source {
+    rollguard::model::source::Source {
+        name: name.into(),
+        url: url.into(),
+        auth: Some(rollguard::model::source::SourceAuth {
+            kind: rollguard::model::source::AuthKind::Bearer,
+            username: None,
+            secret_env: Some("ROLLGUARD_SECRET_PROM".into()),
+            secret_file: None,
+        }),
+        timeout_ms: 2000,
+        updated_at: None,
+    }
+}
+
+fn template_set(
+    scope: rollguard::model::source::TemplateScope,
+    target: &str,
+    source: &str,
+) -> rollguard::model::source::TemplateSet {
+    use rollguard::model::source::MetricQuery;
+    rollguard::model::source::TemplateSet {
+        scope,
+        target: target.into(),
+        source: source.into(),
+        step_seconds: 60,
+        metrics: BTreeMap::from([(
+            "error_rate".to_string(),
+            BTreeMap::from([(
+                Cohort::Canary,
+                MetricQuery {
+                    query: format!("q_{target}"),
+                    count_query: Some("c".into()),
+                },
+            )]),
+        )]),
+        updated_at: None,
+    }
+}
+
+async fn sources_are_replaced_by_name_and_kept_while_in_use(backend: Backend) {
+    use rollguard::model::source::TemplateScope;
+    let (store, _db) = test_store(backend).await;
+    let a = store
+        .put_source(&source("a", "http://one:9090"))
+        .await
+        .unwrap();
+    assert!(a.updated_at.is_some());
+    store
+        .put_source(&source("b", "http://two:9090"))
+        .await
+        .unwrap();
+    let replaced = store
+        .put_source(&source("a", "http://three:9090"))
+        .await
+        .unwrap();
+    assert_eq!(replaced.url, "http://three:9090");
+    assert_eq!(replaced.auth, source("a", "").auth);
+    let names: Vec<String> = store
+        .list_sources()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(
+        store.get_source("a").await.unwrap().unwrap().url,
+        "http://three:9090"
+    );
+    assert!(store.get_source("c").await.unwrap().is_none());
+
+    store
+        .put_template_set(&template_set(TemplateScope::Service, "checkout", "a"))
+        .await
+        .unwrap();
+    // The database refuses to delete a source in use, and a set naming no source.
+    assert!(store.delete_source("a").await.is_err());
+    assert!(
+        store
+            .put_template_set(&template_set(TemplateScope::Service, "x", "nope"))
+            .await
+            .is_err()
+    );
+    assert!(store.delete_source("b").await.unwrap());
+    assert!(!store.delete_source("b").await.unwrap());
+    assert!(
+        store
+            .delete_template_set(TemplateScope::Service, "checkout")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .delete_template_set(TemplateScope::Service, "checkout")
+            .await
+            .unwrap()
+    );
+    assert!(store.delete_source("a").await.unwrap());
+}
+
+async fn template_sets_apply_by_deployment_service_and_environment(backend: Backend) {
+    use rollguard::model::source::TemplateScope;
+    let (store, _db) = test_store(backend).await;
+    store
+        .put_source(&source("p", "http://p:9090"))
+        .await
+        .unwrap();
+    for (scope, target) in [
+        (TemplateScope::Environment, "production"),
+        (TemplateScope::Environment, "staging"),
+        (TemplateScope::Service, "checkout"),
+        (TemplateScope::Service, "payments"),
+        (TemplateScope::Deployment, "checkout.v2"),
+    ] {
+        store
+            .put_template_set(&template_set(scope, target, "p"))
+            .await
+            .unwrap();
+    }
+    let spec = DeploymentSpec {
+        service: Some("checkout".into()),
+        environment: Some("production".into()),
+        ..Default::default()
+    };
+    store
+        .put_deployment(&key("checkout.v2"), &spec)
+        .await
+        .unwrap();
+    store
+        .put_deployment(&key("bare"), &DeploymentSpec::default())
+        .await
+        .unwrap();
+    let mut applied: Vec<(TemplateScope, String)> = store
+        .template_sets_for(&key("checkout.v2"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.scope, s.target))
+        .collect();
+    applied.sort();
+    assert_eq!(
+        applied,
+        [
+            (TemplateScope::Environment, "production".to_string()),
+            (TemplateScope::Service, "checkout".to_string()),
+            (TemplateScope::Deployment, "checkout.v2".to_string()),
+        ]
+    );
+    assert!(
+        store
+            .template_sets_for(&key("bare"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .template_sets_for(&key("unknown"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Replacing keeps one set per (scope, target), with the new queries.
+    let mut set = template_set(TemplateScope::Service, "checkout", "p");
+    set.step_seconds = 30;
+    store.put_template_set(&set).await.unwrap();
+    let got = store
+        .get_template_set(TemplateScope::Service, "checkout")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.step_seconds, got.metrics), (30, set.metrics));
+    assert_eq!(store.list_template_sets().await.unwrap().len(), 5);
+}
+
+async fn pull_marks_move_forward_only(backend: Backend) {
+    use rollguard::model::source::PullMark;
+    let (store, _db) = test_store(backend).await;
+    let k = key("marks");
+    store
+        .put_deployment(&k, &DeploymentSpec::default())
+        .await
+        .unwrap();
+    let mark = |metric: &str, cohort, minutes| PullMark {
+        metric: metric.into(),
+        cohort,
+        until: t0() + Duration::minutes(minutes),
+    };
+    store
+        .set_pull_marks(
+            &k,
+            &[
+                mark("error_rate", Cohort::Canary, 5),
+                mark("error_rate", Cohort::Baseline, 5),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .set_pull_marks(
+            &k,
+            &[
+                mark("error_rate", Cohort::Canary, 9),
+                mark("error_rate", Cohort::Baseline, 2),
+            ],
+        )
+        .await
+        .unwrap();
+    let mut marks = store.pull_marks(&k).await.unwrap();
+    marks.sort_by_key(|m| m.cohort);
+    assert_eq!(
+        marks,
+        [
+            mark("error_rate", Cohort::Canary, 9),
+            mark("error_rate", Cohort::Baseline, 5)
+        ]
+    );
+    // No deployment, no marks.
+    store
+        .set_pull_marks(&key("none"), &[mark("x", Cohort::Canary, 1)])
+        .await
+        .unwrap();
+    assert!(store.pull_marks(&key("none")).await.unwrap().is_empty());
+}
+
 on_both_backends!(
+    sources_are_replaced_by_name_and_kept_while_in_use,
+    template_sets_apply_by_deployment_service_and_environment,
+    pull_marks_move_forward_only,
     replay_jobs_are_claimed_once_their_lease_lapses,
     delete_removes_the_deployment_with_its_points_and_verdicts,
     revisions_start_after_the_newest_point_when_first_seen,

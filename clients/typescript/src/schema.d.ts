@@ -406,6 +406,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every source. */
+        get: operations["list_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One source: its URL, time limit, and where its secret is (never the secret). */
+        get: operations["get_source"];
+        /**
+         * Creates or replaces a source. Its URL is plain `http://`; its auth names an environment
+         *     variable or a file holding the token or password, which must be readable now.
+         */
+        put: operations["put_source"];
+        post?: never;
+        /** Deletes a source no template set uses. */
+        delete: operations["delete_source"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every template set. */
+        get: operations["list_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{scope}/{target}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template set, with the queries as stored (a preset's included). */
+        get: operations["get_template"];
+        /**
+         * Creates or replaces a template set. Placeholders: `{{service}}`, `{{environment}}`,
+         *     `{{version}}`, `{{baseline_version}}`, `{{key}}`, `{{labels.NAME}}` inside string literals,
+         *     `{{step}}` outside them. Every query is run once against the source with sample values: a
+         *     query Prometheus rejects is a 400 with Prometheus's message, and nothing is stored.
+         */
+        put: operations["put_template"];
+        post?: never;
+        /** Deletes a template set; the points it pulled stay. */
+        delete: operations["delete_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -413,6 +493,8 @@ export interface components {
         AnalysisConfigurations: {
             canary?: components["schemas"]["CanaryAnalysis"] | null;
         };
+        /** @enum {string} */
+        AuthKind: "bearer" | "basic";
         /**
          * @description Where the conversion rule's baseline came from, in order of precedence.
          * @enum {string}
@@ -667,6 +749,8 @@ export interface components {
             /** @example v2.3.1 */
             version?: string | null;
         };
+        /** @example checkout.production.v2-3-1 */
+        DeploymentKey: string;
         /** @description A page of deployments, newest first. */
         DeploymentPage: {
             deployments: components["schemas"]["Deployment"][];
@@ -754,7 +838,10 @@ export interface components {
              *     408: `request_timeout`; 409: `policy_read_only`, `conflict`; 412 (Flagger hooks): `verdict_rollback`,
              *     `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
              *     `unsupported_media_type`; 421 (a server without tokens, asked for a host it does not answer):
-             *     `misdirected_request`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
+             *     `misdirected_request`; 424 (saving a template set whose source cannot be asked: down,
+             *     timed out, credentials refused): `source_unavailable`; 500: `internal`; 503:
+             *     `store_unavailable`, `overloaded`. 400 for templates: `invalid_template` (placeholders),
+             *     `template_rejected` (with Prometheus's own message). New
              *     codes may be added: treat an unknown one by its HTTP status.
              * @example invalid_point
              */
@@ -887,6 +974,11 @@ export interface components {
              * @example Progressing
              */
             phase?: string | null;
+        };
+        /** @description Past deployments to read from Prometheus, each by service, versions and time range. */
+        FromPrometheus: {
+            /** @description 1 to 1,000 deployments. */
+            deployments: components["schemas"]["PrometheusDeployment"][];
         };
         /** @description Options for yes/no hooks (Flagger's `rollout` webhook). */
         GateOptions: {
@@ -1028,6 +1120,19 @@ export interface components {
              * @example 100
              */
             scale: number;
+        };
+        /**
+         * @description One series' queries: the value (in the metric's unit: percent, milliseconds, a fraction) and
+         *     the count behind it (requests or sessions per step).
+         */
+        MetricQuery: {
+            /**
+             * @description Optional: without it the points carry no count.
+             * @example sum(increase(http_requests_total{service="{{service}}",version="{{version}}"}[{{step}}]))
+             */
+            count_query?: string | null;
+            /** @example 100 * sum(rate(http_requests_total{service="{{service}}",version="{{version}}",code=~"5.."}[{{step}}])) / sum(rate(http_requests_total{service="{{service}}",version="{{version}}"}[{{step}}])) */
+            query: string;
         };
         /** @description Kayenta's `MetricSetPair`: one metric's control and experiment series. */
         MetricSetPair: {
@@ -1424,6 +1529,100 @@ export interface components {
             with_outcome: number;
             would_roll_back: number;
         };
+        /**
+         * @description A past deployment to read from Prometheus and replay. Its fields fill the templates of the
+         *     sets that apply to it (by `key`, `service` and `environment`, narrower first), as for a live
+         *     deployment.
+         */
+        PrometheusDeployment: {
+            /**
+             * @description The stable version beside it (`{{baseline_version}}`).
+             * @example v2.3.0
+             */
+            baseline_version?: string | null;
+            /** @example production */
+            environment?: string | null;
+            key: components["schemas"]["DeploymentKey"];
+            /** @description More values for `{{labels.NAME}}`. */
+            labels?: {
+                [key: string]: string;
+            };
+            /** @description The 1-based step a known regression began, for time to detect. */
+            onset_step?: number | null;
+            outcome?: components["schemas"]["Outcome"] | null;
+            /** @example checkout */
+            service?: string | null;
+            /**
+             * Format: date-time
+             * @description The range read: the rollout's start and end (RFC 3339).
+             */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            /**
+             * @description The canary's version (`{{version}}`).
+             * @example v2.3.1
+             */
+            version?: string | null;
+        };
+        /** @description What a verdict read from its metrics sources. */
+        PullReport: {
+            /** @description The first failure, naming the source and what it answered; null when none failed. */
+            error?: string | null;
+            /**
+             * Format: int64
+             * @description Points stored by this pull, all series.
+             */
+            points: number;
+            /** @description Every series the templates define, with the queries as run. */
+            series: components["schemas"]["PulledSeries"][];
+            status: components["schemas"]["PullStatus"];
+        };
+        /**
+         * @description How a verdict's pull from its metrics source went.
+         * @enum {string}
+         */
+        PullStatus: "pulled" | "stored" | "stale";
+        /** @description One series of a pull. */
+        PulledSeries: {
+            /** @example canary */
+            cohort: string;
+            count_query?: string | null;
+            /**
+             * Format: int64
+             * @description Samples not stored: NaN or infinite (no traffic in the step), or out of the metric's
+             *     range.
+             */
+            dropped?: number;
+            /** @description Why reading it failed. */
+            error?: string | null;
+            /**
+             * Format: date-time
+             * @description The range read, both ends included; absent when nothing was read (up to date, skipped
+             *     or failed).
+             */
+            from?: string | null;
+            /** @example error_rate */
+            metric: string;
+            /**
+             * Format: int64
+             * @description Points stored from this series by this pull.
+             */
+            points: number;
+            /**
+             * Format: date-time
+             * @description Where the series had been read up to before this pull.
+             */
+            previously_until?: string | null;
+            /** @description The value query, placeholders filled (null when the deployment lacks a value it needs). */
+            query?: string | null;
+            /** @description Why the series was not read: the deployment lacks a value a placeholder needs. */
+            skipped?: string | null;
+            /** @description The source's name. */
+            source: string;
+            /** Format: date-time */
+            to?: string | null;
+        };
         /** @description The next step for a canary at `current_weight` of `max_weight`. */
         Recommendation: {
             action: components["schemas"]["StepAction"];
@@ -1498,7 +1697,8 @@ export interface components {
         ReplayRequest: {
             /**
              * @description Deployments to replay, each in the NDJSON line shape (`key`, `outcome`, `onset_step`,
-             *     `metrics`, `baseline`, `cohorts`). Exactly one of `deployments` and `from_store`.
+             *     `metrics`, `baseline`, `cohorts`). Exactly one of `deployments`, `from_store` and
+             *     `from_prometheus`.
              */
             deployments?: unknown[] | null;
             /**
@@ -1506,6 +1706,7 @@ export interface components {
              * @description Ask every N points (default 1).
              */
             every?: number | null;
+            from_prometheus?: components["schemas"]["FromPrometheus"] | null;
             from_store?: components["schemas"]["StoreFilter"] | null;
             /**
              * Format: int64
@@ -1623,6 +1824,77 @@ export interface components {
          */
         SeriesPoint: number | components["schemas"]["TimedPoint"];
         /**
+         * @description A stored source. `auth` holds where the secret is (an environment variable's name or a
+         *     file's path), never the secret.
+         */
+        Source: {
+            auth?: components["schemas"]["SourceAuth"] | null;
+            name: components["schemas"]["SourceName"];
+            /**
+             * Format: int64
+             * @description Longest one request to the source may take, in milliseconds.
+             * @example 5000
+             */
+            timeout_ms: number;
+            /**
+             * Format: date-time
+             * @description Set by the store when written.
+             */
+            updated_at?: string | null;
+            /**
+             * @description The Prometheus server's base URL: `http://host:port`, optionally with a path prefix.
+             * @example http://prometheus.monitoring:9090
+             */
+            url: string;
+        };
+        /**
+         * @description How rollguard authenticates to a source. `secret_env` or `secret_file` (exactly one) names
+         *     where the token or password is; the secret itself is never stored or returned.
+         */
+        SourceAuth: {
+            /**
+             * @description The environment variable (of the rollguard process) holding the token or password; its
+             *     name starts with `ROLLGUARD_SECRET_`.
+             * @example PROMETHEUS_TOKEN
+             */
+            secret_env?: string | null;
+            /**
+             * @description A file holding the token or password (one trailing newline is ignored), read at each
+             *     request so a rotated secret is picked up. It must lie inside the server's
+             *     `--source-secrets-dir` (symbolic links resolved).
+             * @example /var/run/secrets/prometheus/token
+             */
+            secret_file?: string | null;
+            type: components["schemas"]["AuthKind"];
+            /**
+             * @description Basic auth's user name (not a secret); required for `basic`, refused for `bearer`.
+             * @example rollguard
+             */
+            username?: string | null;
+        };
+        SourceList: {
+            /** @description By name. */
+            sources: components["schemas"]["Source"][];
+        };
+        /** @example prometheus-main */
+        SourceName: string;
+        /** @description A source as a request gives it (the name is in the path). */
+        SourceSpec: {
+            auth?: components["schemas"]["SourceAuth"] | null;
+            /**
+             * Format: int64
+             * @description Longest one request to the source may take, in milliseconds (default 5000). Keep it
+             *     well below the server's `--request-timeout`.
+             * @example 5000
+             */
+            timeout_ms?: number | null;
+            /**
+             * @description `http://host:port`, optionally with a path prefix; no credentials in it.
+             * @example http://prometheus.monitoring:9090
+             */
+            url: string;
+        };
+        /**
          * @description Descriptive statistics of a series as received (missing points left out, before `scale`),
          *     as Kayenta's `MetricStatistics` computes them: all 0 for an empty series.
          */
@@ -1715,6 +1987,64 @@ export interface components {
              */
             policy_version?: number | null;
         };
+        /**
+         * @description Where a template set applies; a narrower one wins, per metric and cohort: `deployment` over
+         *     `service` over `environment`.
+         * @enum {string}
+         */
+        TemplateScope: "environment" | "service" | "deployment";
+        /** @description A stored template set. */
+        TemplateSet: {
+            /** @description Per metric (`error_rate`, `latency_p99`, `conversion_rate`), per cohort. */
+            metrics: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["MetricQuery"];
+                };
+            };
+            scope: components["schemas"]["TemplateScope"];
+            /** @description The source its queries run on. */
+            source: components["schemas"]["SourceName"];
+            /**
+             * Format: int64
+             * @description The pull's step in seconds: one point per step, and `{{step}}` in the queries.
+             * @example 60
+             */
+            step_seconds: number;
+            /** @description The environment's name, the service's name or the deployment's key. */
+            target: string;
+            /** Format: date-time */
+            updated_at?: string | null;
+        };
+        TemplateSetList: {
+            /** @description By scope, then target. */
+            templates: components["schemas"]["TemplateSet"][];
+        };
+        /** @description A template set as a request gives it (scope and target are in the path). */
+        TemplateSetSpec: {
+            /**
+             * @description Per metric (`error_rate`, `latency_p99`, `conversion_rate`), per cohort (`canary`,
+             *     `baseline`).
+             */
+            metrics?: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["MetricQuery"];
+                };
+            };
+            /**
+             * @description A shipped set of queries to start from: `http` (`http_requests_total` with a `code`
+             *     label, `http_request_duration_seconds` histograms; see docs/integrations/prometheus.md).
+             *     `metrics` entries replace the preset's, per metric and cohort.
+             * @example http
+             */
+            preset?: string | null;
+            source: components["schemas"]["SourceName"];
+            /**
+             * Format: int64
+             * @description One point per step, in seconds (default 60); `{{step}}` in the queries.
+             * @example 60
+             */
+            step_seconds?: number | null;
+        };
         /** @description Detection delays of the incidents a policy caught at or after their onset. */
         TimeToDetect: {
             /** @description Incidents counted. */
@@ -1758,6 +2088,7 @@ export interface components {
         Verdict: {
             /** @description The policy's name (`inline` for a policy given in the request). */
             policy: string;
+            pull?: components["schemas"]["PullReport"] | null;
             recommendation?: components["schemas"]["Recommendation"] | null;
             rules: components["schemas"]["RuleReport"][];
             verdict: components["schemas"]["Decision"];
@@ -3739,7 +4070,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReplayRecord"];
                 };
             };
-            /** @description Bad request, deployment or policy */
+            /** @description Bad request, deployment or policy; a query Prometheus rejects (`template_rejected`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3777,6 +4108,15 @@ export interface operations {
             };
             /** @description Body is not JSON */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `from_prometheus`: a source could not be asked (`source_unavailable`) */
+            424: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3931,6 +4271,589 @@ export interface operations {
             };
             /** @description The replay has already finished */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_sources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every source */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceList"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `admin` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_source: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Source name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The source */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Source"];
+                };
+            };
+            /** @description Bad name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `admin` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such source */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_source: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Source name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "auth": {
+                 *         "secret_file": "/var/run/secrets/prometheus/token",
+                 *         "type": "bearer"
+                 *       },
+                 *       "timeout_ms": 5000,
+                 *       "url": "http://prometheus.monitoring:9090"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SourceSpec"];
+            };
+        };
+        responses: {
+            /** @description The source, replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Source"];
+                };
+            };
+            /** @description The source, created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Source"];
+                };
+            };
+            /** @description Bad name, URL, auth or time limit; or the secret cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `admin` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_source: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Source name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `admin` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such source */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Template sets use it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every template set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSetList"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `admin` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Where the set applies: `environment`, `service` or `deployment` (narrower wins). */
+                scope: "environment" | "service" | "deployment";
+                /** @description The environment's name, the service's name or the deployment's key. */
+                target: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSet"];
+                };
+            };
+            /** @description Bad scope or target */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `admin` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No template set there */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Where the set applies: `environment`, `service` or `deployment` (narrower wins). */
+                scope: "environment" | "service" | "deployment";
+                /** @description The environment's name, the service's name or the deployment's key. */
+                target: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "preset": "http",
+                 *       "source": "prometheus-main",
+                 *       "step_seconds": 60
+                 *     }
+                 */
+                "application/json": components["schemas"]["TemplateSetSpec"];
+            };
+        };
+        responses: {
+            /** @description The template set, replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSet"];
+                };
+            };
+            /** @description The template set, created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSet"];
+                };
+            };
+            /** @description Bad scope, target, source, metric, placeholder (`invalid_template`), or a query Prometheus rejects (`template_rejected`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `admin` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The source could not be asked (down, timed out, refused the credentials): `source_unavailable` */
+            424: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Database unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Where the set applies: `environment`, `service` or `deployment` (narrower wins). */
+                scope: "environment" | "service" | "deployment";
+                /** @description The environment's name, the service's name or the deployment's key. */
+                target: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad scope or target */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No API token, or an unknown one (`unauthorized`, `invalid_token`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token lacks the `admin` scope (`insufficient_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No template set there */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .analysis_configurations import AnalysisConfigurations
+from .auth_kind import AuthKind
 from .baseline_source import BaselineSource
 from .baseline_values import BaselineValues
 from .canary_analysis import CanaryAnalysis
@@ -21,6 +22,7 @@ from .confusion import Confusion
 from .conversion_compare import ConversionCompare
 from .conversion_params import ConversionParams
 from .decision import Decision
+from .delete_template_scope import DeleteTemplateScope
 from .deployment import Deployment
 from .deployment_labels import DeploymentLabels
 from .deployment_page import DeploymentPage
@@ -39,7 +41,9 @@ from .evaluation_document import EvaluationDocument
 from .evaluation_document_metrics import EvaluationDocumentMetrics
 from .flagger_payload import FlaggerPayload
 from .flagger_payload_metadata import FlaggerPayloadMetadata
+from .from_prometheus import FromPrometheus
 from .gate_options import GateOptions
+from .get_template_scope import GetTemplateScope
 from .health import Health
 from .ingest_request import IngestRequest
 from .ingest_response import IngestResponse
@@ -52,6 +56,7 @@ from .latency_params import LatencyParams
 from .method import Method
 from .metric_classification import MetricClassification
 from .metric_mapping import MetricMapping
+from .metric_query import MetricQuery
 from .metric_set_pair import MetricSetPair
 from .metric_set_pair_tags_type_0 import MetricSetPairTagsType0
 from .metric_set_scope import MetricSetScope
@@ -84,6 +89,12 @@ from .policy_list import PolicyList
 from .policy_outcome import PolicyOutcome
 from .policy_record import PolicyRecord
 from .policy_summary import PolicySummary
+from .prometheus_deployment import PrometheusDeployment
+from .prometheus_deployment_labels import PrometheusDeploymentLabels
+from .pull_report import PullReport
+from .pull_status import PullStatus
+from .pulled_series import PulledSeries
+from .put_template_scope import PutTemplateScope
 from .recommendation import Recommendation
 from .remote_judge_request import RemoteJudgeRequest
 from .replay_list import ReplayList
@@ -103,12 +114,24 @@ from .score_classification import ScoreClassification
 from .score_thresholds import ScoreThresholds
 from .series_list import SeriesList
 from .series_metadata import SeriesMetadata
+from .source import Source
+from .source_auth import SourceAuth
+from .source_list import SourceList
+from .source_spec import SourceSpec
 from .stats import Stats
 from .step_action import StepAction
 from .store_filter import StoreFilter
 from .stored_point import StoredPoint
 from .stored_series import StoredSeries
 from .stored_verdict import StoredVerdict
+from .template_scope import TemplateScope
+from .template_set import TemplateSet
+from .template_set_list import TemplateSetList
+from .template_set_metrics import TemplateSetMetrics
+from .template_set_metrics_additional_property import TemplateSetMetricsAdditionalProperty
+from .template_set_spec import TemplateSetSpec
+from .template_set_spec_metrics import TemplateSetSpecMetrics
+from .template_set_spec_metrics_additional_property import TemplateSetSpecMetricsAdditionalProperty
 from .time_to_detect import TimeToDetect
 from .timed_point import TimedPoint
 from .verdict import Verdict
@@ -117,6 +140,7 @@ from .verdict_request import VerdictRequest
 
 __all__ = (
     "AnalysisConfigurations",
+    "AuthKind",
     "BaselineSource",
     "BaselineValues",
     "CanaryAnalysis",
@@ -137,6 +161,7 @@ __all__ = (
     "ConversionCompare",
     "ConversionParams",
     "Decision",
+    "DeleteTemplateScope",
     "Deployment",
     "DeploymentLabels",
     "DeploymentPage",
@@ -155,7 +180,9 @@ __all__ = (
     "EvaluationDocumentMetrics",
     "FlaggerPayload",
     "FlaggerPayloadMetadata",
+    "FromPrometheus",
     "GateOptions",
+    "GetTemplateScope",
     "Health",
     "IngestRequest",
     "IngestResponse",
@@ -168,6 +195,7 @@ __all__ = (
     "Method",
     "MetricClassification",
     "MetricMapping",
+    "MetricQuery",
     "MetricSetPair",
     "MetricSetPairTagsType0",
     "MetricSetScope",
@@ -200,6 +228,12 @@ __all__ = (
     "PolicyOutcome",
     "PolicyRecord",
     "PolicySummary",
+    "PrometheusDeployment",
+    "PrometheusDeploymentLabels",
+    "PulledSeries",
+    "PullReport",
+    "PullStatus",
+    "PutTemplateScope",
     "Recommendation",
     "RemoteJudgeRequest",
     "ReplayList",
@@ -219,12 +253,24 @@ __all__ = (
     "ScoreThresholds",
     "SeriesList",
     "SeriesMetadata",
+    "Source",
+    "SourceAuth",
+    "SourceList",
+    "SourceSpec",
     "Stats",
     "StepAction",
     "StoredPoint",
     "StoredSeries",
     "StoredVerdict",
     "StoreFilter",
+    "TemplateScope",
+    "TemplateSet",
+    "TemplateSetList",
+    "TemplateSetMetrics",
+    "TemplateSetMetricsAdditionalProperty",
+    "TemplateSetSpec",
+    "TemplateSetSpecMetrics",
+    "TemplateSetSpecMetricsAdditionalProperty",
     "TimedPoint",
     "TimeToDetect",
     "Verdict",

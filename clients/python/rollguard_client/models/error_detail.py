@@ -23,7 +23,10 @@ class ErrorDetail:
             408: `request_timeout`; 409: `policy_read_only`, `conflict`; 412 (Flagger hooks): `verdict_rollback`,
             `verdict_inconclusive`, `no_rollback`; 413: `payload_too_large`, `batch_too_large`; 415:
             `unsupported_media_type`; 421 (a server without tokens, asked for a host it does not answer):
-            `misdirected_request`; 500: `internal`; 503: `store_unavailable`, `overloaded`. New
+            `misdirected_request`; 424 (saving a template set whose source cannot be asked: down,
+            timed out, credentials refused): `source_unavailable`; 500: `internal`; 503:
+            `store_unavailable`, `overloaded`. 400 for templates: `invalid_template` (placeholders),
+            `template_rejected` (with Prometheus's own message). New
             codes may be added: treat an unknown one by its HTTP status. Example: invalid_point.
         message (str): For people; the wording may change. Example: points[3]: value -1 is negative.
         details (Any | Unset): Structured context, when there is some: e.g. `{"index": 3, "field": "points[3].value"}`

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.from_prometheus import FromPrometheus
     from ..models.partial_policy import PartialPolicy
     from ..models.store_filter import StoreFilter
 
@@ -22,8 +23,10 @@ class ReplayRequest:
     Attributes:
         deployments (list[Any] | None | Unset): Deployments to replay, each in the NDJSON line shape (`key`, `outcome`,
             `onset_step`,
-            `metrics`, `baseline`, `cohorts`). Exactly one of `deployments` and `from_store`.
+            `metrics`, `baseline`, `cohorts`). Exactly one of `deployments`, `from_store` and
+            `from_prometheus`.
         every (int | None | Unset): Ask every N points (default 1).
+        from_prometheus (FromPrometheus | None | Unset):
         from_store (None | StoreFilter | Unset):
         interval_seconds (int | None | Unset): Ask every this many seconds instead (needs timestamped series).
         policies (list[PartialPolicy | str] | Unset): Policy names or inline policies, compared side by side (default:
@@ -32,11 +35,13 @@ class ReplayRequest:
 
     deployments: list[Any] | None | Unset = UNSET
     every: int | None | Unset = UNSET
+    from_prometheus: FromPrometheus | None | Unset = UNSET
     from_store: None | StoreFilter | Unset = UNSET
     interval_seconds: int | None | Unset = UNSET
     policies: list[PartialPolicy | str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.from_prometheus import FromPrometheus  # noqa: PLC0415
         from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
         from ..models.store_filter import StoreFilter  # noqa: PLC0415
 
@@ -54,6 +59,14 @@ class ReplayRequest:
             every = UNSET
         else:
             every = self.every
+
+        from_prometheus: dict[str, Any] | None | Unset
+        if isinstance(self.from_prometheus, Unset):
+            from_prometheus = UNSET
+        elif isinstance(self.from_prometheus, FromPrometheus):
+            from_prometheus = self.from_prometheus.to_dict()
+        else:
+            from_prometheus = self.from_prometheus
 
         from_store: dict[str, Any] | None | Unset
         if isinstance(self.from_store, Unset):
@@ -87,6 +100,8 @@ class ReplayRequest:
             field_dict["deployments"] = deployments
         if every is not UNSET:
             field_dict["every"] = every
+        if from_prometheus is not UNSET:
+            field_dict["from_prometheus"] = from_prometheus
         if from_store is not UNSET:
             field_dict["from_store"] = from_store
         if interval_seconds is not UNSET:
@@ -98,6 +113,7 @@ class ReplayRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.from_prometheus import FromPrometheus  # noqa: PLC0415
         from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
         from ..models.store_filter import StoreFilter  # noqa: PLC0415
 
@@ -128,6 +144,23 @@ class ReplayRequest:
             return cast(int | None | Unset, data)
 
         every = _parse_every(d.pop("every", UNSET))
+
+        def _parse_from_prometheus(data: object) -> FromPrometheus | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                from_prometheus_type_0 = FromPrometheus.from_dict(data)
+
+                return from_prometheus_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FromPrometheus | None | Unset, data)
+
+        from_prometheus = _parse_from_prometheus(d.pop("from_prometheus", UNSET))
 
         def _parse_from_store(data: object) -> None | StoreFilter | Unset:
             if data is None:
@@ -179,6 +212,7 @@ class ReplayRequest:
         replay_request = cls(
             deployments=deployments,
             every=every,
+            from_prometheus=from_prometheus,
             from_store=from_store,
             interval_seconds=interval_seconds,
             policies=policies,

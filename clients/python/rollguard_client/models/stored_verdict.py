@@ -11,6 +11,7 @@ from ..models.decision import Decision
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.pull_report import PullReport
     from ..models.recommendation import Recommendation
     from ..models.rule_report import RuleReport
 
@@ -29,6 +30,7 @@ class StoredVerdict:
         deployment (str):
         evaluated_at (datetime.datetime):
         points (int): Points read, and the time range they cover.
+        pull (None | PullReport | Unset):
         recommendation (None | Recommendation | Unset):
         as_of (datetime.datetime | None | Unset): Only points up to this time were read, when the request gave `at`.
         first_ts (datetime.datetime | None | Unset):
@@ -43,6 +45,7 @@ class StoredVerdict:
     deployment: str
     evaluated_at: datetime.datetime
     points: int
+    pull: None | PullReport | Unset = UNSET
     recommendation: None | Recommendation | Unset = UNSET
     as_of: datetime.datetime | None | Unset = UNSET
     first_ts: datetime.datetime | None | Unset = UNSET
@@ -52,6 +55,7 @@ class StoredVerdict:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.pull_report import PullReport  # noqa: PLC0415
         from ..models.recommendation import Recommendation  # noqa: PLC0415
 
         policy = self.policy
@@ -68,6 +72,14 @@ class StoredVerdict:
         evaluated_at = self.evaluated_at.isoformat()
 
         points = self.points
+
+        pull: dict[str, Any] | None | Unset
+        if isinstance(self.pull, Unset):
+            pull = UNSET
+        elif isinstance(self.pull, PullReport):
+            pull = self.pull.to_dict()
+        else:
+            pull = self.pull
 
         recommendation: dict[str, Any] | None | Unset
         if isinstance(self.recommendation, Unset):
@@ -125,6 +137,8 @@ class StoredVerdict:
                 "points": points,
             }
         )
+        if pull is not UNSET:
+            field_dict["pull"] = pull
         if recommendation is not UNSET:
             field_dict["recommendation"] = recommendation
         if as_of is not UNSET:
@@ -142,6 +156,7 @@ class StoredVerdict:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.pull_report import PullReport  # noqa: PLC0415
         from ..models.recommendation import Recommendation  # noqa: PLC0415
         from ..models.rule_report import RuleReport  # noqa: PLC0415
 
@@ -162,6 +177,23 @@ class StoredVerdict:
         evaluated_at = datetime.datetime.fromisoformat(d.pop("evaluated_at"))
 
         points = d.pop("points")
+
+        def _parse_pull(data: object) -> None | PullReport | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                pull_type_0 = PullReport.from_dict(data)
+
+                return pull_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PullReport | Unset, data)
+
+        pull = _parse_pull(d.pop("pull", UNSET))
 
         def _parse_recommendation(data: object) -> None | Recommendation | Unset:
             if data is None:
@@ -256,6 +288,7 @@ class StoredVerdict:
             deployment=deployment,
             evaluated_at=evaluated_at,
             points=points,
+            pull=pull,
             recommendation=recommendation,
             as_of=as_of,
             first_ts=first_ts,

@@ -10,6 +10,7 @@ from ..models.decision import Decision
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.pull_report import PullReport
     from ..models.recommendation import Recommendation
     from ..models.rule_report import RuleReport
 
@@ -25,16 +26,19 @@ class Verdict:
         policy (str): The policy's name (`inline` for a policy given in the request).
         rules (list[RuleReport]):
         verdict (Decision): The answer to "should this deployment be rolled back?".
+        pull (None | PullReport | Unset):
         recommendation (None | Recommendation | Unset):
     """
 
     policy: str
     rules: list[RuleReport]
     verdict: Decision
+    pull: None | PullReport | Unset = UNSET
     recommendation: None | Recommendation | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.pull_report import PullReport  # noqa: PLC0415
         from ..models.recommendation import Recommendation  # noqa: PLC0415
 
         policy = self.policy
@@ -45,6 +49,14 @@ class Verdict:
             rules.append(rules_item)
 
         verdict = self.verdict.value
+
+        pull: dict[str, Any] | None | Unset
+        if isinstance(self.pull, Unset):
+            pull = UNSET
+        elif isinstance(self.pull, PullReport):
+            pull = self.pull.to_dict()
+        else:
+            pull = self.pull
 
         recommendation: dict[str, Any] | None | Unset
         if isinstance(self.recommendation, Unset):
@@ -63,6 +75,8 @@ class Verdict:
                 "verdict": verdict,
             }
         )
+        if pull is not UNSET:
+            field_dict["pull"] = pull
         if recommendation is not UNSET:
             field_dict["recommendation"] = recommendation
 
@@ -70,6 +84,7 @@ class Verdict:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.pull_report import PullReport  # noqa: PLC0415
         from ..models.recommendation import Recommendation  # noqa: PLC0415
         from ..models.rule_report import RuleReport  # noqa: PLC0415
 
@@ -84,6 +99,23 @@ class Verdict:
             rules.append(rules_item)
 
         verdict = Decision(d.pop("verdict"))
+
+        def _parse_pull(data: object) -> None | PullReport | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                pull_type_0 = PullReport.from_dict(data)
+
+                return pull_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PullReport | Unset, data)
+
+        pull = _parse_pull(d.pop("pull", UNSET))
 
         def _parse_recommendation(data: object) -> None | Recommendation | Unset:
             if data is None:
@@ -106,6 +138,7 @@ class Verdict:
             policy=policy,
             rules=rules,
             verdict=verdict,
+            pull=pull,
             recommendation=recommendation,
         )
 

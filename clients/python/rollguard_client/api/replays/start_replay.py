@@ -63,6 +63,11 @@ def _parse_response(
 
         return response_415
 
+    if response.status_code == 424:
+        response_424 = ErrorBody.from_dict(response.json())
+
+        return response_424
+
     if response.status_code == 503:
         response_503 = ErrorBody.from_dict(response.json())
 
