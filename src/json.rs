@@ -70,13 +70,6 @@ pub fn unique_object<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Valu
     })
 }
 
-/// An optional array of JSON values, each without repeated keys. Use with
-/// `#[serde(default, deserialize_with = "crate::json::unique_values")]`.
-pub fn unique_values<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Value>>, D::Error> {
-    let values = Option::<Vec<UniqueValue>>::deserialize(d)?;
-    Ok(values.map(|vs| vs.into_iter().map(|v| v.0).collect()))
-}
-
 struct ValueVisitor;
 
 impl<'de> Visitor<'de> for ValueVisitor {

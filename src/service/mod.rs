@@ -27,7 +27,7 @@ pub use crate::analysis::{
     Decision, EvaluationDocument, Policy, PolicyError, PolicySpec, PullReport, PullStatus,
     RuleStatus, Verdict,
 };
-pub use crate::json::{UniqueValue, unique_map, unique_values};
+pub use crate::json::{UniqueValue, unique_map};
 pub use crate::model::replay::{ReplayRecord, ReplayReport, ReplayStatus};
 pub use crate::model::source::{
     AuthKind, MetricQuery, Source, SourceAuth, SourceSpec, TemplateScope, TemplateSet,
