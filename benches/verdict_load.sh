@@ -36,8 +36,10 @@
 # CONNECTIONS (default "8 32"), THREADS (default 2), BACKENDS (default "postgres sqlite
 # postgres-nosync"), BENCH_DB (default rg_bench_verdict), QUIET_WAIT (default 60), TARGET
 # (default verdicts; gate or rollback drive the Flagger hook of that name instead, every payload
-# with one checksum: a 412 is an answer too, counted in non-2xx). Takes about 3.5 minutes once
-# the binary is built.
+# with one checksum: a 412 is an answer too, counted in non-2xx), BEFORE_RUN (a diagnostic shell
+# command run before each measurement, with RUN set to its number from 1 and DB_URL to the
+# backend's URL: e.g. detach partitions between two runs of CONNECTIONS="32 32"). Takes about 3.5
+# minutes once the binary is built.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -201,7 +203,12 @@ for backend in $BACKENDS; do
     log "$backend: loading $DEPLOYMENTS deployments x 3 metrics x $POINTS points"
     load_data
     wrk -t "$THREADS" -c 8 -d 3s -s "$WORK/verdicts.lua" "$BASE" >/dev/null   # warm-up
+    run=0
     for c in $CONNECTIONS; do
+        run=$((run + 1))
+        if [ -n "${BEFORE_RUN:-}" ]; then
+            RUN=$run DB_URL=$url bash -c "$BEFORE_RUN" >&2
+        fi
         wait_for_quiet
         before=$(recorded_verdicts "$backend")
         cpu_track_start "$BENCH_DB"

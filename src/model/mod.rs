@@ -336,6 +336,9 @@ pub struct VerdictInputs {
     pub stored_policy: Option<PolicyRecord>,
     /// The requested metrics' series, ordered by metric and cohort.
     pub series: Vec<StoredSeries>,
+    /// Whether a template set applies to the deployment (by key, service or environment): a
+    /// verdict then reads its sources first.
+    pub pulls: bool,
 }
 
 /// A verdict to record in the audit trail.

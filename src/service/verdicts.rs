@@ -10,7 +10,7 @@ use crate::analysis::{
     Decision, EvaluationDocument, Observations, Policy, PolicySpec, PullStatus, Traffic, Verdict,
     evaluate, recommend,
 };
-use crate::model::{DeploymentKey, NewVerdict, StoredVerdict, series_observations};
+use crate::model::{DeploymentKey, NewVerdict, StoredVerdict, VerdictInputs, series_observations};
 use crate::store::StoreError;
 
 /// The canary's current traffic weight and the weight at which it is fully rolled out
@@ -114,22 +114,13 @@ impl Service {
         Ok(self.store.enter_revision(key, revision).await?.flatten())
     }
 
-    /// Judges `key`'s stored series; records the verdict when asked and the deployment exists.
-    /// An unknown deployment is judged on no data (`inconclusive`), not an error.
-    pub async fn judge(
+    /// The deployment's inputs to a verdict: as of `at`, or now through the verdict cache.
+    async fn verdict_inputs(
         &self,
         key: &DeploymentKey,
-        options: &VerdictOptions,
-        record: Record,
-    ) -> ServiceResult<Judgement> {
-        // A deployment with PromQL templates first reads its sources up to now. A verdict as of
-        // a past time reads what is stored.
-        let pull = match options.at {
-            None => self.pull_for_verdict(key).await?,
-            Some(_) => None,
-        };
-        // One read for the deployment, its default policy and its series.
-        let inputs = match options.at {
+        at: Option<DateTime<Utc>>,
+    ) -> ServiceResult<Option<VerdictInputs>> {
+        Ok(match at {
             Some(at) => {
                 self.store
                     .verdict_inputs(key, &JUDGED_METRICS, Some(at))
@@ -140,7 +131,29 @@ impl Service {
                     .verdict_inputs_cached(key, &JUDGED_METRICS)
                     .await?
             }
-        };
+        })
+    }
+
+    /// Judges `key`'s stored series; records the verdict when asked and the deployment exists.
+    /// An unknown deployment is judged on no data (`inconclusive`), not an error.
+    pub async fn judge(
+        &self,
+        key: &DeploymentKey,
+        options: &VerdictOptions,
+        record: Record,
+    ) -> ServiceResult<Judgement> {
+        // One read for the deployment, its default policy, its series and whether a template
+        // set applies to it. A deployment with PromQL templates then reads its sources up to
+        // now and is read again (from the verdict cache on Postgres: only the rows just
+        // written). A verdict as of a past time reads what is stored.
+        let mut inputs = self.verdict_inputs(key, options.at).await?;
+        let mut pull = None;
+        if options.at.is_none() && inputs.as_ref().is_some_and(|i| i.pulls) {
+            pull = self.pull_for_verdict(key).await?;
+            if pull.is_some() {
+                inputs = self.verdict_inputs(key, None).await?;
+            }
+        }
         let Resolved {
             name,
             policy,

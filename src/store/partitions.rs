@@ -266,16 +266,20 @@ async fn delete_empty_deployments(
     .await?;
     // Checked again: the lock waited for ingests that saw the rows, and this statement's
     // snapshot sees what they committed.
-    let removed = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "delete from deployments d where d.id = any($2) and {EMPTY}"
+    let removed: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "delete from deployments d where d.id = any($2) and {EMPTY} returning d.id"
     )))
     .bind(cutoff)
     .bind(&ids)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .fetch_all(&mut *tx)
+    .await?;
+    // Their days, left wider than their (no) points by the partitions dropped before.
+    sqlx::query("delete from point_days where deployment_id = any($1)")
+        .bind(&removed)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
-    Ok(removed)
+    Ok(removed.len() as u64)
 }
 
 #[cfg(test)]

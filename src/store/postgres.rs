@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Row};
@@ -137,18 +137,71 @@ fn verdict_inputs_sql(metrics: &[&str], until: bool) -> String {
 /// filters every point of the deployment by `writer`; the caller keeps the metrics it asked for.
 /// The usual read, with no transaction in progress, has no array parameter, so Postgres keeps
 /// one generic plan for it (see [`verdict_inputs_sql`]).
-fn verdict_delta_sql(in_progress: bool) -> String {
-    let since = "select metric, cohort, ts, value, count from points
-         where deployment_id = d.id and writer >= $2::int8::text::xid8";
+///
+/// `days`, the deployment's [`Days`] as the cache last read them, bound the read by literal
+/// times, so that Postgres plans it over those days' partitions only (a bound given as a
+/// parameter would prune only at execution, after locking and opening every partition). The
+/// statement returns the deployment's days as its snapshot sees them: when they are not within
+/// `days`, points may lie outside the bounds, and the caller reads again with the new days.
+fn verdict_delta_sql(in_progress: bool, days: Option<Days>) -> String {
+    let within = days.map_or_else(String::new, |d| {
+        format!(
+            " and ts >= '{} 00:00:00+00' and ts <= '{} 23:59:59.999999+00'",
+            d.first.format("%Y-%m-%d"),
+            d.last.format("%Y-%m-%d")
+        )
+    });
+    let since = format!(
+        "select metric, cohort, ts, value, count from points
+         where deployment_id = d.id and writer >= $2::int8::text::xid8{within}"
+    );
     if in_progress {
         verdict_statement(&format!(
             "{since}
              union all
              select metric, cohort, ts, value, count from points
-             where deployment_id = d.id and writer = any($3::int8[]::text[]::xid8[])"
+             where deployment_id = d.id and writer = any($3::int8[]::text[]::xid8[]){within}"
         ))
     } else {
-        verdict_statement(since)
+        verdict_statement(&since)
+    }
+}
+
+/// The UTC days that a deployment's points span (table `point_days`, migration 0012): every
+/// point of the deployment lies within them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Days {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Days {
+    /// The days of `times`; `None` when there are none.
+    fn of(times: &[DateTime<Utc>]) -> Option<Days> {
+        let first = times.iter().min()?.date_naive();
+        let last = times.iter().max()?.date_naive();
+        Some(Days { first, last })
+    }
+
+    /// Whether `days` lie within these.
+    fn holds(self, days: Days) -> bool {
+        self.first <= days.first && days.last <= self.last
+    }
+
+    /// The `first_day` and `last_day` columns of a row; `None` when the deployment has no points.
+    fn read(row: &sqlx::postgres::PgRow) -> StoreResult<Option<Days>> {
+        let first: Option<NaiveDate> = row.try_get("first_day")?;
+        let last: Option<NaiveDate> = row.try_get("last_day")?;
+        Ok(first.zip(last).map(|(first, last)| Days { first, last }))
+    }
+}
+
+/// Whether a read bounded by `bounds` (`None`: unbounded) saw every point of a deployment whose
+/// points span `days` (`None`: it has none).
+fn bounded_read_is_whole(bounds: Option<Days>, days: Option<Days>) -> bool {
+    match (bounds, days) {
+        (Some(bounds), Some(days)) => bounds.holds(days),
+        _ => true,
     }
 }
 
@@ -178,6 +231,11 @@ fn verdict_statement(series: &str) -> String {
                 array(select x::text::int8 from pg_snapshot_xip(pg_current_snapshot()) x)
                     as in_progress,
                 (select epoch from points_epoch) as epoch,
+                r.first_day, r.last_day,
+                exists(select 1 from template_sets t
+                       where (t.scope, t.target) in
+                           (('deployment', d.key), ('service', d.service),
+                            ('environment', d.environment))) as pulls,
                 d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
                 d.outcome, coalesce(d.policy, e.policy) as policy_name,
                 p.version as policy_version, p.body as policy_body,
@@ -185,6 +243,7 @@ fn verdict_statement(series: &str) -> String {
                 s.metric, s.cohort, s.ts, s.value, s.count
          from deployments d
          left join environment_policies e on e.environment = d.environment
+         left join point_days r on r.deployment_id = d.id
          left join lateral (
              select version, body, created_at from policies
              where name = coalesce(d.policy, e.policy) order by version desc limit 1) p on true
@@ -231,6 +290,7 @@ fn full_read(rows: &[sqlx::postgres::PgRow]) -> StoreResult<Option<VerdictInputs
         policy_name,
         stored_policy,
         series,
+        pulls: first.try_get("pulls")?,
     }))
 }
 
@@ -246,6 +306,7 @@ fn cache_entry(
         horizon: first.try_get("horizon")?,
         in_progress: first.try_get("in_progress")?,
         epoch: first.try_get("epoch")?,
+        days: Days::read(first)?,
         metrics: metrics.iter().map(|m| (*m).to_owned()).collect(),
         series: inputs.series.clone(),
     })
@@ -338,8 +399,8 @@ impl PgStore {
         columns: &PointColumns<'_>,
     ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let id = match Self::deployment_id_locked(&mut tx, key).await? {
-            Some(id) => id,
+        let (id, days) = match Self::deployment_id_locked(&mut tx, key).await? {
+            Some(found) => found,
             None => {
                 // Created on first ingest; a concurrent first ingest may win the race.
                 sqlx::query(
@@ -349,12 +410,31 @@ impl PgStore {
                 .execute(&mut *tx)
                 .await?;
                 match Self::deployment_id_locked(&mut tx, key).await? {
-                    Some(id) => id,
+                    Some(found) => found,
                     // Deleted again by a concurrent delete (it won the creation race).
                     None => return Ok(false),
                 }
             }
         };
+        // Points outside the deployment's days widen them first (see migration 0012), in this
+        // transaction: a snapshot that sees the points sees days that hold them. Rarely: a
+        // deployment's points usually arrive within its latest day.
+        if let Some(batch) = Days::of(&columns.times)
+            && !days.is_some_and(|d| d.holds(batch))
+        {
+            sqlx::query(
+                "insert into point_days (deployment_id, first_day, last_day)
+                 values ($1, $2, $3)
+                 on conflict (deployment_id) do update
+                     set first_day = least(point_days.first_day, excluded.first_day),
+                         last_day = greatest(point_days.last_day, excluded.last_day)",
+            )
+            .bind(id)
+            .bind(batch.first)
+            .bind(batch.last)
+            .execute(&mut *tx)
+            .await?;
+        }
         // One statement for the whole batch; the primary key makes re-sent points replace, count
         // included (a re-sent point without a count clears the stored one). Rows are inserted,
         // and their locks taken, in the arrays' (canonical) order. `exists`: see above.
@@ -417,19 +497,22 @@ impl PgStore {
     }
 
     /// The deployment's row id, with its advisory lock taken shared (see
-    /// [`PgStore::ingest_once`]).
+    /// [`PgStore::ingest_once`]), and the days its points span.
     async fn deployment_id_locked(
         conn: &mut sqlx::PgConnection,
         key: &DeploymentKey,
-    ) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "select d.id from deployments d
+    ) -> StoreResult<Option<(i64, Option<Days>)>> {
+        let row = sqlx::query(
+            "select d.id, r.first_day, r.last_day from deployments d
              cross join lateral (select pg_advisory_xact_lock_shared(d.id)) l
+             left join point_days r on r.deployment_id = d.id
              where d.key = $1",
         )
         .bind(key.as_str())
         .fetch_optional(conn)
-        .await?)
+        .await?;
+        row.map(|row| Ok((row.try_get("id")?, Days::read(&row)?)))
+            .transpose()
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -529,6 +612,10 @@ impl Store for PgStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("delete from point_days where deployment_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         // Not needed for correctness (a cached entry's next read finds no row, or a new row id),
         // but the memory is free at once.
@@ -614,13 +701,28 @@ impl Store for PgStore {
         };
         if let Some(entry) = held.as_mut().filter(same_metrics) {
             let in_progress = !entry.in_progress.is_empty();
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(verdict_delta_sql(in_progress)))
-                .bind(key.as_str())
-                .bind(entry.horizon);
-            if in_progress {
-                query = query.bind(&entry.in_progress);
-            }
-            let rows = query.fetch_all(&self.pool).await?;
+            // Bounded by the days the points spanned at the last read; once more, unbounded,
+            // when the points have spread beyond them since.
+            let mut bounds = entry.days;
+            let rows = loop {
+                let sql = verdict_delta_sql(in_progress, bounds);
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(key.as_str())
+                    .bind(entry.horizon);
+                if in_progress {
+                    query = query.bind(&entry.in_progress);
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                match rows.first() {
+                    Some(first) if bounds.is_some() => {
+                        if bounded_read_is_whole(bounds, Days::read(first)?) {
+                            break rows;
+                        }
+                        bounds = None;
+                    }
+                    _ => break rows,
+                }
+            };
             let Some(first) = rows.first() else {
                 *held = None;
                 cache.remove(key.as_str());
@@ -651,12 +753,14 @@ impl Store for PgStore {
                 entry.merge(delta);
                 entry.horizon = first.try_get("horizon")?;
                 entry.in_progress = first.try_get("in_progress")?;
+                entry.days = Days::read(first)?;
                 let (policy_name, stored_policy) = rows::default_policy(first)?;
                 let inputs = VerdictInputs {
                     spec: rows::spec(first)?,
                     policy_name,
                     stored_policy,
                     series: entry.series.clone(),
+                    pulls: first.try_get("pulls")?,
                 };
                 cache.resize(key.as_str(), &slot, entry.points());
                 return Ok(Some(inputs));

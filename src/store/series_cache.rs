@@ -32,6 +32,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 use hashlink::LruCache;
 
+use super::postgres::Days;
 use crate::model::{Cohort, StoredSeries};
 
 /// One point read since the last read: metric, cohort, time, value and count.
@@ -48,6 +49,8 @@ pub struct Entry {
     pub in_progress: Vec<i64>,
     /// `points_epoch` as that snapshot saw it: how many retention steps had removed points.
     pub epoch: i64,
+    /// The days the deployment's points spanned at that snapshot, which bound the next read.
+    pub days: Option<Days>,
     /// The metrics read (a different list is a miss).
     pub metrics: Vec<String>,
     /// Ordered by metric and cohort, each in time order.
@@ -231,6 +234,7 @@ mod tests {
             horizon: 0,
             in_progress: Vec::new(),
             epoch: 0,
+            days: None,
             metrics: vec!["error_rate".into()],
             series: Vec::new(),
         }

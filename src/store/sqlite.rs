@@ -297,7 +297,12 @@ impl Store for SqliteStore {
                  where d.key = ?1)
              select d.id, d.service, d.environment, d.version, d.started_at, d.labels, d.policy,
                     d.outcome, d.policy_name, p.version as policy_version,
-                    p.body as policy_body, p.created_at as policy_created_at
+                    p.body as policy_body, p.created_at as policy_created_at,
+                    exists(select 1 from template_sets t
+                           where (t.scope = 'deployment' and t.target = d.key)
+                              or (t.scope = 'service' and t.target = d.service)
+                              or (t.scope = 'environment' and t.target = d.environment))
+                        as pulls
              from d left join policies p on p.name = d.policy_name
                  and p.version = (select max(version) from policies where name = d.policy_name)",
         )
@@ -349,6 +354,7 @@ impl Store for SqliteStore {
             policy_name,
             stored_policy,
             series,
+            pulls: row.try_get("pulls")?,
         }))
     }
 

@@ -444,7 +444,7 @@ async fn postgres_points_go_to_their_days_partition_or_the_default_one() {
 }
 
 /// Migration 0007 moves the points stored before it into a partition for each day that has any
-/// (year 1 included), values, counts and writers unchanged.
+/// (year 1 included), values, counts and writers unchanged; 0012 records the days they span.
 #[tokio::test]
 async fn postgres_migration_moves_stored_points_into_day_partitions() {
     let db = test_db(Backend::Postgres).await;
@@ -486,6 +486,20 @@ async fn postgres_migration_moves_stored_points_into_day_partitions() {
             ("points_p20261124".to_string(), 2),
             ("points_p20261125".to_string(), 1)
         ]
+    );
+    // Migration 0012 records the days the stored points span, year 1 included.
+    let days: Vec<(i64, chrono::NaiveDate, chrono::NaiveDate)> =
+        sqlx::query_as("select deployment_id, first_day, last_day from point_days")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        days,
+        [(
+            1,
+            chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+        )]
     );
     // Upserts and reads work on the migrated table.
     let k = key("mig.1");

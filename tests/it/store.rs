@@ -1519,18 +1519,192 @@ async fn postgres_plans_the_verdict_read_once_per_connection() {
             .unwrap();
         assert_eq!(inputs.series.len(), 2);
     }
-    let (generic, custom): (i64, i64) = sqlx::query_as(
+    // 12 delta reads, split between the statement for a snapshot with nothing in progress and
+    // the one with transactions in progress (other tests'): each is planned afresh at most at
+    // its first 5 executions, so the one run at least 6 times has a generic plan.
+    let plans: Vec<(i64, i64)> = sqlx::query_as(
         "select generic_plans, custom_plans from pg_prepared_statements
          where statement like '%writer >= $2%'
            and statement not like '%pg_prepared_statements%'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let executions: i64 = plans.iter().map(|(g, c)| g + c).sum();
+    assert_eq!(executions, 12, "{plans:?}");
+    assert!(
+        plans.iter().all(|&(_, custom)| custom <= 5) && plans.iter().any(|&(g, _)| g >= 1),
+        "the cache's delta read was planned per execution: {plans:?} (generic, custom)"
+    );
+}
+
+/// The verdict cache's delta read names the days the deployment's points span as literal
+/// bounds, so Postgres plans it over those days' partitions only: today's points, with today's
+/// partition, the days ahead and the default one attached, are read through today's partition
+/// alone. Without the bounds the generic plan scans every partition (docs/performance.md).
+#[tokio::test]
+async fn postgres_cache_delta_read_is_planned_over_the_points_days_only() {
+    use rollguard::store::{PgStore, PoolSettings, Store};
+    let db = crate::support::test_db(Backend::Postgres).await;
+    let settings = PoolSettings {
+        max_connections: 1,
+        ..Default::default()
+    };
+    let store = PgStore::connect_with(&db.url, settings).await.unwrap();
+    store.migrate().await.unwrap();
+    let today = Utc::now().date_naive();
+    let partitions: i64 =
+        sqlx::query_scalar("select count(*) from pg_inherits where inhparent = 'points'::regclass")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert!(partitions >= 3, "{partitions} partitions of points");
+    let k = key("days.today");
+    let noon = today.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let batch: Vec<Point> = (0..3)
+        .map(|i| {
+            let ts = noon + Duration::minutes(i);
+            Point::new("error_rate", Cohort::Canary, ts, 0.5 + i as f64, None).unwrap()
+        })
+        .collect();
+    store.ingest(&k, &batch).await.unwrap();
+    for _ in 0..2 {
+        let inputs = store
+            .verdict_inputs_cached(&k, &KNOWN_METRICS)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(inputs.series[0].ts.len(), 3);
+    }
+    let statement: String = sqlx::query_scalar(
+        "select statement from pg_prepared_statements
+         where statement like '%writer >= $2%' and statement like '%and ts >= %'
+           and statement not like '%pg_prepared_statements%'
+         limit 1",
     )
     .fetch_one(store.pool())
     .await
     .unwrap();
     assert!(
-        custom <= 5 && generic >= 7,
-        "the cache's delta read was planned per execution: {generic} generic, {custom} custom"
+        statement.contains(&format!("'{} 00:00:00+00'", today.format("%Y-%m-%d"))),
+        "the delta read is not bounded by today: {statement}"
     );
+    let mut conn = store.pool().acquire().await.unwrap();
+    sqlx::query("set plan_cache_mode = force_generic_plan")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "prepare bounded as {statement}"
+    )))
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    // The variant for a snapshot with transactions in progress (other tests') takes their ids.
+    let execute = if statement.contains("$3") {
+        "explain execute bounded('days.today', 0, '{}')"
+    } else {
+        "explain execute bounded('days.today', 0)"
+    };
+    let plan: Vec<String> = sqlx::query_scalar(execute)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    let plan = plan.join("\n");
+    let scanned: std::collections::BTreeSet<&str> = plan
+        .split_whitespace()
+        .filter(|w| {
+            *w == "points_default"
+                || (w.starts_with("points_p") && w.len() == "points_pYYYYMMDD".len())
+        })
+        .collect();
+    let own = format!("points_p{}", today.format("%Y%m%d"));
+    assert_eq!(
+        scanned.into_iter().collect::<Vec<_>>(),
+        vec![own.as_str()],
+        "the plan reads other partitions:\n{plan}"
+    );
+}
+
+/// Points written outside the days the cache last read (a backfill of last month, a point in
+/// another century) widen the deployment's days in their own transaction, and the next cached
+/// read, bounded by the old days, sees the wider ones and reads again: it returns exactly what
+/// an uncached read does. Without the second read the backfill would be missing.
+#[tokio::test]
+async fn postgres_cache_reads_points_written_beyond_the_days_it_last_read() {
+    let (store, db) = test_store(Backend::Postgres).await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let k = key("days.wider");
+    let today = Utc::now();
+    let at =
+        |ts: DateTime<Utc>, v: f64| Point::new("error_rate", Cohort::Canary, ts, v, None).unwrap();
+    store.ingest(&k, &[at(today, 1.0)]).await.unwrap();
+    let first = store
+        .verdict_inputs_cached(&k, &KNOWN_METRICS)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.series[0].values, vec![1.0]);
+    let days = |pool: sqlx::PgPool| async move {
+        sqlx::query_as::<_, (chrono::NaiveDate, chrono::NaiveDate)>(
+            "select r.first_day, r.last_day from point_days r
+             join deployments d on d.id = r.deployment_id where d.key = 'days.wider'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(
+        days(pool.clone()).await,
+        (today.date_naive(), today.date_naive())
+    );
+
+    let month_ago = today - Duration::days(40);
+    let far: DateTime<Utc> = "2140-06-01T12:00:00Z".parse().unwrap();
+    store
+        .ingest(&k, &[at(month_ago, 2.0), at(far, 3.0)])
+        .await
+        .unwrap();
+    assert_eq!(
+        days(pool.clone()).await,
+        (month_ago.date_naive(), far.date_naive())
+    );
+    let cached = store
+        .verdict_inputs_cached(&k, &KNOWN_METRICS)
+        .await
+        .unwrap()
+        .unwrap();
+    let whole = store
+        .verdict_inputs(&k, &KNOWN_METRICS, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cached.series, whole.series);
+    assert_eq!(cached.series[0].values, vec![2.0, 1.0, 3.0]);
+
+    // A point within the days changes nothing of them.
+    store
+        .ingest(&k, &[at(today - Duration::days(1), 4.0)])
+        .await
+        .unwrap();
+    assert_eq!(
+        days(pool.clone()).await,
+        (month_ago.date_naive(), far.date_naive())
+    );
+    let cached = store
+        .verdict_inputs_cached(&k, &KNOWN_METRICS)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cached.series[0].values, vec![2.0, 4.0, 1.0, 3.0]);
+
+    // Deleting the deployment deletes its days.
+    assert!(store.delete_deployment(&k).await.unwrap());
+    let left: i64 = sqlx::query_scalar("select count(*) from point_days")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
 }
 
 /// An ingest chosen as a deadlock's victim is run once more inside the store, so its caller
