@@ -134,7 +134,10 @@ pub async fn create_verdict(
     params(KeyParam),
     request_body(content = Option<VerdictRequest>,
         description = "Optional: with no body (and no content type), the defaults apply. With \
-            `deployment`, the deployment is registered first (the token needs `ingest` too)"),
+            `deployment`, the deployment is registered first (the token needs `ingest` too)",
+        example = json!({"deployment": {"service": "recommendationservice",
+            "environment": "production", "version": "7b9c5d6f48",
+            "labels": {"namespace": "shop", "baseline_version": "5f7c9d8b41"}}})),
     responses(
         (status = 200, description = "The verdict, as for POST", body = StoredVerdict),
         (status = 400, description = "Bad key, body (a bad `deployment` field names it) or unknown policy", body = ErrorBody),

@@ -61,11 +61,13 @@ impl Service {
             Some(stored) if stored == *spec => Ok(Registration::Unchanged),
             _ => {
                 let (_, created) = self.store.put_deployment(key, spec).await?;
-                Ok(if created {
+                let registration = if created {
                     Registration::Created
                 } else {
                     Registration::Updated
-                })
+                };
+                tracing::info!(deployment = %key, ?registration, "deployment registered by a verdict request");
+                Ok(registration)
             }
         }
     }

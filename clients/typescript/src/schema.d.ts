@@ -2895,6 +2895,19 @@ export interface operations {
         /** @description Optional: with no body (and no content type), the defaults apply. With `deployment`, the deployment is registered first (the token needs `ingest` too) */
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "deployment": {
+                 *         "environment": "production",
+                 *         "labels": {
+                 *           "baseline_version": "5f7c9d8b41",
+                 *           "namespace": "shop"
+                 *         },
+                 *         "service": "recommendationservice",
+                 *         "version": "7b9c5d6f48"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["VerdictRequest"];
             };
         };
