@@ -13,7 +13,8 @@
 //! With Prometheus as the source (`docs/integrations/prometheus.md`, section 4), nothing is
 //! pushed: the Argo loop plays that page's Rollout and AnalysisTemplate, whose verdict request
 //! registers the deployment, against a real Prometheus scraping an exporter ([`live`]), in
-//! real time scaled 60 to 1.
+//! real time scaled 60 to 1: a healthy release is promoted, a canary whose error rate jumps from
+//! 1 % to 10 % is aborted, one whose pods are not scraped pauses the Rollout.
 
 mod argo;
 mod clock;
@@ -435,9 +436,14 @@ async fn send(
 
 /// Plays prometheus.md's Rollout and AnalysisTemplate, as the operator set it up there (the
 /// source and the template set, at a 1 s step for time that runs 60 times faster), against a
-/// Prometheus that scrapes the service's pods; the canary's error rate jumps at `onset_minute`.
-/// No point is pushed: the server has no token for a pusher.
-async fn argo_pulled_release(backend: Backend, onset_minute: Option<u64>) -> PulledRun {
+/// Prometheus that scrapes the service's pods (the canary's unless `canary_scraped` is false);
+/// the canary's error rate jumps at `onset_minute`. No point is pushed: the server has no token
+/// for a pusher.
+async fn argo_pulled_release(
+    backend: Backend,
+    onset_minute: Option<u64>,
+    canary_scraped: bool,
+) -> PulledRun {
     let template: AnalysisTemplate = manifests::one("prometheus.md", "AnalysisTemplate");
     let rollout: Rollout = manifests::one("prometheus.md", "Rollout");
     let monitor: PodMonitor = manifests::one("prometheus.md", "PodMonitor");
@@ -450,6 +456,7 @@ async fn argo_pulled_release(backend: Backend, onset_minute: Option<u64>) -> Pul
         canary_hash: CANARY_HASH,
         stable_hash: STABLE_HASH,
         onset_minute,
+        canary_scraped,
     })
     .await;
     let prom = Prom::start(PromOptions {
@@ -513,7 +520,7 @@ async fn stored_deployment(server: &Server, key: &str) -> Value {
 }
 
 async fn argo_with_prometheus_promotes_a_healthy_release(backend: Backend) {
-    let run = argo_pulled_release(backend, None).await;
+    let run = argo_pulled_release(backend, None, true).await;
     let o = &run.outcome;
     println!(
         "{backend:?}: {:?} at minute {}: {:?}",
@@ -563,7 +570,7 @@ async fn argo_with_prometheus_promotes_a_healthy_release(backend: Backend) {
 }
 
 async fn argo_with_prometheus_aborts_a_canary_whose_errors_jump(backend: Backend) {
-    let run = argo_pulled_release(backend, Some(PULLED_ONSET_MINUTE)).await;
+    let run = argo_pulled_release(backend, Some(PULLED_ONSET_MINUTE), true).await;
     let o = &run.outcome;
     println!(
         "{backend:?}: {:?} at minute {}: {:?}",
@@ -603,6 +610,27 @@ async fn argo_with_prometheus_aborts_a_canary_whose_errors_jump(backend: Backend
     assert_eq!(d["updated_at"], d["created_at"], "{d}");
 }
 
+/// A PodMonitor that misses the canary's pods: the baseline's series arrive, the canary's never
+/// do, and the Rollout pauses at the 4th `inconclusive`, as prometheus.md says.
+async fn argo_with_prometheus_never_promotes_an_unscraped_canary(backend: Backend) {
+    let run = argo_pulled_release(backend, None, false).await;
+    let o = &run.outcome;
+    assert_eq!(
+        o.end,
+        argo::End::Paused("analysis Inconclusive".into()),
+        "{o:?}"
+    );
+    assert_eq!(o.measurements.len(), 4, "{o:?}");
+    assert!(
+        o.measurements
+            .iter()
+            .all(|(_, p)| *p == argo::Phase::Inconclusive),
+        "{o:?}"
+    );
+    let verdicts = history(&run.server, &run.key).await;
+    assert_eq!(verdicts[0]["pull"]["status"], "pulled", "{}", verdicts[0]);
+}
+
 on_both_backends!(
     argo_promotes_a_healthy_release,
     argo_aborts_a_canary_with_more_errors,
@@ -612,6 +640,7 @@ on_both_backends!(
     argo_aborts_when_the_token_secret_ends_in_a_new_line,
     argo_with_prometheus_promotes_a_healthy_release,
     argo_with_prometheus_aborts_a_canary_whose_errors_jump,
+    argo_with_prometheus_never_promotes_an_unscraped_canary,
     flagger_promotes_a_healthy_release,
     flagger_rolls_back_a_canary_with_more_errors,
     flagger_rolls_back_a_slower_canary,

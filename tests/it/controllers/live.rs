@@ -38,6 +38,8 @@ struct Model {
     weights: Vec<(Duration, f64)>,
     /// The canary's errors jump to [`BROKEN_ERRORS`] at this real time.
     onset: Option<Duration>,
+    /// Whether the canary's pods are scraped at all (a PodMonitor that misses them: none).
+    canary_scraped: bool,
 }
 
 /// Requests and errors since the start: (requests, errors) of the canary, then of the stable.
@@ -82,7 +84,7 @@ impl Model {
     fn text(&self, now: Duration) -> String {
         let (canary, stable) = self.totals(now);
         let mut versions = vec![(&self.stable_hash, stable)];
-        if self.weights.first().is_some_and(|(t, _)| *t <= now) {
+        if self.canary_scraped && self.weights.first().is_some_and(|(t, _)| *t <= now) {
             versions.push((&self.canary_hash, canary));
         }
         let mut out = String::new();
@@ -135,6 +137,8 @@ pub struct Pods<'a> {
     pub stable_hash: &'a str,
     /// The simulated minute at which the canary's error rate jumps to 10 %, if it does.
     pub onset_minute: Option<u64>,
+    /// Whether Prometheus scrapes the canary's pods (it always scrapes the stable ones).
+    pub canary_scraped: bool,
 }
 
 impl Live {
@@ -148,6 +152,7 @@ impl Live {
             stable_hash: pods.stable_hash.into(),
             weights: Vec::new(),
             onset: None,
+            canary_scraped: pods.canary_scraped,
         }));
         let served = model.clone();
         let app = axum::Router::new().route(
