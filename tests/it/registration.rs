@@ -12,8 +12,11 @@ use crate::support::{Backend, TestServer, on_both_backends};
 
 const KEY: &str = "shop.checkout.7b9c5d6f48";
 
+/// A deployment as a controller sends it; `started_at` with an offset and digits past the
+/// microsecond, which the store keeps in UTC and cut: the same body is still the same.
 fn spec() -> Value {
     json!({"service": "checkout", "environment": "production", "version": "7b9c5d6f48",
+           "started_at": "2026-11-24T11:00:00.1234567+01:00",
            "labels": {"namespace": "shop", "baseline_version": "5f7c9d8b41"}})
 }
 
@@ -45,6 +48,10 @@ async fn a_verdict_request_creates_replaces_and_then_leaves_its_deployment(backe
     for field in ["service", "environment", "version", "labels"] {
         assert_eq!(created[field], spec()[field], "{created}");
     }
+    assert_eq!(
+        created["started_at"], "2026-11-24T10:00:00.123456Z",
+        "{created}"
+    );
     assert_eq!(created["updated_at"], created["created_at"], "{created}");
 
     // The same body again, by POST and by PUT: judged and recorded, nothing else written.
