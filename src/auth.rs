@@ -518,9 +518,29 @@ fn forbidden(token: &Token, scope: Scope) -> Response {
     )
 }
 
-/// The name of the token a request was let in with, as a request extension.
+/// The token a request was let in with, as a request extension (only when tokens are
+/// configured).
 #[derive(Clone, Debug)]
-pub struct Caller(pub String);
+pub struct Caller(pub Token);
+
+/// Checks, in a handler, a scope that the request's body calls for beyond the one its route
+/// needs (a verdict request that registers its deployment writes, so it needs `ingest` too):
+/// the refusal, if any. A server without tokens lets it through; otherwise a token without the
+/// scope gets the same 403 as the router gives.
+pub fn refusal_without(auth: &Auth, caller: Option<&Caller>, scope: Scope) -> Option<Response> {
+    if !auth.is_enabled() {
+        return None;
+    }
+    match caller {
+        Some(Caller(token)) if token.allows(scope) => None,
+        Some(Caller(token)) => {
+            tracing::info!(token = %token.name, required_scope = %scope, "refused: scope missing");
+            Some(forbidden(token, scope))
+        }
+        // Every route that calls this is guarded, so a caller is known; if not, refuse.
+        None => Some(unauthorized(false, scope)),
+    }
+}
 
 /// Middleware: lets a request through when it is open or carries a token with the scope it
 /// needs; answers 401 (no or unknown token, with `WWW-Authenticate: Bearer`) or 403 (wrong
@@ -568,7 +588,7 @@ pub async fn require_token(
         tracing::info!(token = %token.name, required_scope = %scope, "refused: scope missing");
         return forbidden(token, scope);
     }
-    req.extensions_mut().insert(Caller(token.name.clone()));
+    req.extensions_mut().insert(Caller(token.clone()));
     next.run(req).await
 }
 

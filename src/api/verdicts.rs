@@ -1,23 +1,32 @@
 //! `/v1/deployments/{key}/verdicts`: evaluate the stored series and record the verdict (the
 //! endpoint rollout controllers call), and read the audit trail.
 
-use axum::Json as JsonResponse;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json as JsonResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::extract::{KeyParam, OptionalJson, Query};
 use super::{AppState, page_limit, parse_cursor};
+use crate::auth::{Caller, Scope, refusal_without};
 use crate::error::{ApiError, ErrorBody};
 use crate::service::{
-    DeploymentKey, PolicyName, PolicySpec, Record, StoredVerdict, Timestamp, VerdictOptions,
-    Weights,
+    DeploymentKey, DeploymentSpec, PolicyName, PolicySpec, Record, StoredVerdict, Timestamp,
+    VerdictOptions, Weights,
 };
 
 /// Options for one evaluation of a deployment's stored series; the body may be empty.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerdictRequest {
+    /// Registers the deployment before judging it, with the fields and checks of `PUT
+    /// /v1/deployments/{key}`: created when it does not exist, replaced when it differs (a field
+    /// left out is cleared, as with PUT), left alone when it is the same, so a controller can
+    /// send the same body at every measurement. Needs the `ingest` scope besides `evaluate`.
+    /// A bad field is a 400 naming it (`deployment.version`); then nothing is stored and no
+    /// verdict is recorded.
+    pub deployment: Option<DeploymentSpec>,
     /// Overrides the deployment's policy: a name or an inline (partial) policy.
     pub policy: Option<PolicySpec>,
     /// Evaluate as of this time (RFC 3339, years 0001–9999): only points at or before it are read.
@@ -45,6 +54,35 @@ impl VerdictRequest {
     }
 }
 
+/// Registers the deployment when the request carries one (after checking the token's `ingest`
+/// scope), then judges and records: what `POST` and `PUT …/verdicts` do.
+async fn register_and_judge(
+    state: &AppState,
+    caller: Option<&Caller>,
+    key: &DeploymentKey,
+    mut req: VerdictRequest,
+) -> Response {
+    let deployment = req.deployment.take();
+    if deployment.is_some()
+        && let Some(refused) = refusal_without(&state.auth, caller, Scope::Ingest)
+    {
+        return refused;
+    }
+    let judged = async {
+        // Checked before anything is written: a bad option records nothing.
+        let options = req.options()?;
+        if let Some(spec) = &deployment {
+            if let Some(policy) = &options.policy {
+                state.service.resolve(policy).await?;
+            }
+            state.service.register(key, spec).await?;
+        }
+        let judged = state.service.judge(key, &options, Record::Yes).await?;
+        Ok::<_, ApiError>(JsonResponse(judged.verdict))
+    };
+    judged.await.into_response()
+}
+
 /// Evaluates the deployment's stored series (canary, with baseline and pre cohorts for the
 /// conversion baseline), records the verdict, and returns it. Every computed verdict is HTTP 200
 /// with the decision at `$.verdict` (an unknown deployment is `inconclusive`); a non-2xx means
@@ -53,7 +91,8 @@ impl VerdictRequest {
     post, path = "/v1/deployments/{key}/verdicts", tag = "verdicts",
     params(KeyParam),
     request_body(content = Option<VerdictRequest>,
-        description = "Optional: with no body (and no content type), the defaults apply",
+        description = "Optional: with no body (and no content type), the defaults apply. With \
+            `deployment`, the deployment is registered first (the token needs `ingest` too)",
         example = json!({"policy": "seed", "canary_weight": 20})),
     responses(
         (status = 200, description = "The verdict (also for unknown deployments: inconclusive)", body = StoredVerdict,
@@ -72,7 +111,8 @@ impl VerdictRequest {
                      "message": "conversion rate 0.0310 >= 0.8 × baseline 0.0310 = 0.0248 (baseline from the baseline cohort)"}],
                 "recommendation": {"action": "abort", "current_weight": 20, "max_weight": 100,
                     "next_weight": 20, "reason": "the verdict is rollback"}})),
-        (status = 400, description = "Bad key, body or unknown policy", body = ErrorBody),
+        (status = 400, description = "Bad key, body (a bad `deployment` field names it) or unknown policy", body = ErrorBody),
+        (status = 403, description = "The token lacks the `evaluate` scope, or the `ingest` scope a body with `deployment` needs too (`insufficient_scope`)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body given, but not as JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable: no verdict", body = ErrorBody),
@@ -80,14 +120,11 @@ impl VerdictRequest {
 )]
 pub async fn create_verdict(
     State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
     key: DeploymentKey,
     OptionalJson(req): OptionalJson<VerdictRequest>,
-) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    let judged = state
-        .service
-        .judge(&key, &req.options()?, Record::Yes)
-        .await?;
-    Ok(JsonResponse(judged.verdict))
+) -> Response {
+    register_and_judge(&state, caller.as_deref(), &key, req).await
 }
 
 /// The same as `POST`, for Argo Rollouts' web metric provider with `method: PUT` (it allows GET,
@@ -96,21 +133,27 @@ pub async fn create_verdict(
     put, path = "/v1/deployments/{key}/verdicts", tag = "verdicts",
     params(KeyParam),
     request_body(content = Option<VerdictRequest>,
-        description = "Optional: with no body (and no content type), the defaults apply"),
+        description = "Optional: with no body (and no content type), the defaults apply. With \
+            `deployment`, the deployment is registered first (the token needs `ingest` too)",
+        example = json!({"deployment": {"service": "recommendationservice",
+            "environment": "production", "version": "7b9c5d6f48",
+            "labels": {"namespace": "shop", "baseline_version": "5f7c9d8b41"}}})),
     responses(
         (status = 200, description = "The verdict, as for POST", body = StoredVerdict),
-        (status = 400, description = "Bad key, body or unknown policy", body = ErrorBody),
+        (status = 400, description = "Bad key, body (a bad `deployment` field names it) or unknown policy", body = ErrorBody),
+        (status = 403, description = "The token lacks the `evaluate` scope, or the `ingest` scope a body with `deployment` needs too (`insufficient_scope`)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Body given, but not as JSON", body = ErrorBody),
         (status = 503, description = "Database unavailable: no verdict", body = ErrorBody),
     )
 )]
 pub async fn put_verdict(
-    state: State<AppState>,
+    State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
     key: DeploymentKey,
-    req: OptionalJson<VerdictRequest>,
-) -> Result<JsonResponse<StoredVerdict>, ApiError> {
-    create_verdict(state, key, req).await
+    OptionalJson(req): OptionalJson<VerdictRequest>,
+) -> Response {
+    register_and_judge(&state, caller.as_deref(), &key, req).await
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -3,8 +3,29 @@
 use super::{Service, ServiceError, ServiceResult};
 use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, MetricName, Point,
+    SpecError,
 };
 use crate::store::dedupe_points;
+
+/// What [`Service::register`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Registration {
+    Created,
+    Updated,
+    /// The stored deployment already was as given: nothing written.
+    Unchanged,
+}
+
+/// The request field a bad deployment spec is reported under.
+fn registration_field(e: &SpecError) -> &'static str {
+    match e {
+        SpecError::Field("service") => "deployment.service",
+        SpecError::Field("environment") => "deployment.environment",
+        SpecError::Field("version") => "deployment.version",
+        SpecError::Field(_) | SpecError::TooManyLabels => "deployment.labels",
+        SpecError::Policy(_) => "deployment.policy",
+    }
+}
 
 impl Service {
     /// Creates the deployment, or replaces its descriptive fields (points and verdicts are
@@ -17,6 +38,38 @@ impl Service {
         spec.check()
             .map_err(|e| ServiceError::invalid("body", e.to_string()))?;
         Ok(self.store.put_deployment(key, spec).await?)
+    }
+
+    /// Makes the deployment what `spec` says, as [`Service::put_deployment`] would, but writes
+    /// only when something changes: a controller that sends the same spec with every verdict
+    /// costs one read of the row after the first. Used by verdict requests that carry their
+    /// deployment; errors name the field under `deployment`.
+    pub async fn register(
+        &self,
+        key: &DeploymentKey,
+        spec: &DeploymentSpec,
+    ) -> ServiceResult<Registration> {
+        spec.check().map_err(|e| {
+            let field = registration_field(&e);
+            let message = match e {
+                SpecError::Field(_) => format!("deployment.{e}"),
+                _ => format!("{field}: {e}"),
+            };
+            ServiceError::invalid(field, message)
+        })?;
+        match self.store.deployment_spec(key).await? {
+            Some(stored) if stored == *spec => Ok(Registration::Unchanged),
+            _ => {
+                let (_, created) = self.store.put_deployment(key, spec).await?;
+                let registration = if created {
+                    Registration::Created
+                } else {
+                    Registration::Updated
+                };
+                tracing::info!(deployment = %key, ?registration, "deployment registered by a verdict request");
+                Ok(registration)
+            }
+        }
     }
 
     pub async fn deployment(&self, key: &DeploymentKey) -> ServiceResult<Deployment> {

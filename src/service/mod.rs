@@ -40,6 +40,7 @@ pub use crate::model::{
 };
 pub use crate::names::SourceName;
 pub use crate::store::Removed;
+pub use deployments::Registration;
 pub use policies::Resolved;
 pub use prometheus_replay::{MAX_PROMETHEUS_DEPLOYMENTS, PrometheusDeployment};
 pub use pull::{DEFAULT_MAX_STALENESS, MAX_STEPS, SourceSettings};

@@ -111,6 +111,10 @@ pub trait Store: Send + Sync + 'static {
         spec: &DeploymentSpec,
     ) -> StoreResult<(Deployment, bool)>;
     async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>>;
+    /// A deployment's descriptive fields alone, as `PUT /v1/deployments/{key}` stored them: one
+    /// indexed row, without the point count and latest verdict of [`Store::get_deployment`]
+    /// (a verdict that registers its deployment reads this on every call).
+    async fn deployment_spec(&self, key: &DeploymentKey) -> StoreResult<Option<DeploymentSpec>>;
     /// Newest first, with each row's id for the next page's cursor.
     async fn list_deployments(
         &self,

@@ -12,7 +12,9 @@ use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Row};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
-use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
+use super::rows::{
+    self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS,
+};
 use super::series_cache::{Entry, SeriesCache};
 use super::{
     PoolSettings, Removed, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict,
@@ -631,6 +633,15 @@ impl Store for PgStore {
             .await?;
         row.map(|r| rows::deployment(&r).map(|(_, d)| d))
             .transpose()
+    }
+
+    async fn deployment_spec(&self, key: &DeploymentKey) -> StoreResult<Option<DeploymentSpec>> {
+        let sql = format!("select {SPEC_COLUMNS} from deployments d where d.key = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| rows::spec(&r)).transpose()
     }
 
     async fn list_deployments(&self, q: &DeploymentQuery) -> StoreResult<Vec<(i64, Deployment)>> {

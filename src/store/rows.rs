@@ -27,6 +27,10 @@ pub const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.v
     (select v.evaluated_at from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_at, \
     (select v.policy from verdicts v where v.deployment_id = d.id order by v.id desc limit 1) as latest_verdict_policy";
 
+/// A deployment's descriptive fields (`d` is `deployments`), for [`spec`].
+pub const SPEC_COLUMNS: &str =
+    "d.service, d.environment, d.version, d.started_at, d.labels, d.policy, d.outcome";
+
 /// The latest verdict of the deployment `d`, for filtering.
 pub const LATEST_VERDICT: &str =
     "(select v.verdict from verdicts v where v.deployment_id = d.id order by v.id desc limit 1)";

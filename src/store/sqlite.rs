@@ -12,7 +12,9 @@ use sqlx::types::Json;
 use sqlx::{Row, SqlitePool};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
-use super::rows::{self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, VERDICT_COLUMNS};
+use super::rows::{
+    self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS,
+};
 use super::{Removed, Store, StoreError, StoreResult, dedupe_points};
 use crate::analysis::{Decision, Policy};
 use crate::model::replay::{
@@ -220,6 +222,15 @@ impl Store for SqliteStore {
             .await?;
         row.map(|r| rows::deployment(&r).map(|(_, d)| d))
             .transpose()
+    }
+
+    async fn deployment_spec(&self, key: &DeploymentKey) -> StoreResult<Option<DeploymentSpec>> {
+        let sql = format!("select {SPEC_COLUMNS} from deployments d where d.key = ?1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key.as_str())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| rows::spec(&r)).transpose()
     }
 
     async fn list_deployments(&self, q: &DeploymentQuery) -> StoreResult<Vec<(i64, Deployment)>> {

@@ -141,6 +141,26 @@ def test_ingest_ask_for_a_verdict_and_read_the_history():
         assert (d.points, d.latest_verdict) == (16, Decision.ROLLBACK)
 
 
+def test_a_verdict_request_registers_its_deployment_once():
+    key = "shop.checkout.7b9c5d6f48"
+    spec = DeploymentSpec(
+        service="checkout",
+        environment="production",
+        version="7b9c5d6f48",
+        labels=DeploymentSpecLabels.from_dict({"baseline_version": "5f7c9d8b41"}),
+    )
+    with client() as c:
+        for _ in range(2):
+            v = create_verdict.sync(key, client=c, body=VerdictRequest(deployment=spec))
+            assert isinstance(v, StoredVerdict), v
+            assert v.verdict == Decision.INCONCLUSIVE
+        d = get_deployment.sync(key, client=c)
+        assert (d.service, d.version) == ("checkout", "7b9c5d6f48")
+        assert d.labels["baseline_version"] == "5f7c9d8b41"
+        # The second request sent the same deployment: nothing was written.
+        assert d.updated_at == d.created_at
+
+
 def test_a_bad_batch_is_a_typed_400_and_stores_nothing():
     key = "checkout.prod.3"
     with client() as c:

@@ -9,21 +9,29 @@
 //! +50 %) is aborted or rolled back within the minutes the docs state; a release whose canary
 //! metrics never arrive is never promoted; a service without conversion is promoted. And for
 //! Flagger, each revision is judged on its own points only.
+//!
+//! With Prometheus as the source (`docs/integrations/prometheus.md`, section 4), nothing is
+//! pushed: the Argo loop plays that page's Rollout and AnalysisTemplate, whose verdict request
+//! registers the deployment, against a real Prometheus scraping an exporter ([`live`]), in
+//! real time scaled 60 to 1: a healthy release is promoted, a canary whose error rate jumps from
+//! 1 % to 10 % is aborted, one whose pods are not scraped pauses the Rollout.
 
 mod argo;
 mod clock;
 mod flagger;
+mod live;
 mod manifests;
 mod traffic;
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::process::Server;
+use crate::prometheus::{Prom, PromOptions};
 use crate::support::{Backend, TestDb, on_both_backends, root, test_db};
 use clock::Clock;
-use manifests::{AnalysisTemplate, Canary, Rollout, WebFragment};
+use manifests::{AnalysisTemplate, Canary, PodMonitor, Rollout, WebFragment};
 use traffic::{Pusher, Service};
 
 /// The Argo token's secret (the `evaluate` scope), the pusher's (`ingest`) and the test's own,
@@ -166,6 +174,7 @@ async fn argo_release(backend: Backend, service: Service, seed: u64, token: &str
         base: server.base.clone(),
         secrets: BTreeMap::from([(("rollguard".into(), "token".into()), token.to_string())]),
         canary_hash: hash,
+        stable_hash: "5f7c9d8b41".into(),
     };
     let mut clock = Clock::new();
     let mut pusher = Pusher::new(&server.base, &key, Some(PUSHER_SECRET), seed, service);
@@ -224,6 +233,7 @@ async fn argo_promotes_a_healthy_release(backend: Backend) {
         base: run.server.base.clone(),
         secrets: BTreeMap::new(),
         canary_hash: hash.to_string(),
+        stable_hash: "5f7c9d8b41".into(),
     };
     assert_eq!(
         argo::measure(&metric.provider.web, &metric, &args, &cluster).await,
@@ -320,6 +330,307 @@ async fn argo_aborts_when_the_token_secret_ends_in_a_new_line(backend: Backend) 
     assert!(times.windows(2).all(|w| w[1] - w[0] == 10), "{times:?}");
 }
 
+// ---- Argo Rollouts with Prometheus as the source, nothing pushed ----
+
+/// The operator's token, to create the source and the template set.
+const ADMIN_SECRET: &str = "operator-0123456789abcdef";
+/// The simulated minute at which the broken canary's error rate jumps from 1 % to 10 %, and the
+/// minutes from the start of the rollout within which prometheus.md says it is aborted.
+const PULLED_ONSET_MINUTE: u64 = 10;
+const PULLED_ABORT_MINUTES: u64 = 16;
+const CANARY_HASH: &str = "7b9c5d6f48";
+const STABLE_HASH: &str = "5f7c9d8b41";
+
+/// Section 4 of prometheus.md: the Argo setup with no pusher.
+fn pulled_section() -> String {
+    let text = doc_text("prometheus.md");
+    let from = text.find("## 4. ").unwrap();
+    let to = text.find("## Replay from Prometheus").unwrap();
+    text[from..to].to_string()
+}
+
+/// The template set the section creates: its path and body (the `curl … <<'EOF'` command).
+fn documented_template_set() -> (String, Value) {
+    let section = pulled_section();
+    let at = section.find("/v1/templates/").unwrap();
+    let rest = &section[at..];
+    let path = rest.split_whitespace().next().unwrap().to_string();
+    let body = rest
+        .split_once("<<'EOF'\n")
+        .unwrap()
+        .1
+        .split_once("\nEOF")
+        .unwrap()
+        .0;
+    (path, serde_json::from_str(body).unwrap())
+}
+
+#[test]
+fn prometheus_md_holds_the_blocks_the_harness_plays() {
+    let blocks = manifests::by_kind("prometheus.md");
+    let kinds: Vec<Option<&str>> = blocks.keys().map(Option::as_deref).collect();
+    assert_eq!(
+        kinds,
+        [
+            Some("AnalysisTemplate"),
+            Some("PodMonitor"),
+            Some("Rollout")
+        ]
+    );
+    let monitor: PodMonitor = manifests::one("prometheus.md", "PodMonitor");
+    assert_eq!(monitor.api_version, "monitoring.coreos.com/v1");
+    // The label the PodMonitor copies is the one the template set selects by.
+    assert_eq!(
+        monitor.spec.pod_target_labels,
+        ["rollouts-pod-template-hash"]
+    );
+    let (path, set) = documented_template_set();
+    assert_eq!(path, "/v1/templates/environment/production");
+    let label = monitor.spec.pod_target_labels[0].replace('-', "_");
+    for (metric, cohorts) in set["metrics"].as_object().unwrap() {
+        for (cohort, q) in cohorts.as_object().unwrap() {
+            let version = if cohort == "canary" {
+                "{{version}}"
+            } else {
+                "{{baseline_version}}"
+            };
+            for query in [&q["query"], &q["count_query"]] {
+                let query = query.as_str().unwrap();
+                assert!(
+                    query.contains(&format!("{label}=\"{version}\"")),
+                    "{metric}/{cohort}: {query}"
+                );
+            }
+        }
+    }
+    let text = pulled_section();
+    assert!(text.contains(&format!("{PULLED_ONSET_MINUTE} minutes into the rollout")));
+    assert!(text.contains(&format!("within {PULLED_ABORT_MINUTES} minutes")));
+}
+
+struct PulledRun {
+    outcome: argo::Outcome,
+    server: Server,
+    key: String,
+    _prom: Prom,
+    _db: TestDb,
+}
+
+async fn send(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = reqwest::Client::new()
+        .request(method.parse().unwrap(), format!("{}{path}", server.base))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// Plays prometheus.md's Rollout and AnalysisTemplate, as the operator set it up there (the
+/// source and the template set, at a 1 s step for time that runs 60 times faster), against a
+/// Prometheus that scrapes the service's pods (the canary's unless `canary_scraped` is false);
+/// the canary's error rate jumps at `onset_minute`. No point is pushed: the server has no token
+/// for a pusher.
+async fn argo_pulled_release(
+    backend: Backend,
+    onset_minute: Option<u64>,
+    canary_scraped: bool,
+) -> PulledRun {
+    let template: AnalysisTemplate = manifests::one("prometheus.md", "AnalysisTemplate");
+    let rollout: Rollout = manifests::one("prometheus.md", "Rollout");
+    let monitor: PodMonitor = manifests::one("prometheus.md", "PodMonitor");
+    // Prometheus writes a label name's `-` as `_`.
+    let label = monitor.spec.pod_target_labels[0].replace('-', "_");
+    let namespace = rollout.metadata.namespace.clone().unwrap();
+    let mut world = live::Live::start(live::Pods {
+        namespace: &namespace,
+        label: &label,
+        canary_hash: CANARY_HASH,
+        stable_hash: STABLE_HASH,
+        onset_minute,
+        canary_scraped,
+    })
+    .await;
+    let prom = Prom::start(PromOptions {
+        scrape: Some(world.target.clone()),
+        scrape_interval: Some("250ms"),
+        ..PromOptions::default()
+    })
+    .await;
+    let db = test_db(backend).await;
+    let tokens = format!(
+        "argo-shop:evaluate,ingest:{ARGO_SECRET};operator:admin:{ADMIN_SECRET};test:read:{READ_SECRET}"
+    );
+    let server = Server::start_with_env(&db.url, &[("ROLLGUARD_TOKENS", &tokens)]);
+
+    let (path, mut set) = documented_template_set();
+    assert_eq!(set["step_seconds"], 60, "{set}");
+    set["step_seconds"] = json!(60 / live::SCALE);
+    let source = set["source"].as_str().unwrap().to_string();
+    for (path, body) in [
+        (
+            format!("/v1/sources/{source}"),
+            json!({"url": prom.url, "timeout_ms": 2000}),
+        ),
+        (path, set),
+    ] {
+        let (status, answer) = send(&server, "PUT", &path, ADMIN_SECRET, Some(body)).await;
+        assert_eq!(status, 201, "{path}: {answer}");
+    }
+
+    let key = format!("{namespace}.{}.{CANARY_HASH}", rollout.metadata.name);
+    let cluster = argo::Cluster {
+        base: server.base.clone(),
+        secrets: BTreeMap::from([(("rollguard".into(), "token".into()), ARGO_SECRET.into())]),
+        canary_hash: CANARY_HASH.into(),
+        stable_hash: STABLE_HASH.into(),
+    };
+    let mut clock = Clock::new();
+    world.begin(&clock);
+    let outcome = argo::play(&rollout, &template, &cluster, &mut clock, &mut world).await;
+    PulledRun {
+        outcome,
+        server,
+        key,
+        _prom: prom,
+        _db: db,
+    }
+}
+
+/// The deployment as stored, read with the test's token.
+async fn stored_deployment(server: &Server, key: &str) -> Value {
+    let (status, d) = send(
+        server,
+        "GET",
+        &format!("/v1/deployments/{key}"),
+        READ_SECRET,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    d
+}
+
+async fn argo_with_prometheus_promotes_a_healthy_release(backend: Backend) {
+    let run = argo_pulled_release(backend, None, true).await;
+    let o = &run.outcome;
+    println!(
+        "{backend:?}: {:?} at minute {}: {:?}",
+        o.end,
+        o.at / 60,
+        o.measurements
+    );
+    assert_eq!(o.end, argo::End::Promoted, "{o:?}");
+    assert!(
+        o.measurements
+            .iter()
+            .all(|(_, p)| *p != argo::Phase::Failed),
+        "{o:?}"
+    );
+    // The first measurement registers the deployment and reads one step from then: too little
+    // for `compare` (as the docs say), so inconclusive.
+    assert_eq!(o.measurements[0].1, argo::Phase::Inconclusive, "{o:?}");
+    // The first measurement registered the deployment from the template's args; the 29 that
+    // sent the same body wrote nothing.
+    let d = stored_deployment(&run.server, &run.key).await;
+    assert_eq!(d["service"], "recommendationservice", "{d}");
+    assert_eq!(d["environment"], "production", "{d}");
+    assert_eq!(d["version"], CANARY_HASH, "{d}");
+    assert_eq!(
+        d["labels"],
+        json!({"namespace": "shop", "baseline_version": STABLE_HASH}),
+        "{d}"
+    );
+    assert_eq!(d["updated_at"], d["created_at"], "{d}");
+    // Every measurement is recorded, and each pulled from Prometheus before judging.
+    let verdicts = history(&run.server, &run.key).await;
+    assert_eq!(verdicts.len(), o.measurements.len());
+    for v in &verdicts {
+        assert_eq!(v["pull"]["status"], "pulled", "{v}");
+    }
+    let last = &verdicts[0];
+    assert_eq!(last["verdict"], "pass", "{last}");
+    for rule in ["error_rate", "latency"] {
+        let r = last["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .unwrap();
+        assert_eq!(r["status"], "passed", "{last}");
+    }
+}
+
+async fn argo_with_prometheus_aborts_a_canary_whose_errors_jump(backend: Backend) {
+    let run = argo_pulled_release(backend, Some(PULLED_ONSET_MINUTE), true).await;
+    let o = &run.outcome;
+    println!(
+        "{backend:?}: {:?} at minute {}: {:?}",
+        o.end,
+        o.at / 60,
+        o.measurements
+    );
+    assert_eq!(o.end, argo::End::Aborted(argo::Phase::Failed), "{o:?}");
+    assert!(
+        o.at > PULLED_ONSET_MINUTE * 60,
+        "aborted before the jump: {o:?}"
+    );
+    assert!(
+        o.at <= PULLED_ABORT_MINUTES * 60,
+        "aborted at {} s: {o:?}",
+        o.at
+    );
+    // It passed while it was healthy: the pulls read the new minutes as they came.
+    assert!(
+        o.measurements
+            .iter()
+            .any(|(t, p)| *t <= PULLED_ONSET_MINUTE * 60 && *p == argo::Phase::Successful),
+        "{o:?}"
+    );
+    let verdicts = history(&run.server, &run.key).await;
+    let last = &verdicts[0];
+    assert_eq!(last["verdict"], "rollback", "{last}");
+    assert_eq!(last["pull"]["status"], "pulled", "{last}");
+    let error_rate = last["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "error_rate")
+        .unwrap();
+    assert_eq!(error_rate["status"], "triggered", "{last}");
+    let d = stored_deployment(&run.server, &run.key).await;
+    assert_eq!(d["updated_at"], d["created_at"], "{d}");
+}
+
+/// A PodMonitor that misses the canary's pods: the baseline's series arrive, the canary's never
+/// do, and the Rollout pauses at the 4th `inconclusive`, as prometheus.md says.
+async fn argo_with_prometheus_never_promotes_an_unscraped_canary(backend: Backend) {
+    let run = argo_pulled_release(backend, None, false).await;
+    let o = &run.outcome;
+    assert_eq!(
+        o.end,
+        argo::End::Paused("analysis Inconclusive".into()),
+        "{o:?}"
+    );
+    assert_eq!(o.measurements.len(), 4, "{o:?}");
+    assert!(
+        o.measurements
+            .iter()
+            .all(|(_, p)| *p == argo::Phase::Inconclusive),
+        "{o:?}"
+    );
+    let verdicts = history(&run.server, &run.key).await;
+    assert_eq!(verdicts[0]["pull"]["status"], "pulled", "{}", verdicts[0]);
+}
+
 on_both_backends!(
     argo_promotes_a_healthy_release,
     argo_aborts_a_canary_with_more_errors,
@@ -327,6 +638,9 @@ on_both_backends!(
     argo_never_promotes_without_canary_metrics,
     argo_promotes_a_service_without_conversion,
     argo_aborts_when_the_token_secret_ends_in_a_new_line,
+    argo_with_prometheus_promotes_a_healthy_release,
+    argo_with_prometheus_aborts_a_canary_whose_errors_jump,
+    argo_with_prometheus_never_promotes_an_unscraped_canary,
     flagger_promotes_a_healthy_release,
     flagger_rolls_back_a_canary_with_more_errors,
     flagger_rolls_back_a_slower_canary,

@@ -20,6 +20,7 @@ mod lifecycle;
 mod process;
 mod prometheus;
 mod reference;
+mod registration;
 mod reliability;
 mod replay;
 mod replicas;

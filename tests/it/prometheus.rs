@@ -34,8 +34,10 @@ pub struct Prom {
 pub struct PromOptions {
     /// OpenMetrics text to backfill before start.
     pub history: Option<String>,
-    /// `host:port` to scrape every second.
+    /// `host:port` to scrape every second (or every `scrape_interval`).
     pub scrape: Option<String>,
+    /// A Prometheus duration such as `250ms`; default `1s`.
+    pub scrape_interval: Option<&'static str>,
     /// Require basic auth ([`PROM_USER`], [`PROM_PASSWORD`]).
     pub basic_auth: bool,
 }
@@ -71,9 +73,10 @@ impl Prom {
                 .arg(&file)
                 .arg(&data));
         }
+        let every = opts.scrape_interval.unwrap_or("1s");
         let scrape = match &opts.scrape {
             Some(target) => format!(
-                "scrape_configs:\n  - job_name: app\n    scrape_interval: 1s\n    static_configs:\n      - targets: ['{target}']\n"
+                "scrape_configs:\n  - job_name: app\n    scrape_interval: {every}\n    static_configs:\n      - targets: ['{target}']\n"
             ),
             None => "scrape_configs: []\n".into(),
         };
@@ -176,7 +179,7 @@ impl Traffic<'_> {
 const PER_SAMPLE: f64 = 150.0;
 /// Cumulative bucket fractions: p99 falls in (0.1, 0.2], at 0.1 + 0.1 × (0.99 − 0.98) / 0.02
 /// = 0.15 s.
-const BUCKETS: [(&str, f64); 4] = [("0.05", 0.5), ("0.1", 0.98), ("0.2", 1.0), ("+Inf", 1.0)];
+pub const BUCKETS: [(&str, f64); 4] = [("0.05", 0.5), ("0.1", 0.98), ("0.2", 1.0), ("+Inf", 1.0)];
 pub const P99_MS: f64 = 150.0;
 
 /// OpenMetrics text of `traffic` sampled every 15 s over [from, to] (counters from 0 at

@@ -111,6 +111,15 @@ async fn put_deployment_creates_then_replaces(backend: Backend) {
         .unwrap();
     assert_eq!(read, updated);
     assert!(store.get_deployment(&key("other")).await.unwrap().is_none());
+    // The descriptive fields alone read back as given.
+    assert_eq!(
+        store
+            .deployment_spec(&key("checkout.prod.1"))
+            .await
+            .unwrap(),
+        Some(replacement)
+    );
+    assert_eq!(store.deployment_spec(&key("other")).await.unwrap(), None);
 }
 
 async fn ingest_creates_the_deployment_and_reads_back_in_time_order(backend: Backend) {

@@ -2112,6 +2112,7 @@ export interface components {
              *     step (see canary stepping in the README).
              */
             canary_weight?: number | null;
+            deployment?: components["schemas"]["DeploymentSpec"] | null;
             /**
              * Format: int32
              * @description The weight at which the canary is fully rolled out (percent, default 100).
@@ -2891,9 +2892,22 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Optional: with no body (and no content type), the defaults apply */
+        /** @description Optional: with no body (and no content type), the defaults apply. With `deployment`, the deployment is registered first (the token needs `ingest` too) */
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "deployment": {
+                 *         "environment": "production",
+                 *         "labels": {
+                 *           "baseline_version": "5f7c9d8b41",
+                 *           "namespace": "shop"
+                 *         },
+                 *         "service": "recommendationservice",
+                 *         "version": "7b9c5d6f48"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["VerdictRequest"];
             };
         };
@@ -2907,7 +2921,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoredVerdict"];
                 };
             };
-            /** @description Bad key, body or unknown policy */
+            /** @description Bad key, body (a bad `deployment` field names it) or unknown policy */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2925,7 +2939,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token lacks the `evaluate` scope (`insufficient_scope`) */
+            /** @description The token lacks the `evaluate` scope, or the `ingest` scope a body with `deployment` needs too (`insufficient_scope`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2973,7 +2987,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Optional: with no body (and no content type), the defaults apply */
+        /** @description Optional: with no body (and no content type), the defaults apply. With `deployment`, the deployment is registered first (the token needs `ingest` too) */
         requestBody?: {
             content: {
                 /**
@@ -3046,7 +3060,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoredVerdict"];
                 };
             };
-            /** @description Bad key, body or unknown policy */
+            /** @description Bad key, body (a bad `deployment` field names it) or unknown policy */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3064,7 +3078,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The token lacks the `evaluate` scope (`insufficient_scope`) */
+            /** @description The token lacks the `evaluate` scope, or the `ingest` scope a body with `deployment` needs too (`insufficient_scope`) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use super::clock::{Clock, duration};
 use super::manifests::{AnalysisTemplate, Argument, Metric, Rollout, WebMetric, at_server};
-use super::traffic::Pusher;
+use super::traffic::Feed;
 
 /// `DefaultErrorRetryInterval` (analysis/analysis.go).
 const ERROR_RETRY_SECS: u64 = 10;
@@ -66,11 +66,13 @@ pub struct Outcome {
     pub measurements: Vec<(u64, Phase)>,
 }
 
-/// What the cluster provides: Secrets by (name, key), and the canary's pod-template hash.
+/// What the cluster provides: Secrets by (name, key), and the canary's and the stable
+/// version's pod-template hashes.
 pub struct Cluster {
     pub base: String,
     pub secrets: BTreeMap<(String, String), String>,
     pub canary_hash: String,
+    pub stable_hash: String,
 }
 
 /// Plays `rollout` with `template` from `clock.now()`.
@@ -79,17 +81,13 @@ pub async fn play(
     template: &AnalysisTemplate,
     cluster: &Cluster,
     clock: &mut Clock,
-    pusher: &mut Pusher,
+    feed: &mut impl Feed,
 ) -> Outcome {
     let start = clock.now();
     let mut measurements = Vec::new();
     for step in &rollout.spec.strategy.canary.steps {
         match (&step.set_weight, &step.pause, &step.analysis) {
-            (Some(w), None, None) => {
-                if *w > 0 {
-                    pusher.canary_traffic_from(clock.now() / 60);
-                }
-            }
+            (Some(w), None, None) => feed.set_weight(*w, clock.now() / 60),
             (None, Some(pause), None) => {
                 let Some(d) = &pause.duration else {
                     return Outcome {
@@ -99,7 +97,7 @@ pub async fn play(
                     };
                 };
                 clock.advance_to(clock.now() + duration(d));
-                pusher.catch_up(clock).await;
+                feed.catch_up(clock).await;
             }
             (None, None, Some(analysis)) => {
                 assert_eq!(
@@ -123,7 +121,7 @@ pub async fn play(
                     &args,
                     cluster,
                     clock,
-                    pusher,
+                    feed,
                     start,
                     &mut measurements,
                 )
@@ -196,8 +194,11 @@ fn resolve_args(
                         .clone()
                         .expect("the Rollout's namespace")
                 } else if let Some(h) = &from.pod_template_hash_value {
-                    assert_eq!(h, "Latest", "the canary's hash is Latest");
-                    cluster.canary_hash.clone()
+                    match h.as_str() {
+                        "Latest" => cluster.canary_hash.clone(),
+                        "Stable" => cluster.stable_hash.clone(),
+                        other => panic!("podTemplateHashValue {other} does not exist"),
+                    }
                 } else {
                     panic!("arg {}: valueFrom not modelled", t.name)
                 }
@@ -227,7 +228,7 @@ async fn run_metric(
     args: &BTreeMap<String, String>,
     cluster: &Cluster,
     clock: &mut Clock,
-    pusher: &mut Pusher,
+    feed: &mut impl Feed,
     rollout_start: u64,
     measurements: &mut Vec<(u64, Phase)>,
 ) -> Phase {
@@ -243,7 +244,7 @@ async fn run_metric(
     let mut next = run_start + metric.initial_delay.as_deref().map_or(0, duration);
     loop {
         clock.advance_to(next);
-        pusher.catch_up(clock).await;
+        feed.catch_up(clock).await;
         let phase = measure(&metric.provider.web, metric, args, cluster).await;
         measurements.push((clock.now() - rollout_start, phase));
         match phase {

@@ -299,6 +299,29 @@ pub struct CanaryWebhook {
     pub metadata: BTreeMap<String, String>,
 }
 
+// ---- Prometheus Operator (monitoring.coreos.com/v1) ----
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PodMonitor {
+    pub api_version: String,
+    #[allow(dead_code)]
+    pub kind: String,
+    #[allow(dead_code)]
+    pub metadata: ObjectMeta,
+    pub spec: PodMonitorSpec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PodMonitorSpec {
+    #[allow(dead_code)]
+    pub selector: Yaml,
+    pub pod_target_labels: Vec<String>,
+    #[allow(dead_code)]
+    pub pod_metrics_endpoints: Yaml,
+}
+
 /// Where the docs send the controllers: the in-cluster Service, replaced by the test server.
 pub const DOCS_BASE: &str = "http://rollguard.rollguard.svc:8080";
 

@@ -61,6 +61,29 @@ const SLOWER: f64 = 1.5;
 const SESSION_SHARE: u64 = 5;
 const CONVERSION: f64 = 0.03;
 
+/// What a controller's loop drives besides rollguard: the canary's traffic, and time passing.
+/// A [`Pusher`] sends points in simulated time; [`super::live::Live`] lets Prometheus scrape an
+/// exporter in real time.
+#[allow(async_fn_in_trait)]
+pub trait Feed {
+    /// The rollout set the canary's weight (percent) at `minute` since the clock's epoch.
+    fn set_weight(&mut self, weight: u32, minute: u64);
+    /// Time has reached `clock.now()`: whatever reports the metrics has reported up to it.
+    async fn catch_up(&mut self, clock: &Clock);
+}
+
+impl Feed for Pusher {
+    fn set_weight(&mut self, weight: u32, minute: u64) {
+        if weight > 0 {
+            self.canary_traffic_from(minute);
+        }
+    }
+
+    async fn catch_up(&mut self, clock: &Clock) {
+        Pusher::catch_up(self, clock).await;
+    }
+}
+
 /// Pushes one point a minute per cohort to one deployment key, up to the simulated clock.
 pub struct Pusher {
     client: reqwest::Client,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.deployment_spec import DeploymentSpec
     from ..models.partial_policy import PartialPolicy
 
 
@@ -25,16 +26,19 @@ class VerdictRequest:
         canary_weight (int | None | Unset): The canary's current traffic weight (percent); when given, the verdict
             carries the next
             step (see canary stepping in the README).
+        deployment (DeploymentSpec | None | Unset):
         max_weight (int | None | Unset): The weight at which the canary is fully rolled out (percent, default 100).
         policy (None | PartialPolicy | str | Unset):
     """
 
     at: datetime.datetime | None | Unset = UNSET
     canary_weight: int | None | Unset = UNSET
+    deployment: DeploymentSpec | None | Unset = UNSET
     max_weight: int | None | Unset = UNSET
     policy: None | PartialPolicy | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.deployment_spec import DeploymentSpec  # noqa: PLC0415
         from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
 
         at: None | str | Unset
@@ -50,6 +54,14 @@ class VerdictRequest:
             canary_weight = UNSET
         else:
             canary_weight = self.canary_weight
+
+        deployment: dict[str, Any] | None | Unset
+        if isinstance(self.deployment, Unset):
+            deployment = UNSET
+        elif isinstance(self.deployment, DeploymentSpec):
+            deployment = self.deployment.to_dict()
+        else:
+            deployment = self.deployment
 
         max_weight: int | None | Unset
         if isinstance(self.max_weight, Unset):
@@ -72,6 +84,8 @@ class VerdictRequest:
             field_dict["at"] = at
         if canary_weight is not UNSET:
             field_dict["canary_weight"] = canary_weight
+        if deployment is not UNSET:
+            field_dict["deployment"] = deployment
         if max_weight is not UNSET:
             field_dict["max_weight"] = max_weight
         if policy is not UNSET:
@@ -81,6 +95,7 @@ class VerdictRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.deployment_spec import DeploymentSpec  # noqa: PLC0415
         from ..models.partial_policy import PartialPolicy  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -111,6 +126,23 @@ class VerdictRequest:
 
         canary_weight = _parse_canary_weight(d.pop("canary_weight", UNSET))
 
+        def _parse_deployment(data: object) -> DeploymentSpec | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                deployment_type_0 = DeploymentSpec.from_dict(data)
+
+                return deployment_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DeploymentSpec | None | Unset, data)
+
+        deployment = _parse_deployment(d.pop("deployment", UNSET))
+
         def _parse_max_weight(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -140,6 +172,7 @@ class VerdictRequest:
         verdict_request = cls(
             at=at,
             canary_weight=canary_weight,
+            deployment=deployment,
             max_weight=max_weight,
             policy=policy,
         )
