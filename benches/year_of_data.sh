@@ -79,6 +79,20 @@ cross join (values ('error_rate'), ('latency_p99'), ('conversion_rate')) m (metr
 cross join (values ('canary'), ('baseline')) c (cohort)
 cross join generate_series(1, 1440) n
 where d.key in (select 'd.' || i from generate_series($1, $2) i);
+-- The days the points span, as ingest records them (migration 0012), when that table exists.
+do \$\$ begin
+    if to_regclass('point_days') is not null then
+        insert into point_days (deployment_id, first_day, last_day)
+        select d.id, (min(e.end_at) - interval '1440 minutes') at time zone 'UTC',
+               (max(e.end_at) - interval '1 minute') at time zone 'UTC'
+        from deployments d cross join lateral (select $3 as end_at) e
+        where d.key in (select 'd.' || i from generate_series($1, $2) i)
+        group by d.id
+        on conflict (deployment_id) do update
+            set first_day = least(point_days.first_day, excluded.first_day),
+                last_day = greatest(point_days.last_day, excluded.last_day);
+    end if;
+end \$\$;
 SQL
 }
 
