@@ -9,6 +9,15 @@
 //! [`LOCK_WAIT_MS`]: statements that arrive while it waits queue behind it, so it gives up
 //! rather than hold them longer, and the next sweep tries again. Once granted, both are catalog
 //! changes of a few milliseconds.
+//!
+//! Counts. Each deployment's `point_count` (migration 0010) loses the points retention removes,
+//! in the transaction that removes them. Dropping a day first locks that partition against
+//! writes (`share`: ingest into other days goes on) and counts its points per deployment, then
+//! detaches it, which waits for every ingest in progress: ingest adds to a count only inside a
+//! transaction that holds the parent. The default partition's old rows are deleted under the
+//! advisory locks of their deployments, taken exclusively, as a delete takes them, so that no
+//! ingest is between its two passes over them (`PgStore::ingest_once`). Each deployment row is
+//! updated after the points, as ingest updates it.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::PgPool;
@@ -149,15 +158,7 @@ pub async fn sweep_step(pool: &PgPool, cutoff: DateTime<Utc>, batch: i64) -> Sto
             ..Removed::default()
         });
     }
-    let verdicts = sqlx::query(
-        "delete from verdicts where id = any(array(
-             select id from verdicts where evaluated_at < $1 order by evaluated_at limit $2))",
-    )
-    .bind(cutoff)
-    .bind(batch)
-    .execute(pool)
-    .await?
-    .rows_affected();
+    let verdicts = delete_old_verdicts(pool, cutoff, batch).await?;
     if verdicts > 0 {
         return Ok(Removed {
             verdicts,
@@ -171,33 +172,89 @@ pub async fn sweep_step(pool: &PgPool, cutoff: DateTime<Utc>, batch: i64) -> Sto
     })
 }
 
-/// Detaches and drops one day's partition, counting its rows first (outside the lock).
+/// Detaches and drops one day's partition, taking its points off their deployments' counts.
+/// The count per deployment is made before the detach, under a `share` lock on the partition
+/// alone: writes to that day wait (it is older than the retention limit: seldom any), others go
+/// on. The detach then holds the parent for the count updates and the drop only.
 async fn drop_day(pool: &PgPool, day: NaiveDate) -> StoreResult<Removed> {
     let table = name(day);
-    let rows: i64 =
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
-            .fetch_one(pool)
-            .await?;
     let mut tx = pool.begin().await?;
     lock_timeout(&mut tx).await?;
     if !exclusive(&mut tx, &table).await? {
         return Ok(Removed::default()); // dropped meanwhile by another replica
     }
     sqlx::query(sqlx::AssertSqlSafe(format!(
+        "lock table {table} in share mode"
+    )))
+    .execute(&mut *tx)
+    .await?;
+    let counts: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select deployment_id, count(*) from {table} group by deployment_id order by deployment_id"
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "alter table points detach partition {table}"
     )))
     .execute(&mut *tx)
     .await?;
+    let (ids, removed): (Vec<i64>, Vec<i64>) = counts.into_iter().unzip();
+    take_off_counts(&mut tx, &ids, &removed).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!("drop table {table}")))
         .execute(&mut *tx)
         .await?;
     bump_epoch(&mut tx).await?;
     tx.commit().await?;
     Ok(Removed {
-        points: u64::try_from(rows).unwrap_or(0),
+        points: removed.iter().map(|&n| u64::try_from(n).unwrap_or(0)).sum(),
         partitions: 1,
         ..Removed::default()
     })
+}
+
+/// Takes `removed[i]` points off deployment `ids[i]`'s count (ids in ascending order, the order
+/// every writer of several deployment rows locks them in). Deployments deleted meanwhile are
+/// gone with their counts.
+async fn take_off_counts(
+    tx: &mut sqlx::PgConnection,
+    ids: &[i64],
+    removed: &[i64],
+) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    lock_rows(&mut *tx, ids).await?;
+    sqlx::query(
+        "update deployments d set point_count = d.point_count - r.n
+         from unnest($1::int8[], $2::int8[]) as r (id, n) where d.id = r.id",
+    )
+    .bind(ids)
+    .bind(removed)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Locks the rows of deployments `ids` in ascending order, as the verdict writer does: an update
+/// or delete of several rows locks them in whatever order its plan reads them.
+async fn lock_rows(tx: &mut sqlx::PgConnection, ids: &[i64]) -> StoreResult<()> {
+    sqlx::query("select from deployments where id = any($1) order by id for no key update")
+        .bind(ids)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Takes the advisory locks of deployments `ids` exclusively, in ascending order (see
+/// `PgStore::ingest_once`).
+async fn lock_deployments(tx: &mut sqlx::PgConnection, ids: &[i64]) -> StoreResult<()> {
+    sqlx::query(
+        "select pg_advisory_xact_lock(id) from (select unnest($1::int8[]) as id order by 1) s",
+    )
+    .bind(ids)
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 /// Tells every verdict cache that points were removed (see `series_cache.rs`), in the
@@ -210,7 +267,8 @@ async fn bump_epoch(tx: &mut sqlx::PgConnection) -> StoreResult<()> {
 }
 
 /// A batch of the default partition's points before `cutoff` (times outside every day's
-/// partition: the distant past or future, or days before their partition was created).
+/// partition: the distant past or future, or days before their partition was created), taken
+/// off their deployments' counts.
 async fn delete_default_points(
     pool: &PgPool,
     cutoff: DateTime<Utc>,
@@ -218,18 +276,82 @@ async fn delete_default_points(
 ) -> StoreResult<u64> {
     let mut tx = pool.begin().await?;
     lock_timeout(&mut tx).await?;
-    let removed = sqlx::query(
-        "delete from points_default where ctid = any(array(
-             select ctid from points_default where ts < $1 limit $2))",
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "select distinct deployment_id from (
+             select deployment_id from points_default where ts < $1 limit $2) old
+         order by 1",
     )
     .bind(cutoff)
     .bind(batch)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    .fetch_all(&mut *tx)
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    lock_deployments(&mut tx, &ids).await?;
+    // Chosen again under the locks: an ingest that held one may have replaced rows since.
+    let removed: Vec<(i64, i64)> = sqlx::query_as(
+        "with gone as (
+             delete from points_default where ctid = any(array(
+                 select ctid from points_default
+                 where ts < $1 and deployment_id = any($3) limit $2))
+             returning deployment_id)
+         select deployment_id, count(*) from gone group by 1 order by 1",
+    )
+    .bind(cutoff)
+    .bind(batch)
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?;
+    let (ids, counts): (Vec<i64>, Vec<i64>) = removed.into_iter().unzip();
+    take_off_counts(&mut tx, &ids, &counts).await?;
+    let removed: i64 = counts.iter().sum();
     if removed > 0 {
         bump_epoch(&mut tx).await?;
     }
+    tx.commit().await?;
+    Ok(u64::try_from(removed).unwrap_or(0))
+}
+
+/// A batch of the oldest verdicts evaluated before `cutoff`. A deployment whose latest verdict
+/// goes gets the newest one left (or none) as its latest. The deployments' rows are locked
+/// first, in id order, as the verdict writer locks them before it adds verdicts, so that
+/// none is added between the delete and the look for the newest one left.
+async fn delete_old_verdicts(pool: &PgPool, cutoff: DateTime<Utc>, batch: i64) -> StoreResult<u64> {
+    let old: Vec<(i64, i64)> = sqlx::query_as(
+        "select id, deployment_id from verdicts where evaluated_at < $1
+         order by evaluated_at limit $2",
+    )
+    .bind(cutoff)
+    .bind(batch)
+    .fetch_all(pool)
+    .await?;
+    if old.is_empty() {
+        return Ok(0);
+    }
+    let (ids, mut deployments): (Vec<i64>, Vec<i64>) = old.into_iter().unzip();
+    deployments.sort_unstable();
+    deployments.dedup();
+    let mut tx = pool.begin().await?;
+    lock_timeout(&mut tx).await?;
+    lock_rows(&mut tx, &deployments).await?;
+    let removed = sqlx::query("delete from verdicts where id = any($1)")
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    // A new statement: its snapshot sees the delete.
+    sqlx::query(
+        "update deployments d
+         set (latest_verdict_id, latest_verdict, latest_verdict_at, latest_verdict_policy) = (
+             select v.id, v.verdict, v.evaluated_at, v.policy from verdicts v
+             where v.deployment_id = d.id order by v.id desc limit 1)
+         where d.id = any($1) and d.latest_verdict_id = any($2)",
+    )
+    .bind(&deployments)
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(removed)
 }
@@ -243,7 +365,11 @@ async fn delete_empty_deployments(
     cutoff: DateTime<Utc>,
     batch: i64,
 ) -> StoreResult<u64> {
-    const EMPTY: &str = "d.updated_at < $1
+    // The count and the latest verdict rule most deployments out without a look into every
+    // partition, and they are on the row, which the delete checks again if a writer changed it
+    // meanwhile (the subqueries read the statement's snapshot); the looks stay, so that a
+    // wrong count never removes a deployment that has points.
+    const EMPTY: &str = "d.updated_at < $1 and d.point_count = 0 and d.latest_verdict_id is null
          and not exists (select from points p where p.deployment_id = d.id)
          and not exists (select from verdicts v where v.deployment_id = d.id)";
     let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -258,12 +384,8 @@ async fn delete_empty_deployments(
     }
     let mut tx = pool.begin().await?;
     lock_timeout(&mut tx).await?;
-    sqlx::query(
-        "select pg_advisory_xact_lock(id) from (select unnest($1::int8[]) as id order by 1) s",
-    )
-    .bind(&ids)
-    .execute(&mut *tx)
-    .await?;
+    lock_deployments(&mut tx, &ids).await?;
+    lock_rows(&mut tx, &ids).await?;
     // Checked again: the lock waited for ingests that saw the rows, and this statement's
     // snapshot sees what they committed.
     let removed: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(

@@ -12,14 +12,12 @@ use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Row};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
-use super::rows::{
-    self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS,
-};
+use super::rows::{self, DEPLOYMENT_COLUMNS, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS};
 use super::series_cache::{Entry, SeriesCache};
 use super::{
     PoolSettings, Removed, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict,
 };
-use crate::analysis::{Decision, Policy};
+use crate::analysis::Policy;
 use crate::model::MetricName;
 use crate::model::replay::{
     ClaimedReplay, ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus,
@@ -44,6 +42,12 @@ pub struct PgStore {
 /// Writes a batch of verdicts with one statement, committed on its own. The new rows' ids are
 /// drawn from the identity's sequence inside the statement, so that each returned row can be
 /// matched to its place in the batch (`ord`).
+///
+/// Each deployment's latest verdict is kept on its row: the statement locks the rows of the
+/// batch's deployments first, in id order (writers on other replicas lock them in the same
+/// order; a deployment deleted meanwhile is skipped, and its verdicts fail alone), and sets each
+/// one's latest verdict to its newest of the batch, unless a batch that drew higher ids
+/// committed first.
 async fn write_verdicts(pool: PgPool, batch: Batch) -> BatchResult {
     let n = batch.len();
     let mut keys = Vec::with_capacity(n);
@@ -73,14 +77,26 @@ async fn write_verdicts(pool: PgPool, batch: Batch) -> BatchResult {
                          $6::int8[], $7::timestamptz[], $8::timestamptz[], $9::jsonb[])
                   with ordinality as u (key, as_of, policy, policy_version, verdict, points,
                                         first_ts, last_ts, report, ord)),
+         d as materialized (
+             select id, key from deployments where key = any($1::text[])
+             order by id for no key update),
          ins as (
              insert into verdicts (id, deployment_id, as_of, policy, policy_version, verdict,
                                    points, first_ts, last_ts, report)
              overriding system value
              select u.id, d.id, u.as_of, u.policy, u.policy_version, u.verdict, u.points,
                     u.first_ts, u.last_ts, u.report
-             from u join deployments d on d.key = u.key
-             returning id, evaluated_at)
+             from u join d on d.key = u.key
+             returning id, deployment_id, evaluated_at, policy, verdict),
+         latest as (
+             select distinct on (deployment_id) * from ins order by deployment_id, id desc),
+         kept as (
+             update deployments t
+             set latest_verdict_id = l.id, latest_verdict = l.verdict,
+                 latest_verdict_at = l.evaluated_at, latest_verdict_policy = l.policy
+             from latest l
+             where t.id = l.deployment_id
+               and (t.latest_verdict_id is null or t.latest_verdict_id < l.id))
          select u.ord, ins.id, ins.evaluated_at from u join ins on ins.id = u.id",
     )
     .bind(&keys)
@@ -382,19 +398,34 @@ impl PgStore {
     /// deleted between its lookup and the write (nothing was written: the caller runs it again,
     /// which creates the deployment anew).
     ///
-    /// Lock order: a transaction takes the deployment's row (only when it creates it: the
-    /// insert waits on a concurrent creator's unique-key entry), then the deployment's advisory
-    /// lock, shared, then its points in canonical order. Each ingest touches one deployment, and
-    /// the points carry no foreign key to it, so no ingest waits on another deployment's row and
-    /// no cycle can form across deployments.
+    /// The deployment's point count (`deployments.point_count`) grows by the points this batch
+    /// inserted, not by those it replaced. Postgres does not tell an upsert's inserts from its
+    /// updates on a partitioned table (`xmax` is not available there in `returning`), so the
+    /// batch is written in two passes: the first inserts only the points not stored yet and
+    /// counts them; when that was all of them (a fresh batch, the usual case) it adds them to
+    /// the count in the same statement and is the only one. Otherwise the second pass upserts
+    /// the whole batch (the statement before the count was kept, in the same order), and a
+    /// third statement adds what the first counted. A point another ingest inserts meanwhile is
+    /// counted by the one whose insert committed: the other's first pass waits for it, then
+    /// skips it. Nothing removes a point between the passes: deletes and retention take the
+    /// deployment's advisory lock exclusively, and dropping a partition waits for this
+    /// transaction (see below and `partitions.rs`).
     ///
-    /// Why the advisory lock: a delete (`DELETE /v1/deployments/{key}`, or retention) removes
-    /// the deployment's row, then takes the same lock exclusively, then removes its points. An
-    /// ingest that saw the row before the delete holds the lock until it commits, so the delete
-    /// waits and then sees (and removes) its points; one that takes the lock after the delete
-    /// committed finds the row gone (the insert's `exists`, a new snapshot) and writes nothing.
-    /// Without it, points committed just after the delete's own read would outlive their
-    /// deployment. A shared advisory lock is an entry in Postgres's lock table, not a row write.
+    /// Lock order: a transaction takes the deployment's row only when it creates it (the insert
+    /// waits on a concurrent creator's unique-key entry), then the deployment's advisory lock,
+    /// shared, then its points in canonical order (both passes in that order), and the row
+    /// again last, to add to its count, just before the commit. Each ingest touches one
+    /// deployment, and the points carry no foreign key to it, so no ingest waits on another
+    /// deployment's row and no cycle can form across deployments; two ingests of one deployment
+    /// queue on its points and then on its row, which neither holds while waiting for the other.
+    ///
+    /// Why the advisory lock: a delete (`DELETE /v1/deployments/{key}`, or retention) takes
+    /// the same lock exclusively, then removes the points and the row. An ingest that took the
+    /// lock first holds it until it commits, so the delete waits and then sees (and removes) its
+    /// points; one that takes the lock after the delete committed finds the row gone (the
+    /// insert's `exists`, a new snapshot) and writes nothing. Without it, points committed just
+    /// after the delete's own read would outlive their deployment. A shared advisory lock is an
+    /// entry in Postgres's lock table, not a row write.
     async fn ingest_once(
         &self,
         key: &DeploymentKey,
@@ -437,17 +468,24 @@ impl PgStore {
             .execute(&mut *tx)
             .await?;
         }
-        // One statement for the whole batch; the primary key makes re-sent points replace, count
-        // included (a re-sent point without a count clears the stored one). Rows are inserted,
-        // and their locks taken, in the arrays' (canonical) order. `exists`: see above.
-        let written = sqlx::query(
-            "insert into points (deployment_id, metric, cohort, ts, value, count, writer)
-             select $1, *, pg_current_xact_id() from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[],
-                                      $6::int8[])
-             where exists (select from deployments where id = $1)
-             on conflict (deployment_id, metric, cohort, ts)
-                 do update set value = excluded.value, count = excluded.count,
-                               writer = excluded.writer",
+        let n = i64::try_from(columns.metrics.len())
+            .map_err(|_| StoreError::Corrupt("a batch of more than 2^63 points".into()))?;
+        // The first pass: the new points, in the arrays' (canonical) order, and their number;
+        // added to the count here when the whole batch was new. `exists`: see above; `present`
+        // reads the row with the same snapshot.
+        let (added, present): (i64, bool) = sqlx::query_as(
+            "with new as (
+                 insert into points (deployment_id, metric, cohort, ts, value, count, writer)
+                 select $1, *, pg_current_xact_id()
+                 from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[], $6::int8[])
+                 where exists (select from deployments where id = $1)
+                 on conflict (deployment_id, metric, cohort, ts) do nothing
+                 returning 1),
+             added as (select count(*) as n from new),
+             counted as (
+                 update deployments set point_count = point_count + added.n from added
+                 where id = $1 and added.n = $7 and added.n > 0)
+             select added.n, exists (select from deployments where id = $1) from added",
         )
         .bind(id)
         .bind(&columns.metrics)
@@ -455,11 +493,39 @@ impl PgStore {
         .bind(&columns.times)
         .bind(&columns.values)
         .bind(&columns.counts)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if written == 0 && !columns.metrics.is_empty() {
+        .bind(n)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !present {
             return Ok(false); // rolled back on drop
+        }
+        if added < n {
+            // Some points were stored already: they get the new value and count (a re-sent
+            // point without a count clears the stored one). The points just inserted are
+            // written again with the same values: the order stays the canonical one.
+            sqlx::query(
+                "insert into points (deployment_id, metric, cohort, ts, value, count, writer)
+                 select $1, *, pg_current_xact_id()
+                 from unnest($2::text[], $3::text[], $4::timestamptz[], $5::float8[], $6::int8[])
+                 on conflict (deployment_id, metric, cohort, ts)
+                     do update set value = excluded.value, count = excluded.count,
+                                   writer = excluded.writer",
+            )
+            .bind(id)
+            .bind(&columns.metrics)
+            .bind(&columns.cohorts)
+            .bind(&columns.times)
+            .bind(&columns.values)
+            .bind(&columns.counts)
+            .execute(&mut *tx)
+            .await?;
+            if added > 0 {
+                sqlx::query("update deployments set point_count = point_count + $2 where id = $1")
+                    .bind(id)
+                    .bind(added)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(true)
@@ -594,35 +660,46 @@ impl Store for PgStore {
     }
 
     async fn delete_deployment(&self, key: &DeploymentKey) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
-        // The verdicts go with the row (their foreign key cascades).
-        let id: Option<i64> =
-            sqlx::query_scalar("delete from deployments where key = $1 returning id")
-                .bind(key.as_str())
-                .fetch_optional(&mut *tx)
+        // A few tries: each lost race means another delete (and perhaps an ingest creating the
+        // key anew) committed between this one's lookup and its lock.
+        for _ in 0..8 {
+            let mut tx = self.pool.begin().await?;
+            let Some(id) = Self::deployment_id(&mut tx, key).await? else {
+                return Ok(false);
+            };
+            // Waits for the ingests that hold the lock to commit, so that the next statement
+            // sees their points; those that come later wait, then find the row gone (see
+            // `ingest_once`). Taken before the row: an ingest locks the row last, to count.
+            sqlx::query("select pg_advisory_xact_lock($1)")
+                .bind(id)
+                .execute(&mut *tx)
                 .await?;
-        let Some(id) = id else {
-            return Ok(false);
-        };
-        // Waits for the ingests that saw the row to commit, so that the next statement sees
-        // their points (see `ingest_once`).
-        sqlx::query("select pg_advisory_xact_lock($1)")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from points where deployment_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from point_days where deployment_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        // Not needed for correctness (a cached entry's next read finds no row, or a new row id),
-        // but the memory is free at once.
-        self.series_cache.remove(key.as_str());
-        Ok(true)
+            sqlx::query("delete from points where deployment_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("delete from point_days where deployment_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            // The verdicts go with the row (their foreign key cascades).
+            let deleted = sqlx::query("delete from deployments where id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if deleted == 0 {
+                continue; // deleted meanwhile: look the key up again (rolled back on drop)
+            }
+            tx.commit().await?;
+            // Not needed for correctness (a cached entry's next read finds no row, or a new row
+            // id), but the memory is free at once.
+            self.series_cache.remove(key.as_str());
+            return Ok(true);
+        }
+        Err(StoreError::Corrupt(
+            "the deployment was deleted and created again under every attempt to delete it".into(),
+        ))
     }
 
     async fn get_deployment(&self, key: &DeploymentKey) -> StoreResult<Option<Deployment>> {
@@ -645,22 +722,18 @@ impl Store for PgStore {
     }
 
     async fn list_deployments(&self, q: &DeploymentQuery) -> StoreResult<Vec<(i64, Deployment)>> {
-        let sql = format!(
-            "select {DEPLOYMENT_COLUMNS} from deployments d
-             where ($1::text is null or d.service = $1)
-               and ($2::text is null or d.environment = $2)
-               and ($3::bigint is null or d.id < $3)
-               and ($5::text is null or {LATEST_VERDICT} = $5)
-             order by d.id desc limit $4"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&q.service)
-            .bind(&q.environment)
-            .bind(q.before_id)
-            .bind(q.limit)
-            .bind(q.verdict.map(Decision::as_str))
-            .fetch_all(&self.pool)
-            .await?;
+        let sql = rows::list_deployments_sql(q, |n| format!("${n}"));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for text in [&q.service, &q.environment].into_iter().flatten() {
+            query = query.bind(text);
+        }
+        if let Some(verdict) = q.verdict {
+            query = query.bind(verdict.as_str());
+        }
+        if let Some(before) = q.before_id {
+            query = query.bind(before);
+        }
+        let rows = query.bind(q.limit).fetch_all(&self.pool).await?;
         rows.iter().map(rows::deployment).collect()
     }
 

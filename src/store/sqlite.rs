@@ -12,11 +12,9 @@ use sqlx::types::Json;
 use sqlx::{Row, SqlitePool};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
-use super::rows::{
-    self, DEPLOYMENT_COLUMNS, LATEST_VERDICT, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS,
-};
+use super::rows::{self, DEPLOYMENT_COLUMNS, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS};
 use super::{Removed, Store, StoreError, StoreResult, dedupe_points};
-use crate::analysis::{Decision, Policy};
+use crate::analysis::Policy;
 use crate::model::replay::{
     ClaimedReplay, ReplayProgress, ReplayRecord, ReplayReport, ReplayStatus,
 };
@@ -47,7 +45,8 @@ fn lease_micros(lease: Duration) -> i64 {
     i64::try_from(lease.as_micros()).unwrap_or(i64::MAX)
 }
 
-/// Writes a batch of verdicts in one transaction: one journal flush for all of them.
+/// Writes a batch of verdicts in one transaction: one journal flush for all of them. Each one is
+/// its deployment's latest verdict, kept on the deployment's row.
 async fn write_verdicts(writer: SqlitePool, batch: Batch) -> BatchResult {
     let evaluated_at = now();
     let mut tx = writer.begin().await?;
@@ -70,6 +69,21 @@ async fn write_verdicts(writer: SqlitePool, batch: Batch) -> BatchResult {
         .bind(Json(&v.report))
         .fetch_optional(&mut *tx)
         .await?;
+        if let Some(id) = id {
+            // The one writer connection writes verdicts in id order: this one is the latest.
+            sqlx::query(
+                "update deployments set latest_verdict_id = ?2, latest_verdict = ?3,
+                     latest_verdict_at = ?4, latest_verdict_policy = ?5
+                 where key = ?1",
+            )
+            .bind(key.as_str())
+            .bind(id)
+            .bind(v.report.verdict.as_str())
+            .bind(evaluated_at)
+            .bind(&v.report.policy)
+            .execute(&mut *tx)
+            .await?;
+        }
         ids.push(id);
     }
     tx.commit().await?;
@@ -234,22 +248,18 @@ impl Store for SqliteStore {
     }
 
     async fn list_deployments(&self, q: &DeploymentQuery) -> StoreResult<Vec<(i64, Deployment)>> {
-        let sql = format!(
-            "select {DEPLOYMENT_COLUMNS} from deployments d
-             where (?1 is null or d.service = ?1)
-               and (?2 is null or d.environment = ?2)
-               and (?3 is null or d.id < ?3)
-               and (?5 is null or {LATEST_VERDICT} = ?5)
-             order by d.id desc limit ?4"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&q.service)
-            .bind(&q.environment)
-            .bind(q.before_id)
-            .bind(q.limit)
-            .bind(q.verdict.map(Decision::as_str))
-            .fetch_all(&self.reader)
-            .await?;
+        let sql = rows::list_deployments_sql(q, |n| format!("?{n}"));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for text in [&q.service, &q.environment].into_iter().flatten() {
+            query = query.bind(text);
+        }
+        if let Some(verdict) = q.verdict {
+            query = query.bind(verdict.as_str());
+        }
+        if let Some(before) = q.before_id {
+            query = query.bind(before);
+        }
+        let rows = query.bind(q.limit).fetch_all(&self.reader).await?;
         rows.iter().map(rows::deployment).collect()
     }
 
@@ -271,22 +281,49 @@ impl Store for SqliteStore {
         // SQLite has no array binds; inside one transaction a prepared statement per row is the
         // fast path (no per-row commit, statement cached by sqlx). Canonical order, as Postgres:
         // the same points give the same writes on both stores.
-        // A re-sent point replaces the stored one, count included (none clears it).
+        // A re-sent point replaces the stored one, count included (none clears it). An insert
+        // that finds the point stored does nothing, and the update then replaces it: so the
+        // deployment's point count grows by the points inserted only.
+        let mut added: i64 = 0;
         for p in dedupe_points(points) {
-            sqlx::query(
+            let count = rows::stored_count(p.count())?;
+            let inserted = sqlx::query(
                 "insert into points (deployment_id, metric, cohort, ts, value, count)
                  values (?1, ?2, ?3, ?4, ?5, ?6)
-                 on conflict (deployment_id, metric, cohort, ts)
-                     do update set value = excluded.value, count = excluded.count",
+                 on conflict (deployment_id, metric, cohort, ts) do nothing",
             )
             .bind(id)
             .bind(p.metric())
             .bind(p.cohort().as_str())
             .bind(micros(p.ts()))
             .bind(p.value())
-            .bind(rows::stored_count(p.count())?)
+            .bind(count)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted == 1 {
+                added += 1;
+                continue;
+            }
+            sqlx::query(
+                "update points set value = ?5, count = ?6
+                 where deployment_id = ?1 and metric = ?2 and cohort = ?3 and ts = ?4",
+            )
+            .bind(id)
+            .bind(p.metric())
+            .bind(p.cohort().as_str())
+            .bind(micros(p.ts()))
+            .bind(p.value())
+            .bind(count)
             .execute(&mut *tx)
             .await?;
+        }
+        if added > 0 {
+            sqlx::query("update deployments set point_count = point_count + ?2 where id = ?1")
+                .bind(id)
+                .bind(added)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -496,8 +533,10 @@ impl Store for SqliteStore {
         if !old.is_empty() {
             let mut tx = self.writer.begin().await?;
             let mut points = 0;
+            // Removed per deployment, taken off their counts in the same transaction.
+            let mut removed: std::collections::BTreeMap<i64, i64> = Default::default();
             for (id, metric, cohort, ts) in &old {
-                points += sqlx::query(
+                let gone = sqlx::query(
                     "delete from points
                      where deployment_id = ?1 and metric = ?2 and cohort = ?3 and ts = ?4",
                 )
@@ -508,6 +547,15 @@ impl Store for SqliteStore {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+                points += gone;
+                *removed.entry(*id).or_default() += i64::try_from(gone).unwrap_or(0);
+            }
+            for (id, n) in removed {
+                sqlx::query("update deployments set point_count = point_count - ?2 where id = ?1")
+                    .bind(id)
+                    .bind(n)
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
             return Ok(Removed {
@@ -515,15 +563,32 @@ impl Store for SqliteStore {
                 ..Removed::default()
             });
         }
-        let verdicts = sqlx::query(
+        // A deployment whose latest verdict goes gets the newest one left (or none).
+        let mut tx = self.writer.begin().await?;
+        let gone: Vec<(i64,)> = sqlx::query_as(
             "delete from verdicts where id in (
-                 select id from verdicts where evaluated_at < ?1 order by evaluated_at limit ?2)",
+                 select id from verdicts where evaluated_at < ?1 order by evaluated_at limit ?2)
+             returning id",
         )
         .bind(cutoff)
         .bind(batch)
-        .execute(&self.writer)
-        .await?
-        .rows_affected();
+        .fetch_all(&mut *tx)
+        .await?;
+        let verdicts = gone.len() as u64;
+        if !gone.is_empty() {
+            let ids: Vec<i64> = gone.into_iter().map(|(id,)| id).collect();
+            sqlx::query(
+                "update deployments
+                 set (latest_verdict_id, latest_verdict, latest_verdict_at, latest_verdict_policy) = (
+                     select v.id, v.verdict, v.evaluated_at, v.policy from verdicts v
+                     where v.deployment_id = deployments.id order by v.id desc limit 1)
+                 where latest_verdict_id in (select value from json_each(?1))",
+            )
+            .bind(Json(&ids))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         if verdicts > 0 {
             return Ok(Removed {
                 verdicts,
@@ -534,7 +599,7 @@ impl Store for SqliteStore {
         let deployments = sqlx::query(
             "delete from deployments where id in (
                  select d.id from deployments d
-                 where d.updated_at < ?1
+                 where d.updated_at < ?1 and d.point_count = 0 and d.latest_verdict_id is null
                    and not exists (select 1 from points p where p.deployment_id = d.id)
                    and not exists (select 1 from verdicts v where v.deployment_id = d.id)
                  order by d.id limit ?2)",

@@ -211,6 +211,16 @@ async fn retention_removes_old_points_and_verdicts_then_emptied_deployments(back
             .is_empty()
     );
     assert_eq!(
+        (
+            kept.latest_verdict,
+            kept.latest_verdict_at,
+            kept.latest_verdict_policy
+        ),
+        (None, None, None),
+        "its only verdict went"
+    );
+    crate::support::assert_point_counts_exact(&store, "after the sweep").await;
+    assert_eq!(
         svc.sweep(THIRTY_DAYS, later).await.unwrap(),
         Removed::default(),
         "nothing left to remove"
@@ -281,7 +291,109 @@ async fn retention_counts_what_it_removed_in_metrics(backend: Backend) {
     assert!(count("deployments").await >= before.1 + 1.0);
 }
 
+/// When retention removes a deployment's latest verdict (the one with the highest id) but not
+/// an older one, evaluated later by the clock (two replicas' verdicts commit in any order), the
+/// older one is the latest again: on the row, in the list and in its filter.
+async fn retention_puts_back_the_newest_verdict_left_as_the_latest(backend: Backend) {
+    let (svc, store, db) = service(backend).await;
+    let k = key("ret.latest");
+    let recent = at((Utc::now() + Duration::days(20)).date_naive(), 0);
+    svc.prepare_partitions(recent.date_naive()).await.unwrap();
+    store.ingest(&k, &points_from(recent, 10)).await.unwrap();
+    // A rollback, then an inconclusive verdict (error rate alone, under `seed`).
+    for error_rate in [[9.0; 3], [1.0; 3]] {
+        let policy = rollguard::analysis::Policy::seed();
+        let inputs = rollguard::analysis::Inputs {
+            error_rate: &error_rate,
+            ..Default::default()
+        };
+        let outcome = rollguard::analysis::evaluate(&policy, &inputs);
+        let v = rollguard::model::NewVerdict {
+            as_of: None,
+            policy_version: None,
+            points: 3,
+            first_ts: None,
+            last_ts: None,
+            report: rollguard::analysis::Verdict::new("seed", &policy, &outcome),
+        };
+        store.record_verdict(&k, v).await.unwrap();
+    }
+    let trail = store.list_verdicts(&k, 2, None).await.unwrap();
+    let (second, first) = (&trail[0], &trail[1]);
+    assert_eq!(
+        (first.report.verdict, second.report.verdict),
+        (
+            rollguard::analysis::Decision::Rollback,
+            rollguard::analysis::Decision::Inconclusive
+        )
+    );
+    // The first one, by its clock, 400 days ahead.
+    let later = 400 * 86_400_i64;
+    match backend {
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::query(
+                "update verdicts set evaluated_at = evaluated_at + make_interval(secs => $2)
+                 where id = $1",
+            )
+            .bind(first.id)
+            .bind(later as f64)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::query("update verdicts set evaluated_at = evaluated_at + ?2 where id = ?1")
+                .bind(first.id)
+                .bind(later * 1_000_000)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+    let removed = svc
+        .sweep(THIRTY_DAYS, Utc::now() + Duration::days(40))
+        .await
+        .unwrap();
+    assert_eq!(removed.verdicts, 1, "{removed:?}");
+    let d = store.get_deployment(&k).await.unwrap().unwrap();
+    assert_eq!(
+        (d.latest_verdict, d.latest_verdict_policy.as_deref()),
+        (
+            Some(first.report.verdict),
+            Some(first.report.policy.as_str())
+        )
+    );
+    assert_eq!(
+        d.latest_verdict_at,
+        Some(first.evaluated_at + Duration::seconds(later))
+    );
+    let q = |verdict| rollguard::model::DeploymentQuery {
+        service: None,
+        environment: None,
+        verdict: Some(verdict),
+        limit: 10,
+        before_id: None,
+    };
+    let listed = store
+        .list_deployments(&q(first.report.verdict))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].1, d);
+    assert!(
+        store
+            .list_deployments(&q(second.report.verdict))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 on_both_backends!(
+    migration_fills_point_counts_and_latest_verdicts,
+    retention_puts_back_the_newest_verdict_left_as_the_latest,
     delete_removes_the_deployment_its_points_and_verdicts,
     delete_answers_a_bad_key_with_400,
     retention_removes_old_points_and_verdicts_then_emptied_deployments,
@@ -315,7 +427,14 @@ async fn postgres_verdict_cache_matches_a_full_read_after_a_sweep() {
             .await
             .unwrap();
         assert_eq!(cached, full, "after {what}");
-        full.map_or(0, |f| f.series.iter().map(|s| s.ts.len()).sum::<usize>())
+        let n = full.map_or(0, |f| f.series.iter().map(|s| s.ts.len()).sum::<usize>());
+        let counted = store
+            .get_deployment(&k)
+            .await
+            .unwrap()
+            .map_or(0, |d| d.points);
+        assert_eq!(counted, n as i64, "the point count after {what}");
+        n
     };
     // Points on three days with their own partitions, in the default partition (year 2001),
     // and recent ones.
@@ -366,6 +485,81 @@ async fn postgres_verdict_cache_matches_a_full_read_after_a_sweep() {
         .await
         .unwrap();
     assert_eq!(check("a write, then a drop elsewhere").await, 44);
+}
+
+/// Ingests, deletes, verdicts and retention sweeps all at once, through two stores on one
+/// database (two replicas), over points on days whose partitions retention drops meanwhile, in
+/// the default partition (year 2001), and recent ones, in batches that overlap the previous
+/// round's: after every round each deployment counts exactly its stored points.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_point_counts_stay_exact_while_retention_and_deletes_race_ingest() {
+    use std::sync::Arc;
+    let db = test_db(Backend::Postgres).await;
+    let stores: [Arc<dyn Store>; 2] =
+        [Arc::new(pg_store(&db).await), Arc::new(pg_store(&db).await)];
+    let svc = [
+        Service::new(stores[0].clone()),
+        Service::new(stores[1].clone()),
+    ];
+    let old_days = [day(2026, 9, 1), day(2026, 9, 2), day(2026, 9, 3)];
+    svc[0].prepare_partitions(old_days[0]).await.unwrap();
+    let recent = at((Utc::now() + Duration::days(20)).date_naive(), 0);
+    svc[0]
+        .prepare_partitions(recent.date_naive())
+        .await
+        .unwrap();
+    let mut removed = Removed::default();
+    for round in 0..6_i64 {
+        let mut tasks = Vec::new();
+        for d in 0..3_i64 {
+            let store = stores[(d % 2) as usize].clone();
+            let mut batch = points_from(at(old_days[(round % 3) as usize], round * 5), 10);
+            batch.extend(points_from(at(day(2001, 1, 1), round * 5), 10));
+            batch.extend(points_from(recent + Duration::minutes(round * 5), 10));
+            tasks.push(tokio::spawn(async move {
+                store
+                    .ingest(&key(&format!("race.{d}")), &batch)
+                    .await
+                    .unwrap();
+            }));
+        }
+        let other = stores[(round % 2) as usize].clone();
+        tasks.push(tokio::spawn(async move {
+            if round % 2 == 1 {
+                other
+                    .delete_deployment(&key(&format!("race.{}", round % 3)))
+                    .await
+                    .unwrap();
+            }
+        }));
+        let judge = svc[((round + 1) % 2) as usize].clone();
+        tasks.push(tokio::spawn(async move {
+            verdict(&judge, &format!("race.{}", (round + 1) % 3)).await;
+        }));
+        // Each round a day later: the partitions of September's first days go in turn, while
+        // ingest writes to them. A sweep that gave up on its locks tries again next round.
+        let sweeper = svc[(round % 2) as usize].clone();
+        let sweep = tokio::spawn(async move {
+            sweeper
+                .sweep(THIRTY_DAYS, at(day(2026, 10, 1), 0) + Duration::days(round))
+                .await
+                .unwrap_or_default()
+        });
+        for t in tasks {
+            t.await.unwrap();
+        }
+        removed.add(sweep.await.unwrap());
+        crate::support::assert_point_counts_exact(&stores[0], &format!("round {round}")).await;
+    }
+    assert!(
+        removed.points > 0 && removed.partitions > 0,
+        "the sweeps removed points while ingest ran: {removed:?}"
+    );
+    svc[1]
+        .sweep(THIRTY_DAYS, at(day(2026, 10, 10), 0))
+        .await
+        .unwrap();
+    crate::support::assert_point_counts_exact(&stores[1], "after the last sweep").await;
 }
 
 /// Partitions exist from today to 8 days ahead after migrating; points of any valid time are
@@ -441,6 +635,11 @@ async fn postgres_points_go_to_their_days_partition_or_the_default_one() {
         after
     );
     assert!(after.series[0].values.contains(&2.0));
+    assert_eq!(
+        store.get_deployment(&k).await.unwrap().unwrap().points,
+        5,
+        "moved and replaced points are counted once"
+    );
 }
 
 /// Migration 0007 moves the points stored before it into a partition for each day that has any
@@ -517,6 +716,118 @@ async fn postgres_migration_moves_stored_points_into_day_partitions() {
         .unwrap()
         .unwrap();
     assert_eq!(read.series[0].values, [0.25, 0.5, 0.25, 0.25]);
+}
+
+/// Migration 0010 (Postgres; SQLite 0008) fills each existing deployment's point count and
+/// latest verdict (the one with the highest id), and the lists then filter by it.
+async fn migration_fills_point_counts_and_latest_verdicts(backend: Backend) {
+    let db = test_db(backend).await;
+    // Two deployments, the first with 3 points and two verdicts, the second with none of either.
+    let (before, fill): (u32, &[&str]) = match backend {
+        Backend::Postgres => (
+            9,
+            &[
+                "insert into deployments (key) values ('mig.a'), ('mig.b')",
+                "insert into points (deployment_id, metric, cohort, ts, value)
+                 select 1, 'error_rate', c, timestamptz '2026-11-24 10:00+00', 1
+                 from unnest(array['canary', 'baseline']) c
+                 union all select 1, 'error_rate', 'canary', timestamptz '0001-01-01 00:00+00', 1",
+                "insert into verdicts (deployment_id, policy, verdict, points, report)
+                 values (1, 'seed', 'rollback', 3, '{}'), (1, 'strict', 'pass', 3, '{}')",
+            ],
+        ),
+        Backend::Sqlite => (
+            7,
+            &[
+                "insert into deployments (key, created_at, updated_at) values ('mig.a', 0, 0), ('mig.b', 0, 0)",
+                "insert into points (deployment_id, metric, cohort, ts, value)
+                 values (1, 'error_rate', 'canary', 0, 1), (1, 'error_rate', 'baseline', 0, 1),
+                        (1, 'error_rate', 'canary', 60000000, 1)",
+                "insert into verdicts (deployment_id, evaluated_at, policy, verdict, points, report)
+                 values (1, 5, 'seed', 'rollback', 3, '{}'), (1, 7, 'strict', 'pass', 3, '{}')",
+            ],
+        ),
+    };
+    let run_before = async |url: &str| match backend {
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            let mut m = sqlx::migrate!("migrations/postgres");
+            let upto: Vec<_> = m
+                .migrations
+                .iter()
+                .filter(|x| x.version <= i64::from(before))
+                .cloned()
+                .collect();
+            m.migrations = std::borrow::Cow::Owned(upto);
+            m.run(&pool).await.unwrap();
+            for sql in fill {
+                sqlx::query(sqlx::AssertSqlSafe(*sql))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        }
+        Backend::Sqlite => {
+            let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(url)
+                .unwrap()
+                .create_if_missing(true);
+            let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+            let mut m = sqlx::migrate!("migrations/sqlite");
+            let upto: Vec<_> = m
+                .migrations
+                .iter()
+                .filter(|x| x.version <= i64::from(before))
+                .cloned()
+                .collect();
+            m.migrations = std::borrow::Cow::Owned(upto);
+            m.run(&pool).await.unwrap();
+            for sql in fill {
+                sqlx::query(sqlx::AssertSqlSafe(*sql))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            pool.close().await;
+        }
+    };
+    run_before(&db.url).await;
+    let store = rollguard::store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    let a = store.get_deployment(&key("mig.a")).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            a.points,
+            a.latest_verdict,
+            a.latest_verdict_policy.as_deref()
+        ),
+        (3, Some(rollguard::analysis::Decision::Pass), Some("strict"))
+    );
+    let b = store.get_deployment(&key("mig.b")).await.unwrap().unwrap();
+    assert_eq!(
+        (b.points, b.latest_verdict, b.latest_verdict_at),
+        (0, None, None)
+    );
+    let q = rollguard::model::DeploymentQuery {
+        service: None,
+        environment: None,
+        verdict: Some(rollguard::analysis::Decision::Pass),
+        limit: 10,
+        before_id: None,
+    };
+    let listed = store.list_deployments(&q).await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|(_, d)| d.key.as_str())
+            .collect::<Vec<_>>(),
+        ["mig.a"]
+    );
+    // And the counts go on from there.
+    store
+        .ingest(&key("mig.b"), &points_from(at(day(2026, 11, 24), 0), 1))
+        .await
+        .unwrap();
+    crate::support::assert_point_counts_exact(&store, "after the migration").await;
 }
 
 /// `rollguard sweep --retention` runs one sweep, as `serve --retention` does hourly, and prints

@@ -1050,7 +1050,8 @@ async fn delete_removes_the_deployment_with_its_points_and_verdicts(backend: Bac
 }
 
 /// Deletes racing ingests of the same key: every point stored belongs to a deployment that
-/// exists (Postgres's points carry no foreign key, so nothing else would stop an orphan).
+/// exists (Postgres's points carry no foreign key, so nothing else would stop an orphan), and
+/// the deployment that stays counts exactly its points.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_delete_racing_ingest_leaves_no_orphan_points() {
     use rollguard::store::{PgStore, Store};
@@ -1083,6 +1084,8 @@ async fn postgres_delete_racing_ingest_leaves_no_orphan_points() {
         .await
         .unwrap();
         assert_eq!(orphans, 0, "round {round}");
+        let dyn_store: std::sync::Arc<dyn Store> = store.clone();
+        crate::support::assert_point_counts_exact(&dyn_store, &format!("round {round}")).await;
     }
     // And afterwards the key works as any other: deleted, then created afresh.
     store.delete_deployment(&k).await.unwrap();
@@ -1452,6 +1455,87 @@ async fn pull_marks_move_forward_only(backend: Backend) {
     assert!(store.pull_marks(&key("none")).await.unwrap().is_empty());
 }
 
+/// Six batches at once on one deployment, each overlapping its neighbours by half (new points,
+/// and points another batch stores or already stored), sent twice over: the count is the number
+/// of distinct points, never one stored twice or missed.
+async fn point_counts_stay_exact_under_overlapping_concurrent_batches(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    let k = key("overlap");
+    let batch = |i: i64, value: f64| -> Vec<Point> {
+        let mut out = Vec::new();
+        for m in i * 20..i * 20 + 40 {
+            for cohort in [Cohort::Canary, Cohort::Baseline] {
+                let ts = t0() + Duration::minutes(m);
+                let count = (m % 2 == 0).then_some(100);
+                out.push(Point::new("error_rate", cohort, ts, value, count).unwrap());
+            }
+        }
+        out
+    };
+    for round in 0..2 {
+        let calls = (0..6).map(|i| {
+            let (store, k, points) = (store.clone(), k.clone(), batch(i, f64::from(round)));
+            async move { store.ingest(&k, &points).await }
+        });
+        for r in join_all(calls).await {
+            r.unwrap();
+        }
+        // Minutes 0 to 139, two cohorts.
+        assert_eq!(
+            store.get_deployment(&k).await.unwrap().unwrap().points,
+            280,
+            "round {round}"
+        );
+        crate::support::assert_point_counts_exact(&store, &format!("round {round}")).await;
+    }
+}
+
+/// The latest verdict on the deployment's row follows the verdicts recorded at once in many
+/// batches: it is the one with the highest id, as the trail's newest.
+async fn the_latest_verdict_is_the_newest_of_concurrent_ones(backend: Backend) {
+    let (store, _db) = test_store(backend).await;
+    for d in 0..3 {
+        store
+            .ingest(
+                &key(&format!("latest.{d}")),
+                &points("error_rate", Cohort::Canary, &[1.0]),
+            )
+            .await
+            .unwrap();
+    }
+    let calls = (0..90).map(|i| {
+        let store = store.clone();
+        async move {
+            let input = if i % 2 == 0 { [9.0; 3] } else { [1.0; 3] };
+            let v = new_verdict(i, verdict_report(&input));
+            store
+                .record_verdict(&key(&format!("latest.{}", i % 3)), v)
+                .await
+        }
+    });
+    for r in join_all(calls).await {
+        r.unwrap();
+    }
+    for d in 0..3 {
+        let k = key(&format!("latest.{d}"));
+        let newest = store.list_verdicts(&k, 1, None).await.unwrap().remove(0);
+        let got = store.get_deployment(&k).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                got.latest_verdict,
+                got.latest_verdict_at,
+                got.latest_verdict_policy.as_deref()
+            ),
+            (
+                Some(newest.report.verdict),
+                Some(newest.evaluated_at),
+                Some(newest.report.policy.as_str())
+            ),
+            "latest.{d}"
+        );
+    }
+}
+
 on_both_backends!(
     sources_are_replaced_by_name_and_kept_while_in_use,
     template_sets_apply_by_deployment_service_and_environment,
@@ -1478,6 +1562,8 @@ on_both_backends!(
     verdict_inputs_carry_the_default_policy_and_grouped_series,
     concurrent_ingest_to_one_new_deployment_loses_nothing,
     ping_and_backend_name,
+    point_counts_stay_exact_under_overlapping_concurrent_batches,
+    the_latest_verdict_is_the_newest_of_concurrent_ones,
 );
 
 /// The verdict read runs at every analysis step of every canary, so Postgres must plan it once
@@ -1717,16 +1803,18 @@ async fn postgres_cache_reads_points_written_beyond_the_days_it_last_read() {
 }
 
 /// An ingest chosen as a deadlock's victim is run once more inside the store, so its caller
-/// sees it succeed. The other party here is a transaction outside the service that locks two
-/// points in the reverse order; it waits longer before checking for deadlocks, so the ingest is
-/// the one Postgres aborts.
+/// sees it succeed. The other party here is a transaction outside the service: it holds a
+/// stored point that the ingest waits for, having inserted a new one first, and then inserts
+/// that same new point; it waits longer before checking for deadlocks, so the ingest is the one
+/// Postgres aborts. It then rolls back, and the retried ingest stores both points, counted once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
     use sqlx::Connection;
     let (store, db) = test_store(Backend::Postgres).await;
     let k = key("victim");
-    let batch = points("error_rate", Cohort::Canary, &[1.0, 2.0]);
-    store.ingest(&k, &batch).await.unwrap();
+    // Minutes 0 and 1: the stored point is the second one in canonical order.
+    let batch = points("error_rate", Cohort::Canary, &[7.0, 7.0]);
+    store.ingest(&k, &batch[1..]).await.unwrap();
 
     let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
     sqlx::query("set deadlock_timeout = '30s'")
@@ -1734,18 +1822,18 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
         .await
         .unwrap();
     sqlx::query("begin").execute(&mut other).await.unwrap();
-    let lock = |ts: DateTime<Utc>| {
-        sqlx::query("update points set value = 50 where metric = 'error_rate' and ts = $1").bind(ts)
-    };
-    // Holds the later point, which the ingest (in canonical order) locks second.
-    lock(batch[1].ts()).execute(&mut other).await.unwrap();
+    sqlx::query("update points set value = 50 where metric = 'error_rate' and ts = $1")
+        .bind(batch[1].ts())
+        .execute(&mut other)
+        .await
+        .unwrap();
     let ingest = tokio::spawn({
         let store = store.clone();
         let k = k.clone();
-        let batch = points("error_rate", Cohort::Canary, &[7.0, 7.0]);
+        let batch = batch.clone();
         async move { store.ingest(&k, &batch).await }
     });
-    // Until the ingest holds the first point and waits for the second. Watched from a third
+    // Until the ingest holds the new point and waits for the stored one. Watched from a third
     // connection: inside `other`'s transaction pg_stat_activity is one snapshot, which would
     // never show the wait if the first look came before it.
     let watch = tokio::sync::Mutex::new(sqlx::PgConnection::connect(&db.url).await.unwrap());
@@ -1756,7 +1844,7 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
             let waiting: i64 = sqlx::query_scalar(
                 "select count(*) from pg_stat_activity
              where datname = current_database() and wait_event_type = 'Lock'
-               and query like 'insert into points%'",
+               and query like '%insert into points%'",
             )
             .fetch_one(&mut *watch.lock().await)
             .await
@@ -1765,10 +1853,17 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
         },
     )
     .await;
-    // The first point: a lock cycle. The ingest detects it first and is rolled back, which
-    // lets this update through.
-    lock(batch[0].ts()).execute(&mut other).await.unwrap();
-    sqlx::query("commit").execute(&mut other).await.unwrap();
+    // The new point: a lock cycle. The ingest detects it first and is rolled back, which lets
+    // this insert through.
+    sqlx::query(
+        "insert into points (deployment_id, metric, cohort, ts, value)
+         select id, 'error_rate', 'canary', $1, 50 from deployments where key = 'victim'",
+    )
+    .bind(batch[0].ts())
+    .execute(&mut other)
+    .await
+    .unwrap();
+    sqlx::query("rollback").execute(&mut other).await.unwrap();
 
     ingest.await.unwrap().expect("the retried ingest succeeds");
     let series = store
@@ -1779,8 +1874,10 @@ async fn postgres_ingest_retries_once_when_chosen_as_a_deadlock_victim() {
     assert_eq!(
         series.iter().map(Point::value).collect::<Vec<_>>(),
         [7.0, 7.0],
-        "the retry ran after the other transaction committed"
+        "the retry ran after the other transaction ended"
     );
+    let stored = store.get_deployment(&k).await.unwrap().unwrap();
+    assert_eq!(stored.points, 2, "the rolled-back attempt counted nothing");
 }
 
 /// With Postgres unreachable, recording a verdict fails as unavailable (a 503 upstream) within

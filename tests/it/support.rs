@@ -308,3 +308,35 @@ impl TestServer {
         (status, json)
     }
 }
+
+/// Fails unless every deployment's point count, as listed and as read one by one, is the number
+/// of its points as stored (the count is kept on the deployment's row by every write: a drift
+/// shows here).
+pub async fn assert_point_counts_exact(store: &Arc<dyn Store>, context: &str) {
+    let q = rollguard::model::DeploymentQuery {
+        service: None,
+        environment: None,
+        verdict: None,
+        limit: 10_000,
+        before_id: None,
+    };
+    for (_, listed) in store.list_deployments(&q).await.unwrap() {
+        let key = rollguard::model::DeploymentKey::parse(&listed.key).unwrap();
+        let Some(stored) = store
+            .read_points(&key, None, None, i64::MAX - 1)
+            .await
+            .unwrap()
+        else {
+            continue; // deleted since the list was read
+        };
+        assert_eq!(
+            listed.points,
+            stored.len() as i64,
+            "{context}: {} lists a count other than its stored points",
+            listed.key
+        );
+        if let Some(one) = store.get_deployment(&key).await.unwrap() {
+            assert_eq!(one.points, listed.points, "{context}: {}", listed.key);
+        }
+    }
+}
