@@ -224,12 +224,23 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     state.auth = Arc::new(auth);
     check_open_file_limit(&args);
     let signal = shutdown_signal().context("installing the signal handlers")?;
-    // At the signal, running replays are cancelled too (recorded `failed` if they stop before
-    // the process exits; otherwise the next start marks them).
+    // At the signal, running replays stop too. On Postgres each is given back to the other
+    // replicas, which claim it at once; on SQLite (one process) it is recorded `failed`. Either
+    // happens before the process exits, within the shutdown timeout; a replay that takes longer
+    // to stop is left to lapse (Postgres) or to be marked at the next start (SQLite).
     let service = state.service.clone();
-    let signal = async move {
-        signal.await;
-        service.cancel_replays();
+    let signalled = Arc::new(std::sync::OnceLock::new());
+    let signal = {
+        let (service, signalled) = (service.clone(), signalled.clone());
+        async move {
+            signal.await;
+            let _ = signalled.set(tokio::time::Instant::now());
+            if postgres {
+                service.hand_over_replays();
+            } else {
+                service.cancel_replays();
+            }
+        }
     };
     let listener = TcpListener::bind(args.listen)
         .await
@@ -240,7 +251,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // A line on stdout that scripts and tests can wait for.
     println!("rollguard listening on {scheme}://{local}");
 
-    match tls {
+    let served = match tls {
         Some(tls) => {
             crate::server::serve_tls(
                 listener,
@@ -253,7 +264,19 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .await
         }
         None => crate::server::serve(listener, state, signal, args.server_options()).await,
+    };
+    if let Some(&stopped_at) = signalled.get() {
+        let left = service
+            .replays_ended(stopped_at + args.shutdown_timeout)
+            .await;
+        if left > 0 {
+            tracing::warn!(
+                replays = left,
+                "replays still stopping at the shutdown timeout; exiting anyway"
+            );
+        }
     }
+    served
 }
 
 /// Applies migrations and exits.

@@ -10,6 +10,11 @@
 //! locked`) and runs the request again from the start, or fails it with the reason (cancelled
 //! meanwhile, no request stored, or [`MAX_REPLAY_RUNS`] runs already). Only the holder of the
 //! lease records the end, so a replica that lost its lease cannot overwrite the new run.
+//!
+//! A replica that shuts down (SIGTERM) on Postgres stops its replays and gives each one back: its
+//! lease ends at once and the other replicas, told through a Postgres notification, claim it
+//! without waiting for a lease to lapse; the run given back does not count as one whose replica
+//! died. On SQLite, one process, they are cancelled and recorded `failed` instead.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,6 +51,9 @@ pub const DEFAULT_MAX_CONCURRENT_REPLAYS: usize = 2;
 pub const CANCELLED: &str = "cancelled";
 /// Why a replay still running at shutdown failed.
 pub const CANCELLED_AT_SHUTDOWN: &str = "cancelled: the server shut down";
+/// Why a replay stops in a replica that shuts down and gives it back to the others (Postgres):
+/// not recorded, another replica runs it.
+const HANDED_OVER: &str = "the replica running it shut down and handed it over";
 /// Why a replay found `running` at start failed.
 pub const ORPHANED: &str = "the server stopped before the replay finished";
 
@@ -73,8 +81,11 @@ pub(super) struct ReplayControl {
     /// By replay id, while its task lives: send `Some(reason)` to cancel it. The task holds the
     /// only receiver and drops it after recording the end, which is what a canceller waits for.
     live: Mutex<HashMap<i64, watch::Sender<Option<&'static str>>>>,
-    /// Set at shutdown: replays started from then on are cancelled at once.
+    /// Set at shutdown: replays started from then on are stopped at once.
     stopping: AtomicBool,
+    /// Set at shutdown on Postgres: the replays stopped are given back to the other replicas
+    /// rather than failed.
+    hand_over: AtomicBool,
     /// Most replays computing at once.
     max_concurrent: usize,
     /// This replica in the `owner` column: its host name (a pod's name), process id and a
@@ -84,7 +95,23 @@ pub(super) struct ReplayControl {
     lease: Duration,
 }
 
+/// Resolves once every switch's receiver is gone (its replay's task ended).
+async fn all_closed(switches: Vec<watch::Sender<Option<&'static str>>>) {
+    for switch in switches {
+        switch.closed().await;
+    }
+}
+
 impl ReplayControl {
+    /// Why the replays stop at shutdown: given back (Postgres) or cancelled (SQLite).
+    fn shutdown_reason(&self) -> &'static str {
+        if self.hand_over.load(Ordering::SeqCst) {
+            HANDED_OVER
+        } else {
+            CANCELLED_AT_SHUTDOWN
+        }
+    }
+
     pub(super) fn new(max_concurrent: usize, lease: Duration) -> Self {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "rollguard".into());
         let nonce: u64 = std::hash::BuildHasher::hash_one(
@@ -95,6 +122,7 @@ impl ReplayControl {
             permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
             live: Mutex::default(),
             stopping: AtomicBool::new(false),
+            hand_over: AtomicBool::new(false),
             max_concurrent: max_concurrent.max(1),
             owner: format!("{host}/{}/{nonce:016x}", std::process::id()),
             lease,
@@ -559,7 +587,7 @@ impl Service {
     ) {
         let (switch, receiver) = watch::channel(None);
         if self.replays.stopping.load(Ordering::SeqCst) {
-            switch.send_replace(Some(CANCELLED_AT_SHUTDOWN));
+            switch.send_replace(Some(self.replays.shutdown_reason()));
         }
         {
             let mut live = self.replays.live();
@@ -583,6 +611,20 @@ impl Service {
                 &mut cancel,
             )
             .await;
+            if matches!(outcome, Err(RunError::Cancelled(HANDED_OVER))) {
+                match store.release_replay(id, &control.owner).await {
+                    Ok(true) => tracing::info!(replay = id, "handed a replay over at shutdown"),
+                    Ok(false) => {} // taken over meanwhile, or ended
+                    Err(e) => tracing::warn!(
+                        replay = id,
+                        error = %e,
+                        "could not hand a replay over; another replica takes it once its lease lapses"
+                    ),
+                }
+                control.live().remove(&id);
+                drop(cancel);
+                return;
+            }
             let outcome = match &outcome {
                 Ok(report) => Ok(report),
                 Err(RunError::Failed(message)) => Err(message.as_str()),
@@ -671,7 +713,7 @@ impl Service {
                         tracing::info!(
                             replay = c.id,
                             run = c.runs,
-                            "took over a replay whose replica's lease lapsed"
+                            "took over a replay whose replica's lease lapsed or that it gave back"
                         );
                         self.spawn_replay(c.id, pending, policies, polling);
                         None
@@ -694,12 +736,25 @@ impl Service {
     }
 
     /// Renews this replica's leases and takes over lapsed replays, every heartbeat, forever
-    /// (`serve` spawns it; `take_over` on Postgres, where other replicas may have died).
+    /// (`serve` spawns it; `take_over` on Postgres, where other replicas may have died or shut
+    /// down). With `take_over`, a replay another replica gives back at its shutdown wakes this
+    /// one for a heartbeat at once.
     pub async fn run_replay_jobs(self, take_over: bool) {
         let mut tick = tokio::time::interval(self.replays.heartbeat());
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let released = Arc::new(tokio::sync::Notify::new());
+        if take_over {
+            tokio::spawn(listen_for_released_replays(
+                self.store.clone(),
+                released.clone(),
+                self.replays.heartbeat(),
+            ));
+        }
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = released.notified() => {}
+            }
             if let Err(e) = self.replay_heartbeat(take_over).await {
                 tracing::warn!(error = %e, "replay heartbeat failed; retrying at the next one");
             }
@@ -745,12 +800,37 @@ impl Service {
         self.replays.live().len()
     }
 
-    /// Cancels every replay of this process, and those started later (shutdown).
+    /// Cancels every replay of this process, and those started later (shutdown on SQLite):
+    /// each is recorded `failed` with [`CANCELLED_AT_SHUTDOWN`] once it stops.
     pub fn cancel_replays(&self) {
         self.replays.stopping.store(true, Ordering::SeqCst);
         for switch in self.replays.live().values() {
             signal(switch, CANCELLED_AT_SHUTDOWN);
         }
+    }
+
+    /// Stops every replay of this process, and those started later, and gives each back to the
+    /// other replicas once it stopped (shutdown on Postgres): its lease ends at once, another
+    /// replica is told (`Store::released_replays`) and claims it and runs it again, and the run
+    /// given back does not count toward [`MAX_REPLAY_RUNS`]. A replay that was cancelled
+    /// already is recorded as such; one that finished before it saw the stop is recorded done.
+    pub fn hand_over_replays(&self) {
+        self.replays.hand_over.store(true, Ordering::SeqCst);
+        self.replays.stopping.store(true, Ordering::SeqCst);
+        for switch in self.replays.live().values() {
+            signal(switch, HANDED_OVER);
+        }
+    }
+
+    /// Waits until every replay of this process has ended (recorded, or given back), for at
+    /// most until `deadline`; returns how many were still live then. At shutdown, so that the
+    /// replays stopped are recorded or handed over before the process exits.
+    pub async fn replays_ended(&self, deadline: tokio::time::Instant) -> usize {
+        // Each task drops its switch's only receiver last, after recording its end.
+        let switches: Vec<_> = self.replays.live().values().cloned().collect();
+        let all = all_closed(switches);
+        let _ = tokio::time::timeout_at(deadline, all).await;
+        self.replays_here()
     }
 
     /// Marks the replays left `running` by a process that stopped as `failed` (at start, before
@@ -769,6 +849,30 @@ impl Service {
     /// The newest replays, without their results.
     pub async fn list_replays(&self, limit: i64) -> ServiceResult<Vec<ReplayRecord>> {
         Ok(self.store.list_replays(limit).await?)
+    }
+}
+
+/// Wakes `wake` whenever another replica gives a replay back, forever; a lost listener is made
+/// again after `pause` (the heartbeat still claims meanwhile).
+async fn listen_for_released_replays(
+    store: Arc<dyn Store>,
+    wake: Arc<tokio::sync::Notify>,
+    pause: Duration,
+) {
+    loop {
+        match store.released_replays().await {
+            Ok(mut released) => loop {
+                match released.next().await {
+                    Ok(()) => wake.notify_one(),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "listening for replays given back failed");
+                        break;
+                    }
+                }
+            },
+            Err(e) => tracing::debug!(error = %e, "listening for replays given back failed"),
+        }
+        tokio::time::sleep(pause).await;
     }
 }
 

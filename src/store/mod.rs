@@ -294,6 +294,16 @@ pub trait Store: Send + Sync + 'static {
         owner: &str,
         outcome: Result<&ReplayReport, &str>,
     ) -> StoreResult<bool>;
+    /// Gives back a running replay `owner` holds (a replica shutting down): its lease ends now,
+    /// so the next claim by any replica takes it, and the run it gives back does not count
+    /// toward [`crate::service::MAX_REPLAY_RUNS`] (no replica died). Wakes the replicas waiting
+    /// on [`Store::released_replays`]. `false` when `owner` no longer held it.
+    async fn release_replay(&self, id: i64, owner: &str) -> StoreResult<bool>;
+    /// What wakes this replica when another one gives a replay back (Postgres: a `LISTEN` on its
+    /// own connection); on SQLite, one process, nothing ever does.
+    async fn released_replays(&self) -> StoreResult<ReleasedReplays> {
+        Ok(ReleasedReplays::never())
+    }
     /// Creates or replaces a source; returns it as stored.
     async fn put_source(&self, source: &Source) -> StoreResult<Source>;
     async fn get_source(&self, name: &str) -> StoreResult<Option<Source>>;
@@ -321,6 +331,40 @@ pub trait Store: Send + Sync + 'static {
     async fn pull_marks(&self, key: &DeploymentKey) -> StoreResult<Vec<PullMark>>;
     /// Records where series were read up to (the deployment must exist; others are kept).
     async fn set_pull_marks(&self, key: &DeploymentKey, marks: &[PullMark]) -> StoreResult<()>;
+}
+
+/// Wakes a replica when another one gives a replay back ([`Store::release_replay`]), so that it
+/// claims the replay at once rather than at its next heartbeat (a tenth of the lease).
+pub struct ReleasedReplays(Option<sqlx::postgres::PgListener>);
+
+impl ReleasedReplays {
+    /// One that never wakes.
+    pub fn never() -> Self {
+        ReleasedReplays(None)
+    }
+
+    /// Resolves at the next release, or when the listening connection was lost and made again
+    /// (a release may have been missed meanwhile: look anyway). An error means the database is
+    /// out of reach; make a new one later.
+    pub async fn next(&mut self) -> StoreResult<()> {
+        match &mut self.0 {
+            None => std::future::pending().await,
+            Some(listener) => {
+                listener.try_recv().await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for ReleasedReplays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ReleasedReplays(listening)"
+        } else {
+            "ReleasedReplays(never)"
+        })
+    }
 }
 
 /// Postgres connection pool settings (`rollguard serve --db-max-connections`,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Row};
 
@@ -15,7 +15,8 @@ use super::batch::{Batch, BatchResult, VerdictWriter, stored};
 use super::rows::{self, DEPLOYMENT_COLUMNS, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS};
 use super::series_cache::{Entry, SeriesCache};
 use super::{
-    PoolSettings, Removed, Store, StoreError, StoreResult, dedupe_points, is_transient_conflict,
+    PoolSettings, ReleasedReplays, Removed, Store, StoreError, StoreResult, dedupe_points,
+    is_transient_conflict,
 };
 use crate::analysis::Policy;
 use crate::model::MetricName;
@@ -27,6 +28,10 @@ use crate::model::{
     Cohort, Deployment, DeploymentKey, DeploymentQuery, DeploymentSpec, EnvironmentPolicy,
     NewVerdict, Outcome, Point, PolicyRecord, StoredSeries, StoredVerdict, VerdictInputs,
 };
+
+/// The notification channel on which a replica shutting down tells the others it gave a replay
+/// back ([`Store::release_replay`]).
+const REPLAYS_RELEASED: &str = "rollguard_replays_released";
 
 /// How long an ingest chosen as a deadlock victim waits before its one retry.
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
@@ -1245,6 +1250,34 @@ impl Store for PgStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_replay(&self, id: i64, owner: &str) -> StoreResult<bool> {
+        // The notification goes out when the statement commits.
+        let released = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "with released as (
+                 update replays set owner = null, lease_until = null, runs = runs - 1
+                 where id = $1 and owner = $2 and status = 'running' returning id)
+             select pg_notify('{REPLAYS_RELEASED}', id::text) from released"
+        )))
+        .bind(id)
+        .bind(owner)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(released.is_some())
+    }
+
+    async fn released_replays(&self) -> StoreResult<ReleasedReplays> {
+        // A pool of its own: a listener keeps its connection for good, which would take one of
+        // the requests' for the life of the process.
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .max_lifetime(None)
+            .idle_timeout(None)
+            .connect_lazy_with((*self.pool.connect_options()).clone());
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(REPLAYS_RELEASED).await?;
+        Ok(ReleasedReplays(Some(listener)))
     }
 
     async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>> {

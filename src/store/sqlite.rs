@@ -867,6 +867,20 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn release_replay(&self, id: i64, owner: &str) -> StoreResult<bool> {
+        // One process serves SQLite, so `serve` never gives replays back at shutdown (it
+        // cancels them); the store does as Postgres does all the same.
+        let done = sqlx::query(
+            "update replays set owner = null, lease_until = null, runs = runs - 1
+             where id = ?1 and owner = ?2 and status = 'running'",
+        )
+        .bind(id)
+        .bind(owner)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn get_replay(&self, id: i64) -> StoreResult<Option<ReplayRecord>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {REPLAY_COLUMNS}, result from replays where id = ?1"

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use rollguard::analysis::PolicySpec;
 use rollguard::service::{
-    CANCELLED, MAX_REPLAY_RUNS, ORPHANED, Polling, ReplayInput, ReplayStatus, Service,
+    CANCELLED, CANCELLED_AT_SHUTDOWN, MAX_REPLAY_RUNS, ORPHANED, Polling, ReplayInput,
+    ReplayStatus, Service,
 };
 use serde_json::json;
 
@@ -455,6 +456,108 @@ async fn two_replicas_lose_nothing_acknowledged_when_one_is_killed() {
         (runs, status.as_str()),
         (2, "done"),
         "taken over once and finished"
+    );
+}
+
+/// A replay that computes for a few seconds in a debug build: 50,000 latency points under 20
+/// variants of `seed`, as a request body.
+fn long_replay_body() -> serde_json::Value {
+    let policies: Vec<_> = (0..20)
+        .map(|i| json!({"rules": {"latency": {"sigmas": 2.0 + f64::from(i) / 100.0}}}))
+        .collect();
+    json!({
+        "policies": policies,
+        "deployments": [{"key": "long", "metrics": {"latency_p99": vec![1; 50_000]}}],
+    })
+}
+
+/// A replica that shuts down (SIGTERM) on Postgres hands its running replay over: it exits
+/// cleanly at once, and the other replica claims the replay and finishes it without waiting
+/// for the lease to lapse (10 minutes here, with a heartbeat of one minute, so the claim can
+/// only come from being told). The run given back is not counted as one whose replica died.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_shutting_down_hands_its_replays_over_at_once() {
+    let db = crate::support::test_db(Backend::Postgres).await;
+    let args = ["--replay-lease", "10m"];
+    let mut stopping = Proc::start(&db.url, &args, &[]);
+    let staying = Proc::start(&db.url, &args, &[]);
+    let http = reqwest::Client::new();
+    let started: serde_json::Value = http
+        .post(stopping.url("/v1/replays"))
+        .json(&long_replay_body())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = started["id"].as_i64().unwrap();
+    let status = |base: &Proc| base.url(&format!("/v1/replays/{id}"));
+    let r: serde_json::Value = http
+        .get(status(&staying))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["status"], "running", "the replay ended too soon: {r}");
+
+    stopping.signal("TERM");
+    let exit = stopping
+        .wait_for_exit(Duration::from_secs(30))
+        .expect("the replica exits within its shutdown timeout");
+    assert!(exit.success(), "{exit:?}");
+
+    let r = eventually(
+        "the other replica finished the replay",
+        Duration::from_secs(240),
+        || {
+            let (http, url) = (&http, status(&staying));
+            async move {
+                let r: serde_json::Value = http.get(url).send().await.ok()?.json().await.ok()?;
+                (r["status"] != "running").then_some(r)
+            }
+        },
+    )
+    .await;
+    assert_eq!(r["status"], "done", "{r}");
+    assert_eq!(r["result"]["deployments"].as_array().map(Vec::len), Some(1));
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let runs: i32 = sqlx::query_scalar("select runs from replays where id = $1")
+        .bind(id)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(runs, 1, "the run handed over is not counted");
+}
+
+/// On SQLite (one process) a replay running at shutdown is cancelled, and recorded so before
+/// the process exits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_server_shutting_down_records_its_replays_cancelled() {
+    let db = crate::support::test_db(Backend::Sqlite).await;
+    let mut p = Proc::start(&db.url, &[], &[]);
+    let http = reqwest::Client::new();
+    let started: serde_json::Value = http
+        .post(p.url("/v1/replays"))
+        .json(&long_replay_body())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = started["id"].as_i64().unwrap();
+    p.signal("TERM");
+    let exit = p.wait_for_exit(Duration::from_secs(30)).expect("it exits");
+    assert!(exit.success(), "{exit:?}");
+    let store = rollguard::store::connect(&db.url).await.unwrap();
+    let r = store.get_replay(id).await.unwrap().unwrap();
+    assert_eq!(
+        (r.status, r.error.as_deref()),
+        (ReplayStatus::Failed, Some(CANCELLED_AT_SHUTDOWN))
     );
 }
 
