@@ -205,7 +205,8 @@ check_count() {  # check_count TABLE
 
 http_run() {  # http_run CLIENTS [VARIANT]
     local c=$1 label="http$1${2:-}" k out errs wall p50 srvcpu pgcpu
-    "${PSQL[@]}" -c "truncate deployments, points, verdicts restart identity"
+    # pull_marks references deployments (migration 0008); point_days is keyed by their ids (0012).
+    "${PSQL[@]}" -c "truncate deployments, points, verdicts, pull_marks, point_days restart identity"
     for k in "${KEYS[@]}"; do   # in order, so deployment ids are 1..DEPLOYMENTS like the CSV
         curl -sf -o /dev/null -X PUT "$BASE/v1/deployments/$k" \
             -H 'content-type: application/json' -d '{"service":"checkout","environment":"prod"}'
