@@ -144,17 +144,11 @@ done
 
 log "empty: $HOT deployments with a day of points up to now"
 load_deployments 1 "$HOT" "date_trunc('minute', now())"
-# Loaded with SQL, past the service: what the service keeps beside the points is filled as the
-# migrations fill it, each deployment's point count and latest verdict (migration 0010) and the
-# days its points span (0012). Run again after each load.
+# Loaded with SQL, past the service: each deployment's point count and latest verdict, which the
+# service keeps on its row (migration 0010), are filled as that migration fills them. Run again
+# after each load.
 fill_counts() {
     "${PSQL[@]}" <<SQL
-insert into point_days (deployment_id, first_day, last_day)
-select deployment_id, min((ts at time zone 'UTC')::date), max((ts at time zone 'UTC')::date)
-from points group by deployment_id
-on conflict (deployment_id) do update
-    set first_day = least(point_days.first_day, excluded.first_day),
-        last_day = greatest(point_days.last_day, excluded.last_day);
 update deployments d set point_count = c.n
 from (select deployment_id, count(*) as n from points group by deployment_id) c
 where c.deployment_id = d.id and d.point_count <> c.n;
