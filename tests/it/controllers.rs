@@ -465,6 +465,7 @@ async fn argo_pulled_release(
         ..PromOptions::default()
     })
     .await;
+    world.watch(&prom.url);
     let db = test_db(backend).await;
     let tokens = format!(
         "argo-shop:evaluate,ingest:{ARGO_SECRET};operator:admin:{ADMIN_SECRET};test:read:{READ_SECRET}"

@@ -2,7 +2,8 @@
 //! that one simulated minute is one real second.
 //!
 //! A pull reads Prometheus up to the real now, so the simulated clock cannot run ahead of it:
-//! [`Live::catch_up`] waits until the real time that the simulated time maps to. A small
+//! [`Live::catch_up`] waits until Prometheus reports a scrape at or after the real time that
+//! the simulated time maps to (the data the next pull reads is there, however slow the scrape). A small
 //! exporter serves the service's counters, labelled as a PodMonitor labels a Rollout's pods
 //! (`namespace`, `rollouts_pod_template_hash`), growing with real time: 2,000 requests a second
 //! split between the stable version and the canary by the Rollout's weight (so 200 a second
@@ -13,7 +14,7 @@
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::time::Instant;
 
@@ -126,6 +127,8 @@ pub struct Live {
     onset_minute: Option<u64>,
     /// The exporter's `host:port`, for Prometheus to scrape.
     pub target: String,
+    /// The Prometheus that scrapes it, once [`Live::watch`] named it.
+    prometheus: Option<String>,
 }
 
 /// What the service looks like to Prometheus.
@@ -171,7 +174,13 @@ impl Live {
             origin: None,
             onset_minute: pods.onset_minute,
             target,
+            prometheus: None,
         }
+    }
+
+    /// The Prometheus (its base URL) that scrapes the exporter: [`Live::catch_up`] asks it.
+    pub fn watch(&mut self, prometheus: &str) {
+        self.prometheus = Some(prometheus.to_string());
     }
 
     /// Simulated time `clock.now()` is now: the rollout starts.
@@ -202,6 +211,38 @@ impl Feed for Live {
 
     async fn catch_up(&mut self, clock: &Clock) {
         let origin = self.origin.expect("Live::begin before the rollout");
-        tokio::time::sleep_until(origin + real(clock.now())).await;
+        let prometheus = self
+            .prometheus
+            .as_deref()
+            .expect("Live::watch before the rollout");
+        // The wall-clock time (Unix seconds) that simulated time maps to.
+        let due = origin + real(clock.now());
+        let (now, wall) = (Instant::now(), SystemTime::now());
+        let due = if due >= now {
+            wall + (due - now)
+        } else {
+            wall - (now - due)
+        };
+        let due = due.duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
+        let http = reqwest::Client::new();
+        let url = format!("{prometheus}/api/v1/query");
+        crate::support::eventually(
+            &format!("Prometheus scraped up to simulated second {}", clock.now()),
+            Duration::from_secs(60),
+            || {
+                let request = http
+                    .get(&url)
+                    .query(&[("query", "max(timestamp(http_requests_total))")]);
+                async move {
+                    let body: serde_json::Value = request.send().await.ok()?.json().await.ok()?;
+                    let last: f64 = body["data"]["result"][0]["value"][1]
+                        .as_str()?
+                        .parse()
+                        .ok()?;
+                    (last >= due).then_some(())
+                }
+            },
+        )
+        .await;
     }
 }
