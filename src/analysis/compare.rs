@@ -173,7 +173,8 @@ fn events(rule: RuleName, value: f64, count: u64) -> u64 {
     } else {
         value
     };
-    (fraction * count as f64).round().clamp(0.0, count as f64) as u64
+    // `count as f64` rounds a count near i64::MAX up: the `min` keeps events within the count.
+    ((fraction * count as f64).round().max(0.0) as u64).min(count)
 }
 
 /// The parameters a compare rule needs, drawn from its policy section.

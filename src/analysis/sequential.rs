@@ -166,8 +166,9 @@ impl CountRatio {
     /// Adds one paired minute: canary `x` events of `n_c` trials, baseline `y` of `n_b`.
     pub fn push(&mut self, x: u64, n_c: u64, y: u64, n_b: u64) {
         let factor = match self.plug_in() {
-            Some(estimate) if n_c > 0 && n_b > 0 && x + y > 0 => {
-                let (xf, e, ncf, nbf) = (x as f64, (x + y) as f64, n_c as f64, n_b as f64);
+            // Counts run to i64::MAX each, so their sum is taken in f64 (in u64 it can overflow).
+            Some(estimate) if n_c > 0 && n_b > 0 && (x > 0 || y > 0) => {
+                let (xf, e, ncf, nbf) = (x as f64, x as f64 + y as f64, n_c as f64, n_b as f64);
                 let rho = self.ratio;
                 let null_norm = (rho * ncf + nbf).ln();
                 let log_lr = |r: f64| xf * (r / rho).ln() + e * (null_norm - (r * ncf + nbf).ln());

@@ -263,3 +263,55 @@ pub async fn timeout_as_json(State(limit): State<Duration>, req: Request, next: 
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
+
+/// tower-http's `CatchPanicLayer` handler: a handler that panicked answers 500 in the API's JSON
+/// error shape, its message in the server log, instead of dropping the connection unanswered.
+/// The server goes on either way (each connection is its own task); this gives the client an
+/// answer and the metrics a 500.
+pub fn panic_as_json(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("no message");
+    ApiError::internal(&format_args!("a request handler panicked: {message}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::routing::get;
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_handler_that_panics_answers_500_in_json() {
+        async fn panics() -> &'static str {
+            let limit: u64 = std::hint::black_box(u64::MAX);
+            panic!("count {} overflowed", limit)
+        }
+        let app = Router::new()
+            .route("/boom", get(panics))
+            .route("/fine", get(|| async { "fine" }))
+            .layer(CatchPanicLayer::custom(panic_as_json));
+        let response = app
+            .clone()
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], "internal", "{v}");
+        // The next request is served as usual.
+        let response = app
+            .oneshot(Request::get("/fine").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}

@@ -214,9 +214,11 @@ fn docs() -> SwaggerUi {
 }
 
 /// The whole service as an axum router. Layers, from the outside in: request id (set, then
-/// echoed), log span, metrics, auth, load shedding, time limit, body size limit.
+/// echoed), log span, metrics, auth, load shedding, time limit, body size limit, and a handler
+/// that panics answered as a JSON 500.
 pub fn router(state: AppState) -> Router {
     use axum::middleware::{from_fn, from_fn_with_state};
+    use tower_http::catch_panic::CatchPanicLayer;
     use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
     use tower_http::timeout::TimeoutLayer;
 
@@ -239,6 +241,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::dashboard::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(CatchPanicLayer::custom(middleware::panic_as_json))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

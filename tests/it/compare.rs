@@ -253,7 +253,39 @@ async fn compare_judges_canary_against_baseline_with_counts(backend: Backend) {
     assert_eq!(v["rules"][2]["status"], "insufficient_data");
 }
 
-on_both_backends!(compare_judges_canary_against_baseline_with_counts);
+/// Counts at the top of their range (i64::MAX requests in a minute) are judged, not overflowed:
+/// with the canary's error share estimated above the baseline's, a minute where both fail every
+/// request made the minute's total events 2^64 in u64 (a panic where overflow is checked).
+async fn compare_judges_counts_at_the_top_of_their_range(backend: Backend) {
+    let s = TestServer::start(backend).await;
+    let max = i64::MAX as u64;
+    let canary: Vec<(f64, u64)> = (0..5).map(|_| (100.0, max)).collect();
+    let baseline: Vec<(f64, u64)> = (0..5)
+        .map(|i| (if i < 4 { 50.0 } else { 100.0 }, max))
+        .collect();
+    let mut points = counted("error_rate", "canary", &canary);
+    points.extend(counted("error_rate", "baseline", &baseline));
+    let (status, body) = s
+        .post(
+            "/v1/deployments/shop.prod.9/points",
+            json!({"points": points}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, v) = s
+        .post("/v1/deployments/shop.prod.9/verdicts", json!({}))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["verdict"], "rollback", "{v}");
+    let rule = &v["rules"][0];
+    assert_eq!(rule["method"], "counts_vs_baseline", "{rule}");
+    assert_eq!(rule["comparison"]["minutes"], 5, "{rule}");
+}
+
+on_both_backends!(
+    compare_judges_canary_against_baseline_with_counts,
+    compare_judges_counts_at_the_top_of_their_range
+);
 
 /// A canary without a baseline cohort: `minutes` of p99 (no counts), an AR(1) in log space
 /// (coefficient 0.8, stationary sd 8 %) on a level that drifts with a daily-ish load curve
