@@ -290,7 +290,7 @@ mod tests {
     async fn a_handler_that_panics_answers_500_in_json() {
         async fn panics() -> &'static str {
             let limit: u64 = std::hint::black_box(u64::MAX);
-            panic!("count {} overflowed", limit)
+            panic!("count {limit} overflowed")
         }
         let app = Router::new()
             .route("/boom", get(panics))
