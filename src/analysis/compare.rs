@@ -285,7 +285,10 @@ impl<'a> RuleState<'a> {
                     sums: [0.0; 4],
                 },
             ),
-            RuleName::Latency => (Method::OwnPastShift, Test::OwnPast(LevelShift::default())),
+            RuleName::Latency => (
+                Method::OwnPastShift,
+                Test::OwnPast(LevelShift::new(params.margin)),
+            ),
             _ if has_baseline && counted && inputs.baseline.counts.is_some() => {
                 let ratio = if rule == RuleName::Conversion {
                     params.margin
@@ -662,7 +665,7 @@ impl RuleState<'_> {
             baseline_events: None,
         };
         out.observed = Some(comparison.canary);
-        out.threshold = Some(reference * (1.0 + own_past::MARGIN));
+        out.threshold = Some(reference * (1.0 + t.margin()));
         out.comparison = Some(comparison);
         out
     }

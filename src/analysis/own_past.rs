@@ -27,8 +27,10 @@
 //!   high minutes in a row never fire it: the earliest rollback is at the fifth minute of a
 //!   regression.
 //! - **The margin.** The rule fires when `S_t` reaches [`THRESHOLD`] and the mean log deviation
-//!   of the last [`RECENT`] minutes is above `ln(1 + margin)` ([`MARGIN`], 5 %): a sustained
-//!   excess, not a statistically clear but negligible one.
+//!   of the last [`RECENT`] minutes is above `ln(1 + margin)`: a sustained excess, not a
+//!   statistically clear but negligible one. The margin is the policy's latency margin, the one
+//!   the comparison with a baseline cohort uses (`rules.latency.compare.margin`, 10 % by
+//!   default).
 //!
 //! Per point the cost is O(1): the state is a few numbers and two fixed-size rings.
 //!
@@ -65,9 +67,6 @@ pub const THRESHOLD: f64 = 6.0;
 /// The largest lag-1 autocorrelation used: beyond it the long-run factor would grow without
 /// bound (19 at 0.9).
 pub const PHI_MAX: f64 = 0.9;
-/// The practical margin: the last [`RECENT`] minutes must average this far (relative) above
-/// the reference.
-pub const MARGIN: f64 = 0.05;
 /// Minutes averaged for the margin.
 pub const RECENT: usize = 3;
 /// Clip of the standardized deviation in the Huber updates of level and autocorrelation.
@@ -103,10 +102,15 @@ pub struct LevelShift {
     cusum: f64,
     peak: f64,
     fired: bool,
+    /// The practical margin (relative): the last [`RECENT`] minutes must average this far above
+    /// the reference.
+    margin: f64,
 }
 
-impl Default for LevelShift {
-    fn default() -> Self {
+impl LevelShift {
+    /// A detector that rolls back only a rise of more than `margin` (0.1: 10 %) over the
+    /// reference.
+    pub fn new(margin: f64) -> Self {
         LevelShift {
             n: 0,
             warm: [0.0; WARM_UP],
@@ -120,6 +124,7 @@ impl Default for LevelShift {
             cusum: 0.0,
             peak: 0.0,
             fired: false,
+            margin,
         }
     }
 }
@@ -157,7 +162,8 @@ impl LevelShift {
         self.peak = self.peak.max(self.cusum);
         self.recent[j % RECENT] = d;
         let judged = j + 1 - WARM_UP;
-        if judged >= RECENT && self.cusum >= THRESHOLD && self.recent_excess() > MARGIN.ln_1p() {
+        if judged >= RECENT && self.cusum >= THRESHOLD && self.recent_excess() > self.margin.ln_1p()
+        {
             self.fired = true;
         }
     }
@@ -234,6 +240,11 @@ impl LevelShift {
         self.fired
     }
 
+    /// The practical margin (relative) the recent minutes must exceed.
+    pub fn margin(&self) -> f64 {
+        self.margin
+    }
+
     /// The CUSUM now and its largest value.
     pub fn cusum(&self) -> f64 {
         self.cusum
@@ -273,7 +284,7 @@ mod tests {
     use rand_distr::{Distribution, Normal};
 
     fn run(values: &[f64]) -> LevelShift {
-        let mut d = LevelShift::default();
+        let mut d = LevelShift::new(0.1);
         for &v in values {
             d.push(v);
         }
@@ -336,7 +347,7 @@ mod tests {
         for x in &mut xs[40..] {
             *x *= 1.5;
         }
-        let mut d = LevelShift::default();
+        let mut d = LevelShift::new(0.1);
         let at = xs.iter().position(|&x| {
             d.push(x);
             d.fired()
@@ -366,10 +377,10 @@ mod tests {
     #[test]
     fn false_alarms_on_drifting_ar1_series_stay_rare() {
         // 2,000 healthy 90-minute series with φ from 0 to 0.9, a stationary sd of 3–15 % and a
-        // drift of up to ±0.1 % a minute (±9 % over the window). 7.3 % ever fire (146 of 2,000
-        // with this seed): the short warm-up underestimates φ near 0.9 (the lag-1 estimate is
-        // biased low on a dozen points), which is where the false alarms come from. The bound
-        // leaves about three standard errors.
+        // drift of up to ±0.1 % a minute (±9 % over the window). 6.1 % ever fire (121 of 2,000
+        // with this seed, at the default margin of 10 %; 146 at 5 %): the short warm-up
+        // underestimates φ near 0.9 (the lag-1 estimate is biased low on a dozen points), which
+        // is where the false alarms come from. The bound leaves about three standard errors.
         let mut rng = StdRng::seed_from_u64(20_261_201);
         let runs = 2000;
         let fired = (0..runs)
@@ -381,7 +392,7 @@ mod tests {
             })
             .count();
         let share = fired as f64 / runs as f64;
-        assert!(share < 0.09, "false alarms {share}");
+        assert!(share < 0.077, "false alarms {share}");
     }
 
     #[test]
@@ -394,14 +405,14 @@ mod tests {
             for x in &mut xs[40..] {
                 *x *= 1.5;
             }
-            let mut d = LevelShift::default();
+            let mut d = LevelShift::new(0.1);
             let at = xs.iter().position(|&x| {
                 d.push(x);
                 d.fired()
             });
             caught += usize::from(matches!(at, Some(i) if (40..50).contains(&i)));
         }
-        // 443 of 500 with this seed: at φ = 0.6 the long-run factor is 4, so the 5σ step is
+        // 445 of 500 with this seed: at φ = 0.6 the long-run factor is 4, so the 5σ step is
         // 2.5 pre-whitened σ, and a high φ estimate makes some runs slower than ten minutes.
         assert!(caught as f64 >= 0.85 * runs as f64, "{caught}/{runs}");
     }

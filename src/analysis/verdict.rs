@@ -295,7 +295,7 @@ fn message(policy: &Policy, o: &RuleOutcome) -> String {
         );
     }
     if o.method == Some(Method::OwnPastShift) {
-        return own_past_shift_message(o);
+        return own_past_shift_message(policy, o);
     }
     if let (Some(method), Some(c)) = (o.method, &o.comparison) {
         return comparison_message(policy, o, method, c);
@@ -418,13 +418,20 @@ fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comp
 }
 
 /// The latency rule without a baseline cohort: the recent p99 against the canary's own past.
-fn own_past_shift_message(o: &RuleOutcome) -> String {
+fn own_past_shift_message(policy: &Policy, o: &RuleOutcome) -> String {
     let Some(c) = &o.comparison else {
         return format!(
             "no baseline cohort: against the canary's own past; needs {} p99 points before it judges ({} so far)",
             o.needed, o.points
         );
     };
+    // The detector's margin is the policy's latency margin (`analysis::own_past`).
+    let margin = policy
+        .rules
+        .latency
+        .compare
+        .as_ref()
+        .map_or(0.0, |c| c.margin);
     let verdict = match o.status {
         RuleStatus::Triggered => "sustained rise: roll back",
         _ => "no sustained rise detected yet",
@@ -436,7 +443,7 @@ fn own_past_shift_message(o: &RuleOutcome) -> String {
         100.0 * (c.effect - 1.0),
         100.0 * (c.effect_low - 1.0),
         100.0 * (c.effect_high - 1.0),
-        100.0 * super::own_past::MARGIN,
+        100.0 * margin,
         c.evidence,
         if c.evidence >= c.evidence_needed {
             ">="

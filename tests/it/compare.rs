@@ -328,10 +328,10 @@ fn own_past_deployment(
 }
 
 /// The own-past detector on 300 healthy and 300 regressed (+50 % p99 from minute 46) drifting
-/// AR(1) canaries. The bounds pin what it does today, not the target: 53 of 300 healthy
-/// canaries (17.7 %) are rolled back, most in their first 30 minutes, where a dozen warm-up
+/// AR(1) canaries. The bounds pin what it does today, not the target: 49 of 300 healthy
+/// canaries (16.3 %) are rolled back, most in their first 30 minutes, where a dozen warm-up
 /// points of an AR(1) with coefficient 0.8 underestimate both its spread and its
-/// autocorrelation; 226 of 300 steps are caught after onset, median 4 minutes.
+/// autocorrelation; 228 of 300 steps are caught after onset, median 4 minutes.
 #[test]
 fn without_a_baseline_a_sustained_latency_step_is_caught_and_drifting_ar1_noise_rarely_fires() {
     let policy = Policy::builtin("compare").unwrap();
@@ -359,6 +359,50 @@ fn without_a_baseline_a_sustained_latency_step_is_caught_and_drifting_ar1_noise_
     );
     let median = delays[delays.len() / 2];
     assert!(median <= 6, "median delay {median} minutes");
+}
+
+/// Without a baseline cohort, the detector's practical margin is the policy's latency margin
+/// (`rules.latency.compare.margin`), as with one: a sustained 7 % rise on a steady canary is
+/// rolled back under a 5 % margin and not under the default 10 %.
+#[test]
+fn without_a_baseline_the_latency_margin_is_the_policy_s() {
+    let values: Vec<f64> = (0..90)
+        .map(|i| {
+            let steady = if i % 2 == 0 { 200.0 } else { 202.0 };
+            if i >= 40 { steady * 1.07 } else { steady }
+        })
+        .collect();
+    let mut obs = Observations::default();
+    obs.canary.insert(
+        "latency_p99".into(),
+        Series {
+            times: Some((0..values.len()).map(t).collect()),
+            values,
+            counts: None,
+        },
+    );
+    let default = Policy::builtin("compare").unwrap();
+    assert_eq!(first_rollback(&obs, &default), None);
+    let verdict = Verdict::new("compare", &default, &evaluate(&default, &obs.inputs()));
+    assert!(
+        verdict.rules[1].message.contains("(margin 10%)"),
+        "{}",
+        verdict.rules[1].message
+    );
+    let tight = Policy::from_partial_json(
+        &json!({"extends": "compare", "rules": {"latency": {"compare": {"margin": 0.05}}}}),
+    )
+    .unwrap();
+    let step = first_rollback(&obs, &tight).expect("a 7 % rise beyond a 5 % margin");
+    // Steps are 1-based: the first raised minute is step 41; at most 1.2 of the CUSUM's 6 a minute.
+    assert!((45..=50).contains(&step), "rolled back at step {step}");
+    let verdict = Verdict::new("compare", &tight, &evaluate(&tight, &obs.inputs()));
+    assert_eq!(verdict.verdict, Decision::Rollback);
+    assert!(
+        verdict.rules[1].message.contains("(margin 5%)"),
+        "{}",
+        verdict.rules[1].message
+    );
 }
 
 #[test]
