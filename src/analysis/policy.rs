@@ -186,7 +186,8 @@ pub struct LatencyParams {
 #[serde(deny_unknown_fields, default)]
 pub struct LatencyCompare {
     /// Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
-    /// baseline's by more than 10 %.
+    /// baseline's by more than 10 % (without a baseline cohort, above its own past by more than
+    /// that).
     #[schema(minimum = 0)]
     pub margin: f64,
     /// Paired minutes needed before the rule judges.

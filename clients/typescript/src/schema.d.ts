@@ -1046,7 +1046,8 @@ export interface components {
             /**
              * Format: double
              * @description Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
-             *     baseline's by more than 10 %.
+             *     baseline's by more than 10 % (without a baseline cohort, above its own past by more than
+             *     that).
              * @default 0.1
              */
             margin: number;
@@ -1364,7 +1365,8 @@ export interface components {
                         /**
                          * Format: double
                          * @description Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
-                         *     baseline's by more than 10 %.
+                         *     baseline's by more than 10 % (without a baseline cohort, above its own past by more than
+                         *     that).
                          * @default 0.1
                          */
                         margin: number;

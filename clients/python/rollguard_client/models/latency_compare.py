@@ -19,7 +19,8 @@ class LatencyCompare:
             divided by this and clipped to [-1, 1], so a single spike counts no more than a minute
             this far above the margin. Default: 0.5.
         margin (float | Unset): Practical margin as a fraction: 0.1 rolls back only when the canary's p99 is above the
-            baseline's by more than 10 %. Default: 0.1.
+            baseline's by more than 10 % (without a baseline cohort, above its own past by more than
+            that). Default: 0.1.
         min_points (int | Unset): Paired minutes needed before the rule judges. Default: 3.
         nearest_rank (bool | Unset): The canary's and the baseline's p99s are nearest-rank p99s of each minute's own
             requests
