@@ -30,7 +30,7 @@
 //! at most 1.5, which is why a latency regression needs at least ln(2/α')/ln 1.5 minutes
 //! (about 16 at α' = 1 %/3) before the log-ratio bet can roll it back, unless its recent minutes
 //! lie clearly beyond the margin: then [`LatencyBet`] bets up to [`STRONG_BET`] (factors up to
-//! 1.9, about 10 minutes). No test whose null allows
+//! 1.9: about 11 minutes for a p99 at the clip). No test whose null allows
 //! every statistic symmetric about 0 can do much better: a factor `f` valid for all of them has
 //! `f(x) + f(−x) <= 2`, so `f <= 2` and at least ln 600 / ln 2 ≈ 9.2 minutes.
 //!
@@ -270,14 +270,14 @@ impl FixedRate {
 /// 0.9 % of healthy canaries instead of 0.1 %: it bets on autocorrelated runs.
 const MAX_BET: f64 = 0.5;
 
-/// The latency log-ratio bet's cap once the recent minutes are clearly beyond the margin (their
-/// exponentially weighted mean statistic at least [`STRONG_MEAN`], over about three minutes or
-/// more): a canary at least ~40 % slower than the margin allows, minute after minute, is bet on
-/// with up to 0.9 of the wealth. Still predictable and below 1, so every factor stays positive
-/// and the e-process valid. On the production-shaped corpus (seeds 1, 3, 7 and 11; 4,242
-/// healthy and 575 p99 regressions) it cut the median delay on p99 regressions from 20–23 to
-/// 15–18 minutes, caught 8 more, and rolled back 17 healthy canaries instead of 10 (0.4 %);
-/// see docs/decision-quality.md.
+/// The latency log-ratio bet's cap once the recent minutes lie clearly beyond the margin: their
+/// exponentially weighted mean statistic is at least [`STRONG_MEAN`] over about three minutes
+/// or more (with the default margin of 10 % and clip of 0.5, a canary about 40 % slower than
+/// its baseline, minute after minute). The bet is still predictable and below 1, so every
+/// factor stays positive and the e-process valid. On the production-shaped corpus (seeds 1, 3,
+/// 7 and 11; 4,242 healthy deployments and 575 p99 regressions) it cut the median delay on p99
+/// regressions from 20–23 to 15–18 minutes, caught 8 more, and rolled back 17 healthy canaries
+/// instead of 10 (0.4 %); see docs/decision-quality.md.
 const STRONG_BET: f64 = 0.9;
 /// The recent mean of the log-ratio statistic (in [-1, 1]) from which [`STRONG_BET`] applies.
 const STRONG_MEAN: f64 = 0.5;
