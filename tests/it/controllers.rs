@@ -43,9 +43,9 @@ const READ_SECRET: &str = "reader-0123456789abcdef";
 /// The minutes within which the docs say a broken canary is stopped, counted from the start of
 /// the rollout; each is checked against the docs' text too.
 const ARGO_ABORT_MINUTES: u64 = 8;
-const ARGO_ABORT_SLOWER_MINUTES: u64 = 30;
+const ARGO_ABORT_SLOWER_MINUTES: u64 = 25;
 const FLAGGER_ROLLBACK_MINUTES: u64 = 5;
-const FLAGGER_ROLLBACK_SLOWER_MINUTES: u64 = 30;
+const FLAGGER_ROLLBACK_SLOWER_MINUTES: u64 = 25;
 
 /// `rollguard serve` with tokens for Argo and the pusher, and the Flagger hooks open (Flagger
 /// cannot send a header), as the docs set it up.
