@@ -386,12 +386,7 @@ fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comp
             )
         }
         RuleName::Latency => {
-            let margin = policy
-                .rules
-                .latency
-                .compare
-                .as_ref()
-                .map_or(0.0, |c| c.margin);
+            let margin = latency_margin(policy);
             format!(
                 "canary p99 {:.1} ms vs baseline {:.1} ms (geometric means): {:+.1}% [{:+.1}%, {:+.1}%] (margin {:.0}%)",
                 c.canary,
@@ -417,6 +412,17 @@ fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comp
     format!("{head}; {}", evidence_words(o, c))
 }
 
+/// The policy's latency margin (a fraction): against the baseline cohort, and against the
+/// canary's own past without one.
+fn latency_margin(policy: &Policy) -> f64 {
+    policy
+        .rules
+        .latency
+        .compare
+        .as_ref()
+        .map_or(0.0, |c| c.margin)
+}
+
 /// The latency rule without a baseline cohort: the recent p99 against the canary's own past.
 fn own_past_shift_message(policy: &Policy, o: &RuleOutcome) -> String {
     let Some(c) = &o.comparison else {
@@ -426,12 +432,7 @@ fn own_past_shift_message(policy: &Policy, o: &RuleOutcome) -> String {
         );
     };
     // The detector's margin is the policy's latency margin (`analysis::own_past`).
-    let margin = policy
-        .rules
-        .latency
-        .compare
-        .as_ref()
-        .map_or(0.0, |c| c.margin);
+    let margin = latency_margin(policy);
     let verdict = match o.status {
         RuleStatus::Triggered => "sustained rise: roll back",
         _ => "no sustained rise detected yet",
