@@ -316,8 +316,15 @@ impl Betting {
 
     /// Adds one minute's statistic, clamped to [-1, 1].
     pub fn push(&mut self, z: f64) {
+        self.push_gated(z, true);
+    }
+
+    /// Adds one minute's statistic, clamped to [-1, 1], betting on it only when `bet` (else the
+    /// minute's factor is 1); the plug-in learns from it either way.
+    pub fn push_gated(&mut self, z: f64, bet: bool) {
         let z = z.clamp(-1.0, 1.0);
-        self.evidence.push(1.0 + self.bet() * z);
+        let lambda = if bet { self.bet() } else { 0.0 };
+        self.evidence.push(1.0 + lambda * z);
         for (acc, v) in self.recent.iter_mut().zip([z, z * z, 1.0]) {
             *acc = *acc * DECAY + v;
         }

@@ -409,7 +409,15 @@ fn comparison_message(policy: &Policy, o: &RuleOutcome, method: Method, c: &Comp
             policy.rules.conversion.min_ratio
         ),
     };
-    format!("{head}; {}", evidence_words(o, c))
+    // Conversion as values from a canary too small to read them (`compare::SPARSE_SHARE`).
+    let sparse = match c.zero_minutes {
+        Some(zeros) if zeros as f64 > super::compare::SPARSE_SHARE * c.minutes as f64 => format!(
+            "; canary conversion 0 in {zeros} of {} minutes: too few sessions a minute to compare values, no bet on them (send `count` to judge conversion)",
+            c.minutes
+        ),
+        _ => String::new(),
+    };
+    format!("{head}{sparse}; {}", evidence_words(o, c))
 }
 
 /// The policy's latency margin (a fraction): against the baseline cohort, and against the

@@ -405,6 +405,56 @@ fn without_a_baseline_the_latency_margin_is_the_policy_s() {
     );
 }
 
+fn timed(values: Vec<f64>) -> Series {
+    Series {
+        times: Some((0..values.len()).map(t).collect()),
+        values,
+        counts: None,
+    }
+}
+
+/// Conversion as values, without counts (as Kayenta sends them): a canary of a few sessions a
+/// minute reads 0 most minutes and now and then a large rate. Its mean is the baseline's, but
+/// the log ratio of the minutes says "lower" nearly every minute; the rule does not bet on such
+/// minutes and says why. A canary whose rate is never 0 is still judged, and a halved rate
+/// rolled back.
+#[test]
+fn conversion_values_from_too_few_sessions_are_not_taken_for_a_drop() {
+    let policy = Policy::builtin("compare").unwrap();
+    let baseline: Vec<f64> = (0..90)
+        .map(|i| 0.03 + 0.002 * ((i % 5) as f64 - 2.0))
+        .collect();
+    // One conversion of two sessions every 15 minutes: 0.033 on average, 0 in 84 of 90 minutes.
+    let sparse: Vec<f64> = (0..90)
+        .map(|i| if i % 15 == 7 { 0.5 } else { 0.0 })
+        .collect();
+    let mut obs = Observations::default();
+    obs.canary.insert("conversion_rate".into(), timed(sparse));
+    obs.baseline_cohort
+        .insert("conversion_rate".into(), timed(baseline.clone()));
+    assert_eq!(first_rollback(&obs, &policy), None);
+    let verdict = Verdict::new("compare", &policy, &evaluate(&policy, &obs.inputs()));
+    let rule = verdict
+        .rules
+        .iter()
+        .find(|r| r.outcome.rule == RuleName::Conversion)
+        .unwrap();
+    assert_eq!(rule.outcome.status, RuleStatus::Passed, "{}", rule.message);
+    assert_eq!(rule.outcome.method, Some(Method::ValuesVsBaseline));
+    assert!(
+        rule.message
+            .contains("canary conversion 0 in 84 of 90 minutes: too few sessions a minute"),
+        "{}",
+        rule.message
+    );
+    assert_eq!(rule.outcome.comparison.unwrap().zero_minutes, Some(84));
+    // Dense values at half the baseline's rate: rolled back.
+    let halved: Vec<f64> = baseline.iter().map(|b| b / 2.0).collect();
+    obs.canary.insert("conversion_rate".into(), timed(halved));
+    let step = first_rollback(&obs, &policy).expect("a halved conversion rate");
+    assert!(step <= 30, "rolled back at step {step}");
+}
+
 #[test]
 fn without_a_baseline_the_latency_verdict_says_it_judges_against_the_canary_s_own_past() {
     let policy = Policy::builtin("compare").unwrap();

@@ -656,6 +656,13 @@ export interface components {
             evidence_needed: number;
             /** @description Minutes compared (paired with the baseline, or with counts against the reference). */
             minutes: number;
+            /**
+             * @description Conversion compared as values (no counts): the canary's minutes whose conversion was 0.
+             *     While they are more than 10 % of the minutes before, the rule does not bet: a canary
+             *     with so few sessions a minute reads 0 most minutes, which a comparison of values would
+             *     take for a drop (send `count` to judge it).
+             */
+            zero_minutes?: number | null;
         };
         /**
          * @description Deployments by what the policy said and what really happened. An incident is a deployment

@@ -32,6 +32,11 @@ class Comparison:
         canary_count (int | None | Unset): Canary requests (sessions) and events (errors, conversions), when judged as
             counts.
         canary_events (int | None | Unset):
+        zero_minutes (int | None | Unset): Conversion compared as values (no counts): the canary's minutes whose
+            conversion was 0.
+            While they are more than 10 % of the minutes before, the rule does not bet: a canary
+            with so few sessions a minute reads 0 most minutes, which a comparison of values would
+            take for a drop (send `count` to judge it).
     """
 
     baseline: float
@@ -46,6 +51,7 @@ class Comparison:
     baseline_events: int | None | Unset = UNSET
     canary_count: int | None | Unset = UNSET
     canary_events: int | None | Unset = UNSET
+    zero_minutes: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,6 +95,12 @@ class Comparison:
         else:
             canary_events = self.canary_events
 
+        zero_minutes: int | None | Unset
+        if isinstance(self.zero_minutes, Unset):
+            zero_minutes = UNSET
+        else:
+            zero_minutes = self.zero_minutes
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -111,6 +123,8 @@ class Comparison:
             field_dict["canary_count"] = canary_count
         if canary_events is not UNSET:
             field_dict["canary_events"] = canary_events
+        if zero_minutes is not UNSET:
+            field_dict["zero_minutes"] = zero_minutes
 
         return field_dict
 
@@ -169,6 +183,15 @@ class Comparison:
 
         canary_events = _parse_canary_events(d.pop("canary_events", UNSET))
 
+        def _parse_zero_minutes(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        zero_minutes = _parse_zero_minutes(d.pop("zero_minutes", UNSET))
+
         comparison = cls(
             baseline=baseline,
             canary=canary,
@@ -182,6 +205,7 @@ class Comparison:
             baseline_events=baseline_events,
             canary_count=canary_count,
             canary_events=canary_events,
+            zero_minutes=zero_minutes,
         )
 
         comparison.additional_properties = d
