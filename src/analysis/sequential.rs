@@ -29,8 +29,8 @@
 //! Each factor lies in `[0, 1 + MAX_BET·sup(stat)]`; for the bounded log-ratio statistic that is
 //! at most 1.5, which is why a latency regression needs at least ln(2/α')/ln 1.5 minutes
 //! (about 16 at α' = 1 %/3) before the log-ratio bet can roll it back, unless its recent minutes
-//! lie clearly beyond the margin: then [`LatencyBet`] bets up to [`STRONG_BET`] (factors up to
-//! 1.9: about 11 minutes for a p99 at the clip). No test whose null allows
+//! lie clearly beyond the margin: then [`Betting`] and [`LatencyBet`]'s log-ratio bet go up to
+//! [`STRONG_BET`] (factors up to 1.9: about 11 minutes at the clip). No test whose null allows
 //! every statistic symmetric about 0 can do much better: a factor `f` valid for all of them has
 //! `f(x) + f(−x) <= 2`, so `f <= 2` and at least ln 600 / ln 2 ≈ 9.2 minutes.
 //!
@@ -270,22 +270,34 @@ impl FixedRate {
 /// 0.9 % of healthy canaries instead of 0.1 %: it bets on autocorrelated runs.
 const MAX_BET: f64 = 0.5;
 
-/// The latency log-ratio bet's cap once the recent minutes lie clearly beyond the margin: their
-/// exponentially weighted mean statistic is at least [`STRONG_MEAN`] over about three minutes
-/// or more (with the default margin of 10 % and clip of 0.5, a canary about 40 % slower than
-/// its baseline, minute after minute). The bet is still predictable and below 1, so every
-/// factor stays positive and the e-process valid. On the production-shaped corpus (seeds 1, 3,
-/// 7 and 11; 4,242 healthy deployments and 575 p99 regressions) it cut the median delay on p99
-/// regressions from 20–23 to 15–18 minutes, caught 8 more, and rolled back 17 healthy canaries
-/// instead of 10 (0.4 %); see docs/decision-quality.md.
+/// The cap of [`Betting`]'s bet and of the latency log-ratio bet once the recent minutes lie
+/// clearly beyond the margin ([`clearly_beyond`]): their exponentially weighted mean statistic
+/// is at least [`STRONG_MEAN`] over about three minutes or more (for latency, with the default
+/// margin of 10 % and clip of 0.5, a canary about 40 % slower than its baseline, minute after
+/// minute). The bet is still predictable and below 1, so every factor stays positive and the
+/// e-process valid. On the production-shaped corpus (seeds 1, 3, 7 and 11; 4,242 healthy
+/// deployments and 575 p99 regressions) it cut the median delay on p99 regressions from 20–23
+/// to 15–18 minutes, caught 8 more, and rolled back 17 healthy canaries
+/// instead of 10 (0.4 %). On the corpus without counts (values compared, seeds 1 and 11), the
+/// median delay on error-rate regressions fell from 19 and 18 to 14 and 13 minutes and on
+/// conversion drops from 28 and 30 to 22 and 25, with the same false rollbacks (3 and 10); see
+/// docs/decision-quality.md.
 const STRONG_BET: f64 = 0.9;
-/// The recent mean of the log-ratio statistic (in [-1, 1]) from which [`STRONG_BET`] applies.
+/// The recent mean of the statistic (in [-1, 1]) from which [`STRONG_BET`] applies.
 const STRONG_MEAN: f64 = 0.5;
 /// Recent weight (Σ DECAY^i over the minutes seen) needed before [`STRONG_BET`]: three minutes.
 const STRONG_WEIGHT: f64 = 2.0;
 
+/// Whether recent minutes, with exponentially weighted statistic sum `sum` over weight `weight`
+/// (Σ DECAY^i), lie clearly beyond the margin: [`STRONG_MEAN`] on average over about three
+/// minutes or more. The bets then go up to [`STRONG_BET`].
+fn clearly_beyond(sum: f64, weight: f64) -> bool {
+    weight >= STRONG_WEIGHT && sum >= STRONG_MEAN * weight
+}
+
 /// Betting on a statistic `z` in [-1, 1] whose conditional mean given the past is at most 0
-/// under the null: each minute's factor is `1 + λ z` with `λ` in `[0, 1/2]` chosen from the earlier
+/// under the null: each minute's factor is `1 + λ z` with `λ` in `[0, 1/2]` (`[0, 0.9]` once the
+/// recent minutes lie clearly beyond the margin: [`STRONG_BET`]) chosen from the earlier
 /// minutes (a Kelly-style plug-in, `λ = m / s` from the recent mean `m` and mean square `s` of
 /// `z`: the approximate GRAPA bet of Waudby-Smith & Ramdas 2023). A bet of 0 when the recent past
 /// shows no regression keeps the wealth where it was, so healthy minutes cost nothing.
@@ -307,11 +319,18 @@ impl Default for Betting {
 
 impl Betting {
     fn bet(&self) -> f64 {
-        let [sum, squares, _] = self.recent;
+        let [sum, squares, weight] = self.recent;
         if sum <= 0.0 {
             return 0.0;
         }
-        (sum / squares).clamp(0.0, MAX_BET)
+        // The weight less the prior minute's share: the minutes seen.
+        let seen = weight - DECAY.powi(self.evidence.steps.min(1_000) as i32);
+        let cap = if clearly_beyond(sum, seen) {
+            STRONG_BET
+        } else {
+            MAX_BET
+        };
+        (sum / squares).clamp(0.0, cap)
     }
 
     /// Adds one minute's statistic, clamped to [-1, 1].
@@ -401,8 +420,7 @@ impl LatencyBet {
 
     /// Whether the recent log-ratio minutes lie clearly beyond the margin.
     fn strong(&self) -> bool {
-        self.ratio_weight >= STRONG_WEIGHT
-            && self.ratio_recent[0] >= STRONG_MEAN * self.ratio_weight
+        clearly_beyond(self.ratio_recent[0], self.ratio_weight)
     }
 
     /// Adds a minute judged by whether the canary's p99 exceeded `(1 + margin)` × the baseline's,
@@ -682,22 +700,36 @@ mod tests {
     }
 
     #[test]
-    fn latency_bet_bets_more_once_minutes_are_clearly_beyond_the_margin() {
-        // Every minute at the clip (a p99 far beyond the margin). Betting, capped at MAX_BET,
-        // reaches 1/α' = 300 at minute 16; the log-ratio bet, up to STRONG_BET from the fourth
-        // minute, at minute 11.
+    fn bets_grow_once_minutes_are_clearly_beyond_the_margin() {
+        // Every minute at the clip (far beyond the margin). Capped at MAX_BET, the first
+        // minute's bet is 0 and every later one 0.5, so the evidence reaches 1/α' = 300 at
+        // minute 16; with the cap at STRONG_BET from the fourth minute, both bets reach it at
+        // minute 11.
         let crossing = |push: &mut dyn FnMut() -> f64| (1..=40).find(|_| push() >= 300.0);
-        let mut plain = Betting::default();
-        let mut strong = LatencyBet::default();
-        let plain_at = crossing(&mut || {
-            plain.push(1.0);
-            plain.evidence.value()
+        let mut capped = Evidence::default();
+        let mut first = true;
+        let capped_at = crossing(&mut || {
+            capped.push(if std::mem::take(&mut first) {
+                1.0
+            } else {
+                1.0 + MAX_BET
+            });
+            capped.value()
         });
-        let strong_at = crossing(&mut || {
-            strong.push_ratio(1.0);
-            strong.evidence.value()
+        let mut values = Betting::default();
+        let values_at = crossing(&mut || {
+            values.push(1.0);
+            values.evidence.value()
         });
-        assert_eq!((plain_at, strong_at), (Some(16), Some(11)));
+        let mut latency = LatencyBet::default();
+        let latency_at = crossing(&mut || {
+            latency.push_ratio(1.0);
+            latency.evidence.value()
+        });
+        assert_eq!(
+            (capped_at, values_at, latency_at),
+            (Some(16), Some(11), Some(11))
+        );
         // A stretch whose recent mean stays below STRONG_MEAN keeps MAX_BET, however long.
         let mut t = LatencyBet::default();
         for i in 0..200 {
