@@ -12,7 +12,9 @@ use sqlx::types::Json;
 use sqlx::{Connection, PgPool, Row};
 
 use super::batch::{Batch, BatchResult, VerdictWriter, stored};
-use super::rows::{self, DEPLOYMENT_COLUMNS, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS};
+use super::rows::{
+    self, DEPLOYMENT_COLUMNS, ListParam, REPLAY_COLUMNS, SPEC_COLUMNS, VERDICT_COLUMNS,
+};
 use super::series_cache::{Entry, SeriesCache};
 use super::{
     PoolSettings, ReleasedReplays, Removed, Store, StoreError, StoreResult, dedupe_points,
@@ -727,18 +729,15 @@ impl Store for PgStore {
     }
 
     async fn list_deployments(&self, q: &DeploymentQuery) -> StoreResult<Vec<(i64, Deployment)>> {
-        let sql = rows::list_deployments_sql(q, |n| format!("${n}"));
+        let (sql, params) = rows::list_deployments_sql(q, |n| format!("${n}"));
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for text in [&q.service, &q.environment].into_iter().flatten() {
-            query = query.bind(text);
+        for p in params {
+            query = match p {
+                ListParam::Text(text) => query.bind(text),
+                ListParam::Int(n) => query.bind(n),
+            };
         }
-        if let Some(verdict) = q.verdict {
-            query = query.bind(verdict.as_str());
-        }
-        if let Some(before) = q.before_id {
-            query = query.bind(before);
-        }
-        let rows = query.bind(q.limit).fetch_all(&self.pool).await?;
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter().map(rows::deployment).collect()
     }
 

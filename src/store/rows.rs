@@ -32,38 +32,49 @@ pub const DEPLOYMENT_COLUMNS: &str = "d.id, d.key, d.service, d.environment, d.v
 pub const SPEC_COLUMNS: &str =
     "d.service, d.environment, d.version, d.started_at, d.labels, d.policy, d.outcome";
 
+/// A parameter of [`list_deployments_sql`]'s statement.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ListParam<'a> {
+    Text(&'a str),
+    Int(i64),
+}
+
 /// The deployments list's statement for `q`, with a condition only for each filter given, so that
-/// each combination is planned for its own index (a generic `$1 is null or …` plan uses none).
-/// `param(n)` writes the n-th placeholder (`$n`, `?n`); the parameters are bound in this order:
-/// service, environment, verdict, before id, limit, skipping those not given.
-pub fn list_deployments_sql(q: &DeploymentQuery, param: impl Fn(usize) -> String) -> String {
+/// each combination is planned for its own index (a generic `$1 is null or …` plan uses none),
+/// and its parameters in placeholder order. `param(n)` writes the n-th placeholder (`$n`, `?n`).
+pub fn list_deployments_sql<'a>(
+    q: &'a DeploymentQuery,
+    param: impl Fn(usize) -> String,
+) -> (String, Vec<ListParam<'a>>) {
     let mut conditions = Vec::new();
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        param(n)
+    let mut params = Vec::new();
+    let mut condition = |column: &str, value: ListParam<'a>| {
+        params.push(value);
+        conditions.push(format!("{column} {}", param(params.len())));
     };
-    if q.service.is_some() {
-        conditions.push(format!("d.service = {}", next()));
+    if let Some(service) = &q.service {
+        condition("d.service =", ListParam::Text(service));
     }
-    if q.environment.is_some() {
-        conditions.push(format!("d.environment = {}", next()));
+    if let Some(environment) = &q.environment {
+        condition("d.environment =", ListParam::Text(environment));
     }
-    if q.verdict.is_some() {
-        conditions.push(format!("d.latest_verdict = {}", next()));
+    if let Some(verdict) = q.verdict {
+        condition("d.latest_verdict =", ListParam::Text(verdict.as_str()));
     }
-    if q.before_id.is_some() {
-        conditions.push(format!("d.id < {}", next()));
+    if let Some(before) = q.before_id {
+        condition("d.id <", ListParam::Int(before));
     }
     let filter = if conditions.is_empty() {
         String::new()
     } else {
         format!("where {}", conditions.join(" and "))
     };
-    format!(
+    params.push(ListParam::Int(q.limit));
+    let sql = format!(
         "select {DEPLOYMENT_COLUMNS} from deployments d {filter} order by d.id desc limit {}",
-        next()
-    )
+        param(params.len())
+    );
+    (sql, params)
 }
 
 /// Columns of a stored verdict (`v` is `verdicts`, `d` its deployment).

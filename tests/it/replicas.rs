@@ -317,21 +317,11 @@ async fn two_replicas_lose_nothing_acknowledged_when_one_is_killed() {
 
     // A replay that computes for a while, started on the replica about to die.
     let http = reqwest::Client::new();
-    let policies: Vec<_> = (0..20)
-        .map(|i| json!({"rules": {"latency": {"sigmas": 2.0 + f64::from(i) / 100.0}}}))
-        .collect();
-    let long: serde_json::Value = http
-        .post(dying.url("/v1/replays"))
-        .json(&json!({
-            "policies": policies,
-            "deployments": [{"key": "long", "metrics": {"latency_p99": vec![1; 50_000]}}],
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let long = json_of(
+        http.post(dying.url("/v1/replays"))
+            .json(&long_replay_body()),
+    )
+    .await;
     let long_id = long["id"].as_i64().unwrap();
 
     let load: Vec<_> = (0..4)
@@ -354,14 +344,8 @@ async fn two_replicas_lose_nothing_acknowledged_when_one_is_killed() {
         },
     )
     .await;
-    let r: serde_json::Value = http
-        .get(living.url(&format!("/v1/replays/{long_id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: serde_json::Value =
+        json_of(http.get(living.url(&format!("/v1/replays/{long_id}")))).await;
     assert_eq!(
         r["status"], "running",
         "the long replay ended too soon: {r}"
@@ -379,14 +363,10 @@ async fn two_replicas_lose_nothing_acknowledged_when_one_is_killed() {
     assert!(!acked.replays.is_empty());
 
     for (key, ts) in &acked.points {
-        let v: serde_json::Value = http
-            .get(living.url(&format!("/v1/deployments/{key}/points?metric=error_rate")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v: serde_json::Value = json_of(
+            http.get(living.url(&format!("/v1/deployments/{key}/points?metric=error_rate"))),
+        )
+        .await;
         let stored: std::collections::BTreeSet<&str> = v["series"][0]["points"]
             .as_array()
             .unwrap_or_else(|| panic!("{v}"))
@@ -401,14 +381,9 @@ async fn two_replicas_lose_nothing_acknowledged_when_one_is_killed() {
         }
     }
     for (key, ids) in &acked.verdicts {
-        let v: serde_json::Value = http
-            .get(living.url(&format!("/v1/deployments/{key}/verdicts?limit=500")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v: serde_json::Value =
+            json_of(http.get(living.url(&format!("/v1/deployments/{key}/verdicts?limit=500"))))
+                .await;
         let stored: std::collections::BTreeSet<i64> = v["verdicts"]
             .as_array()
             .unwrap()
@@ -459,6 +434,11 @@ async fn two_replicas_lose_nothing_acknowledged_when_one_is_killed() {
     );
 }
 
+/// Sends `request` and reads its JSON body; any failure fails the test.
+async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// A replay that computes for a few seconds in a debug build: 50,000 latency points under 20
 /// variants of `seed`, as a request body.
 fn long_replay_body() -> serde_json::Value {
@@ -482,25 +462,14 @@ async fn a_replica_shutting_down_hands_its_replays_over_at_once() {
     let mut stopping = Proc::start(&db.url, &args, &[]);
     let staying = Proc::start(&db.url, &args, &[]);
     let http = reqwest::Client::new();
-    let started: serde_json::Value = http
-        .post(stopping.url("/v1/replays"))
-        .json(&long_replay_body())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let started: serde_json::Value = json_of(
+        http.post(stopping.url("/v1/replays"))
+            .json(&long_replay_body()),
+    )
+    .await;
     let id = started["id"].as_i64().unwrap();
     let status = |base: &Proc| base.url(&format!("/v1/replays/{id}"));
-    let r: serde_json::Value = http
-        .get(status(&staying))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: serde_json::Value = json_of(http.get(status(&staying))).await;
     assert_eq!(r["status"], "running", "the replay ended too soon: {r}");
 
     stopping.signal("TERM");
@@ -540,15 +509,8 @@ async fn a_sqlite_server_shutting_down_records_its_replays_cancelled() {
     let db = crate::support::test_db(Backend::Sqlite).await;
     let mut p = Proc::start(&db.url, &[], &[]);
     let http = reqwest::Client::new();
-    let started: serde_json::Value = http
-        .post(p.url("/v1/replays"))
-        .json(&long_replay_body())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let started: serde_json::Value =
+        json_of(http.post(p.url("/v1/replays")).json(&long_replay_body())).await;
     let id = started["id"].as_i64().unwrap();
     p.signal("TERM");
     let exit = p.wait_for_exit(Duration::from_secs(30)).expect("it exits");
@@ -591,13 +553,6 @@ async fn a_starting_postgres_replica_fails_only_orphans_and_leaves_held_replays_
         (&r["status"], &r["error"]),
         (&json!("failed"), &json!(ORPHANED))
     );
-    let r: serde_json::Value = http
-        .get(p.url(&format!("/v1/replays/{}", held.id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: serde_json::Value = json_of(http.get(p.url(&format!("/v1/replays/{}", held.id)))).await;
     assert_eq!(r["status"], "running", "{r}");
 }
