@@ -642,21 +642,28 @@ async fn postgres_points_go_to_their_days_partition_or_the_default_one() {
     );
 }
 
+/// `migrator` with only its migrations up to `version`: a database as an older release left it.
+fn up_to(mut migrator: sqlx::migrate::Migrator, version: i64) -> sqlx::migrate::Migrator {
+    let kept: Vec<_> = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version <= version)
+        .cloned()
+        .collect();
+    migrator.migrations = std::borrow::Cow::Owned(kept);
+    migrator
+}
+
 /// Migration 0007 moves the points stored before it into a partition for each day that has any
 /// (year 1 included), values, counts and writers unchanged; 0012 records the days they span.
 #[tokio::test]
 async fn postgres_migration_moves_stored_points_into_day_partitions() {
     let db = test_db(Backend::Postgres).await;
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    let mut before = sqlx::migrate!("migrations/postgres");
-    let upto6: Vec<_> = before
-        .migrations
-        .iter()
-        .filter(|m| m.version <= 6)
-        .cloned()
-        .collect();
-    before.migrations = std::borrow::Cow::Owned(upto6);
-    before.run(&pool).await.unwrap();
+    up_to(sqlx::migrate!("migrations/postgres"), 6)
+        .run(&pool)
+        .await
+        .unwrap();
     sqlx::query("insert into deployments (key) values ('mig.1')")
         .execute(&pool)
         .await
@@ -751,15 +758,10 @@ async fn migration_fills_point_counts_and_latest_verdicts(backend: Backend) {
     let run_before = async |url: &str| match backend {
         Backend::Postgres => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
-            let mut m = sqlx::migrate!("migrations/postgres");
-            let upto: Vec<_> = m
-                .migrations
-                .iter()
-                .filter(|x| x.version <= i64::from(before))
-                .cloned()
-                .collect();
-            m.migrations = std::borrow::Cow::Owned(upto);
-            m.run(&pool).await.unwrap();
+            up_to(sqlx::migrate!("migrations/postgres"), i64::from(before))
+                .run(&pool)
+                .await
+                .unwrap();
             for sql in fill {
                 sqlx::query(sqlx::AssertSqlSafe(*sql))
                     .execute(&pool)
@@ -772,15 +774,10 @@ async fn migration_fills_point_counts_and_latest_verdicts(backend: Backend) {
                 .unwrap()
                 .create_if_missing(true);
             let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-            let mut m = sqlx::migrate!("migrations/sqlite");
-            let upto: Vec<_> = m
-                .migrations
-                .iter()
-                .filter(|x| x.version <= i64::from(before))
-                .cloned()
-                .collect();
-            m.migrations = std::borrow::Cow::Owned(upto);
-            m.run(&pool).await.unwrap();
+            up_to(sqlx::migrate!("migrations/sqlite"), i64::from(before))
+                .run(&pool)
+                .await
+                .unwrap();
             for sql in fill {
                 sqlx::query(sqlx::AssertSqlSafe(*sql))
                     .execute(&pool)
