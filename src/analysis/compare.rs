@@ -53,7 +53,7 @@ use super::own_past::{self, LevelShift};
 use super::policy::{ConversionParams, ErrorRateParams, LatencyParams, Policy};
 use super::rules::{RuleName, RuleOutcome, RuleStatus};
 use super::sequential::{
-    Betting, CountRatio, FixedRate, LatencyBet, Worse, cs_half_width, max_exceeds_p99,
+    Betting, CountRatio, FixedRate, LatencyBet, SeriesMean, Worse, cs_half_width, max_exceeds_p99,
 };
 
 /// One cohort's series of one metric, borrowed.
@@ -172,8 +172,10 @@ enum Test {
         bet: Betting,
         /// Latency's bets, which read the counts too (`bet` is then unused).
         latency: Option<LatencyBet>,
-        /// Σd, Σd², Σ canary value transform, Σ baseline value transform (for the report).
-        sums: [f64; 4],
+        /// The minutes' statistic `d` (for the report's effect and interval).
+        diffs: SeriesMean,
+        /// Σ canary value transform, Σ baseline value transform (for the report).
+        levels: [f64; 2],
         /// Canary minutes whose value was 0 (conversion: a minute of too few sessions).
         zeros: usize,
     },
@@ -191,6 +193,17 @@ fn events(rule: RuleName, value: f64, count: u64) -> u64 {
     };
     // `count as f64` rounds a count near i64::MAX up: the `min` keeps events within the count.
     ((fraction * count as f64).round().max(0.0) as u64).min(count)
+}
+
+/// The variance of a proportion's estimate from `x` events in `n` trials, with one event and one
+/// non-event added (Agresti & Caffo, "Simple and effective confidence intervals for proportions
+/// and differences of proportions result from adding two successes and two failures", The
+/// American Statistician 54, 2000): never 0, so 0 errors in 15 requests is not read as a rate
+/// known to be 0.
+fn plus_one_variance(x: u64, n: u64) -> f64 {
+    let n = n as f64 + 2.0;
+    let p = (x as f64 + 1.0) / n;
+    p * (1.0 - p) / n
 }
 
 /// The parameters a compare rule needs, drawn from its policy section.
@@ -298,7 +311,8 @@ impl<'a> RuleState<'a> {
                 Test::Values {
                     bet: Betting::default(),
                     latency: Some(LatencyBet::default()),
-                    sums: [0.0; 4],
+                    diffs: SeriesMean::default(),
+                    levels: [0.0; 2],
                     zeros: 0,
                 },
             ),
@@ -411,7 +425,8 @@ impl<'a> RuleState<'a> {
                 Test::Values {
                     bet,
                     latency,
-                    sums,
+                    diffs,
+                    levels,
                     zeros,
                 },
                 Some((b, nb)),
@@ -456,9 +471,9 @@ impl<'a> RuleState<'a> {
                     }
                     None => bet.push(z),
                 }
-                for (acc, v) in sums.iter_mut().zip([d, d * d, tc, tb]) {
-                    *acc += v;
-                }
+                diffs.push(d);
+                levels[0] += tc;
+                levels[1] += tb;
             }
             // A paired test always has its partner here (it returned above otherwise).
             (Test::Counts(_) | Test::Values { .. }, None) => return,
@@ -531,10 +546,7 @@ impl<'a> RuleState<'a> {
                 );
                 let t_eff = nc as f64;
                 let (effect, low, high, scale) = if p.rule == RuleName::ErrorRate {
-                    let se = (pc * (1.0 - pc) / (nc.max(1) as f64)
-                        + pb * (1.0 - pb) / (nb.max(1) as f64))
-                        .sqrt()
-                        .max(1e-12);
+                    let se = (plus_one_variance(xc, nc) + plus_one_variance(xb, nb)).sqrt();
                     let h = cs_half_width(se, t_eff, p.alpha);
                     let d = pc - pb;
                     (100.0 * d, 100.0 * (d - h), 100.0 * (d + h), 100.0)
@@ -564,7 +576,7 @@ impl<'a> RuleState<'a> {
             Test::Fixed(t) => {
                 let [x, n] = t.totals;
                 let rate = super::sequential::ratio_or_zero_u(x, n);
-                let se = (rate * (1.0 - rate) / (n.max(1) as f64)).sqrt().max(1e-12);
+                let se = plus_one_variance(x, n).sqrt();
                 let h = cs_half_width(se, n as f64, p.alpha);
                 let p0 = t.p0();
                 let (effect, low, high, scale, reference) = if p.rule == RuleName::ErrorRate {
@@ -604,18 +616,17 @@ impl<'a> RuleState<'a> {
                 }
             }
             Test::OwnPast(t) => return self.own_past_outcome(t),
-            Test::Values { sums, zeros, .. } => {
+            Test::Values {
+                diffs,
+                levels,
+                zeros,
+                ..
+            } => {
                 let m = self.minutes.max(1) as f64;
-                let [sd, sd2, sc, sb] = *sums;
-                let mean = sd / m;
-                // One minute has no spread: take the clipping scale as its standard deviation
-                // until there are two.
-                let var = if self.minutes < 2 {
-                    p.scale * p.scale
-                } else {
-                    (sd2 / m - mean * mean).max(0.0) * m / (m - 1.0)
-                };
-                let h = cs_half_width((var / m).sqrt().max(1e-12), m, p.alpha);
+                let [sc, sb] = *levels;
+                let mean = diffs.mean();
+                // Autocorrelated minutes, and few of them, widen the interval (see SeriesMean).
+                let h = cs_half_width(diffs.std_err(p.scale), m, p.alpha);
                 let (canary, baseline, effect, low, high) = match p.rule {
                     RuleName::ErrorRate => (sc / m, sb / m, mean, mean - h, mean + h),
                     RuleName::Latency => (
@@ -711,7 +722,8 @@ impl Test {
         Test::Values {
             bet: Betting::default(),
             latency: None,
-            sums: [0.0; 4],
+            diffs: SeriesMean::default(),
+            levels: [0.0; 2],
             zeros: 0,
         }
     }

@@ -207,8 +207,7 @@ impl LevelShift {
 
     /// The long-run variance factor `κ = (1 + φ)/(1 − φ)` of an AR(1) at the current `φ`.
     pub fn long_run_factor(&self) -> f64 {
-        let phi = self.phi();
-        (1.0 + phi) / (1.0 - phi)
+        super::sequential::ar1_long_run_factor(self.phi())
     }
 
     /// Mean log deviation of the last [`RECENT`] judged points (fewer before there are that many).

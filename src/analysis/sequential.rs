@@ -473,8 +473,8 @@ pub fn max_exceeds_p99(n_c: u64, n_b: u64) -> Option<f64> {
 /// standard error `std_err` after `t` effective observations, at level `alpha`: Robbins' normal
 /// mixture boundary, tuned to be tightest near 100 observations (Waudby-Smith, Arbour, Sinha,
 /// Kennedy & Ramdas, "Time-uniform central limit theory and asymptotic confidence sequences",
-/// 2021, Theorem 2.2). Valid at the moment of asking, whenever that is, as the sample grows; it
-/// assumes independent observations (autocorrelated minutes make it too narrow).
+/// 2021, Theorem 2.2). Valid at the moment of asking, whenever that is, as the sample grows, for
+/// a `std_err` that is right: for autocorrelated minutes, [`SeriesMean::std_err`].
 pub fn cs_half_width(std_err: f64, t: f64, alpha: f64) -> f64 {
     if !(t > 0.0 && std_err.is_finite()) {
         return f64::INFINITY;
@@ -483,6 +483,125 @@ pub fn cs_half_width(std_err: f64, t: f64, alpha: f64) -> f64 {
     let r2 = (l + (l + 1.0).ln()) / 100.0;
     let a = t * r2 + 1.0;
     std_err * ((a / (t * r2)) * (a / (alpha * alpha)).ln()).sqrt()
+}
+
+/// Pseudo-minutes of prior variance behind [`SeriesMean::std_err`]: the statistic's clipping scale
+/// stands for its spread until the minutes outweigh it.
+pub const PRIOR_MINUTES: f64 = 4.0;
+/// The largest lag-1 autocorrelation [`SeriesMean`] uses (long-run factor 19).
+pub const PHI_MAX: f64 = 0.9;
+
+/// The long-run variance factor `κ = (1 + φ)/(1 − φ)` of an AR(1) with lag-1 autocorrelation `φ`:
+/// the variance of the mean of `n` of its minutes is about `κ σ²/n`, not `σ²/n`.
+pub fn ar1_long_run_factor(phi: f64) -> f64 {
+    (1.0 + phi) / (1.0 - phi)
+}
+
+/// Running moments of one minute-by-minute statistic (a log ratio, a difference of rates), for
+/// the standard error of its mean when minutes are autocorrelated, in O(1) per minute.
+///
+/// The mean of autocorrelated minutes varies far more than `s²/n` says: a canary's p99 wanders
+/// (a slow node, a cold cache) for minutes at a time. The standard error here is `√(v κ / n)`,
+/// each factor an estimate from the `n` minutes shrunk toward a cautious prior worth
+/// [`PRIOR_MINUTES`] minutes, `(4 prior + (n − 1) estimate) / (4 + n − 1)`, so that a few alike
+/// minutes do not make a narrow interval:
+/// - `v`: the sample variance, toward `prior_sd²` (the statistic's clipping scale);
+/// - `κ`: [`ar1_long_run_factor`] of the lag-1 autocorrelation, corrected for its downward bias
+///   in short series (`φ̂ + (1 + 3φ̂)/n`: Kendall, "Note on bias in the estimation of
+///   autocorrelation", Biometrika 41, 1954) and clamped to `[0, `[`PHI_MAX`]`]` (the AR(1)
+///   plug-in of the long-run variance: Andrews, "Heteroskedasticity and autocorrelation
+///   consistent covariance matrix estimation", Econometrica 59, 1991), toward its largest value,
+///   19 at `PHI_MAX`. Real minutes are an AR(1) wander plus independent noise (sampling,
+///   spikes), whose lag-1 autocorrelation understates the long-run variance; the prior covers
+///   most of that until the minutes are many.
+///
+/// It assumes the minutes' dependence is no stronger than an AR(1)'s with `φ <= PHI_MAX`; beyond
+/// that (a level that only drifts) no interval from these minutes alone is valid. On healthy
+/// canaries of the production-shaped corpus with 300 requests a minute or more, asked every
+/// minute, the latency interval ever excluded the true ratio 1 for at most 1 % of deployments
+/// (nominal 0.33 %; 51 % with the sample variance of independent minutes alone): see
+/// docs/decision-quality.md and `examples/interval_coverage.py`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SeriesMean {
+    n: u64,
+    sum: f64,
+    squares: f64,
+    /// Σ x_t x_{t−1}.
+    lagged: f64,
+    first: f64,
+    last: f64,
+}
+
+impl SeriesMean {
+    pub fn push(&mut self, x: f64) {
+        if self.n == 0 {
+            self.first = x;
+        } else {
+            self.lagged += x * self.last;
+        }
+        self.n += 1;
+        self.sum += x;
+        self.squares += x * x;
+        self.last = x;
+    }
+
+    pub fn len(&self) -> u64 {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The mean (0 before any minute).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.sum / self.n as f64
+        }
+    }
+
+    /// Σ (x_t − mean)².
+    fn centered_squares(&self) -> f64 {
+        let c0 = self.squares - self.sum * self.mean();
+        // Below the rounding of the raw sums, the minutes do not vary.
+        if c0 <= 1e-12 * self.squares { 0.0 } else { c0 }
+    }
+
+    /// The lag-1 autocorrelation, bias-corrected and clamped to `[0, PHI_MAX]` (0 before three
+    /// minutes, or when the minutes do not vary).
+    pub fn lag1(&self) -> f64 {
+        let c0 = self.centered_squares();
+        if self.n < 3 || c0 <= 0.0 {
+            return 0.0;
+        }
+        let (n, m) = (self.n as f64, self.mean());
+        // Σ_{t≥2} (x_t − m)(x_{t−1} − m), from the raw sums.
+        let c1 = self.lagged - m * (2.0 * self.sum - self.first - self.last) + (n - 1.0) * m * m;
+        let phi = c1 / c0;
+        (phi + (1.0 + 3.0 * phi) / n).clamp(0.0, PHI_MAX)
+    }
+
+    /// The standard error of the mean, with `prior_sd` the statistic's scale (see the type).
+    pub fn std_err(&self, prior_sd: f64) -> f64 {
+        let n = self.n as f64;
+        if self.n == 0 {
+            return f64::INFINITY;
+        }
+        let shrunk = |prior: f64, estimate: f64| {
+            (PRIOR_MINUTES * prior + (n - 1.0) * estimate) / (PRIOR_MINUTES + n - 1.0)
+        };
+        let v = shrunk(
+            prior_sd * prior_sd,
+            self.centered_squares() / (n - 1.0).max(1.0),
+        );
+        let kappa = shrunk(
+            ar1_long_run_factor(PHI_MAX),
+            ar1_long_run_factor(self.lag1()),
+        );
+        (v * kappa / n).sqrt()
+    }
 }
 
 #[cfg(test)]
@@ -820,5 +939,101 @@ mod tests {
         assert!(w100 > 2.576 && w100 < 4.0, "{w100}");
         assert!(cs_half_width(0.1, 10_000.0, 0.01) < w100);
         assert_eq!(cs_half_width(1.0, 0.0, 0.01), f64::INFINITY);
+    }
+
+    #[test]
+    fn series_mean_matches_direct_moments() {
+        let xs = [0.3, -0.1, 0.4, 0.45, 0.2, -0.3, 0.1, 0.0, 0.25, 0.3];
+        let mut s = SeriesMean::default();
+        xs.iter().for_each(|&x| s.push(x));
+        let n = xs.len() as f64;
+        let m = xs.iter().sum::<f64>() / n;
+        let c0: f64 = xs.iter().map(|x| (x - m) * (x - m)).sum();
+        let c1: f64 = xs.windows(2).map(|w| (w[0] - m) * (w[1] - m)).sum();
+        let phi = c1 / c0;
+        assert!((s.mean() - m).abs() < 1e-12);
+        assert!(
+            (s.lag1() - (phi + (1.0 + 3.0 * phi) / n).clamp(0.0, PHI_MAX)).abs() < 1e-12,
+            "{} {phi}",
+            s.lag1()
+        );
+        let prior =
+            |p: f64, e: f64| (PRIOR_MINUTES * p + (n - 1.0) * e) / (PRIOR_MINUTES + n - 1.0);
+        let v = prior(0.25, c0 / (n - 1.0));
+        let kappa = prior(19.0, ar1_long_run_factor(s.lag1()));
+        let want = (v * kappa / n).sqrt();
+        assert!((s.std_err(0.5) - want).abs() < 1e-12);
+        assert_eq!(SeriesMean::default().std_err(0.5), f64::INFINITY);
+        // Constant minutes: no spread of their own, the prior's only.
+        let mut flat = SeriesMean::default();
+        (0..5).for_each(|_| flat.push(0.2));
+        assert_eq!(flat.lag1(), 0.0);
+        let kappa = (PRIOR_MINUTES * 19.0 + 4.0) / 8.0;
+        assert!(
+            (flat.std_err(0.5) - (PRIOR_MINUTES * 0.25 / 8.0 * kappa / 5.0).sqrt()).abs() < 1e-12
+        );
+    }
+
+    /// The share of `runs` simulated AR(1) series of 90 minutes (mean 0, stationary sd 1, lag-1
+    /// autocorrelation `phi`) whose interval, asked at every minute from the second, ever
+    /// excludes the true mean 0.
+    fn ever_missed(phi: f64, std_err: impl Fn(&SeriesMean) -> f64, alpha: f64) -> f64 {
+        let mut rng = StdRng::seed_from_u64(2026);
+        let innovation = Normal::new(0.0, (1.0 - phi * phi).sqrt()).unwrap();
+        let runs = 1_000;
+        let mut missed = 0;
+        for _ in 0..runs {
+            let mut x: f64 = rng.sample(rand_distr::StandardNormal);
+            let mut s = SeriesMean::default();
+            for minute in 1..=90 {
+                x = phi * x + innovation.sample(&mut rng);
+                s.push(x);
+                if minute >= 2 && s.mean().abs() > cs_half_width(std_err(&s), s.len() as f64, alpha)
+                {
+                    missed += 1;
+                    break;
+                }
+            }
+        }
+        missed as f64 / runs as f64
+    }
+
+    #[test]
+    fn the_interval_holds_on_autocorrelated_minutes() {
+        // A rule's share of the default alpha; the prior scale twice the noise's, as the clip
+        // (0.5 on log p99 ratios) is to the wander of real canaries.
+        let alpha = 0.01 / 3.0;
+        // The sample variance of independent minutes alone, as the interval had it before.
+        let naive = |s: &SeriesMean| {
+            let n = s.len() as f64;
+            (s.centered_squares() / (n - 1.0) / n).sqrt()
+        };
+        // The lag-1 autocorrelation of log p99 ratios of healthy canaries on the production-shaped
+        // corpus: median 0.07–0.35 by traffic band, at most 0.78. Nominal: 0.33 %; measured
+        // (seed 2026) 0 %, 0.2 %, 0.9 %, against 11 %, 34 %, 80 % for the naive interval.
+        for phi in [0.0, 0.5, 0.8] {
+            let held = ever_missed(phi, |s| s.std_err(2.0), alpha);
+            let before = ever_missed(phi, naive, alpha);
+            assert!(held <= 0.02, "phi {phi}: missed {held}");
+            assert!(
+                before >= 0.09,
+                "phi {phi}: the naive interval missed only {before}"
+            );
+        }
+        // With a prior no wider than the noise, strongly autocorrelated minutes need their
+        // long-run factor: without it the interval misses far more often (4 % against 62 %).
+        let held = ever_missed(0.8, |s| s.std_err(1.0), alpha);
+        let no_factor = ever_missed(
+            0.8,
+            |s| {
+                let n = s.len() as f64;
+                ((PRIOR_MINUTES + s.centered_squares()) / (PRIOR_MINUTES + n - 1.0) / n).sqrt()
+            },
+            alpha,
+        );
+        assert!(
+            held <= 0.08 && no_factor >= 0.4,
+            "{held} against {no_factor}"
+        );
     }
 }
