@@ -494,8 +494,8 @@ impl<'a> RuleState<'a> {
 
     fn evidence(&self) -> super::sequential::Evidence {
         match &self.test {
-            Test::Counts(t) => t.evidence,
-            Test::Fixed(t) => t.evidence,
+            Test::Counts(t) => t.evidence(),
+            Test::Fixed(t) => t.evidence(),
             Test::Values {
                 latency: Some(l), ..
             } => l.evidence,
