@@ -76,13 +76,19 @@ impl Default for Evidence {
 impl Evidence {
     /// Adds one minute's factor (nonnegative, conditional mean at most 1 under the null).
     pub fn push(&mut self, factor: f64) {
+        self.multiply(factor);
+        self.peak = self.peak.max(self.value());
+    }
+
+    /// [`Evidence::push`] without keeping the peak (for a [`Mixture`]'s parts, whose peaks are
+    /// never read).
+    fn multiply(&mut self, factor: f64) {
         debug_assert!(factor >= 0.0 && factor.is_finite(), "factor {factor}");
         self.steps += 1;
         let t = self.steps as f64;
         let start_weight = 1.0 / (t * (t + 1.0));
         self.wealth = (self.wealth * factor).min(CAP);
         self.detector = (factor * (self.detector + start_weight)).min(CAP);
-        self.peak = self.peak.max(self.value());
     }
 
     /// The e-process now: the average of the test martingale and the e-detector, the latter
@@ -147,7 +153,7 @@ impl Mixture {
     /// Adds one minute's likelihood ratios at the middle and at the estimate (`[1, 1]`: no bet).
     fn push(&mut self, ratios: [f64; 2]) {
         for (part, r) in self.parts.iter_mut().zip(ratios) {
-            part.push(r);
+            part.multiply(r);
         }
         self.evidence = Evidence::mixture(&self.parts, self.evidence.peak);
     }
