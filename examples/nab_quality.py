@@ -15,6 +15,12 @@ among the rest ("quiet"), and per series.
 An episode is a run of RUN (5) consecutive points, each at least FACTOR (2) times the median
 of all of the window's points before the run, of which there are at least 12 (the warm-up of
 `compare`'s detector without a baseline). Flags: --run N, --factor F.
+
+The quiet windows are split once more: a *sustained rise* is a run of RISE_RUN (10) consecutive
+points after the first 12, each more than MARGIN (10 %, the latency rule's default margin) above
+the median of those 12: read as p99 latency, a level above the policy's own margin for ten
+minutes, which the rule is meant to roll back. The rest are "steady". Flags: --rise-run N,
+--margin M. Neither test looks at any policy's verdicts.
 """
 
 import argparse
@@ -36,6 +42,17 @@ def episode_start(v, run, factor, warm_up=12):
     return None
 
 
+def sustained_rise(v, run, margin, warm_up=12):
+    """Whether `run` consecutive points after the warm-up each exceed (1 + margin) × its median."""
+    ref = statistics.median(v[:warm_up])
+    streak = 0
+    for x in v[warm_up:]:
+        streak = streak + 1 if x > (1 + margin) * ref else 0
+        if streak >= run:
+            return True
+    return False
+
+
 def series(key):
     # "nab.<series>.<offset>"
     return key.rsplit(".", 1)[0].removeprefix("nab.")
@@ -51,13 +68,18 @@ def main():
     ap.add_argument("replay")
     ap.add_argument("--run", type=int, default=5)
     ap.add_argument("--factor", type=float, default=2.0)
+    ap.add_argument("--rise-run", type=int, default=10)
+    ap.add_argument("--margin", type=float, default=0.1)
     a = ap.parse_args()
 
     episodes = {}
+    rises = set()
     with open(a.windows) as f:
         for line in f:
             w = json.loads(line)
             episodes[w["key"]] = episode_start(values(w), a.run, a.factor)
+            if sustained_rise(values(w), a.rise_run, a.margin):
+                rises.add(w["key"])
     with open(a.replay) as f:
         replay = json.load(f)
     policies = [p if isinstance(p, str) else p["name"] for p in replay["policies"]]
@@ -71,17 +93,25 @@ def main():
 
     held = [k for k, e in episodes.items() if e is not None]
     quiet = [k for k, e in episodes.items() if e is None]
+    risen = [k for k in quiet if k in rises]
+    steady = [k for k in quiet if k not in rises]
     print(
         f"{len(episodes)} windows; {len(held)} hold an episode of {a.run} points at "
-        f">= {a.factor:g}x the median before it, {len(quiet)} do not (quiet)\n"
+        f">= {a.factor:g}x the median before it, {len(quiet)} do not (quiet); of those, "
+        f"{len(risen)} hold a sustained rise ({a.rise_run} points > {1 + a.margin:g}x the "
+        f"warm-up median), {len(steady)} do not (steady)\n"
     )
-    print("| policy | all windows rolled back | windows with an episode | quiet windows |")
-    print("|---|---|---|---|")
+    print(
+        "| policy | all windows rolled back | windows with an episode | quiet windows "
+        "| quiet, with a sustained rise | steady |"
+    )
+    print("|---|---|---|---|---|---|")
     for p in policies:
         fired = lambda keys: sum(steps[k][p] is not None for k in keys)  # noqa: E731
         print(
             f"| {p} | {pct(fired(episodes), len(episodes))} | {pct(fired(held), len(held))} "
-            f"| {pct(fired(quiet), len(quiet))} |"
+            f"| {pct(fired(quiet), len(quiet))} | {pct(fired(risen), len(risen))} "
+            f"| {pct(fired(steady), len(steady))} |"
         )
     print("\nQuiet windows rolled back, by series:\n")
     print("| policy | series (rolled back / quiet windows) |")
