@@ -206,6 +206,19 @@ fn plus_one_variance(x: u64, n: u64) -> f64 {
     p * (1.0 - p) / n
 }
 
+/// The log of a ratio of two proportions (`x_c/n_c` over `x_b/n_b`) and its standard error,
+/// with half an event added to every count: Katz's log interval (Katz, Baptista, Azen & Pike,
+/// Biometrics 34, 1978) with Haldane's correction (Pettigrew, Gart & Thomas, "The bias and
+/// higher cumulants of the logarithm of a binomial variate", Biometrika 73, 1986), so that no
+/// conversion among a few sessions is not read as a ratio known to be 0.
+fn halved_log_ratio(xc: u64, nc: u64, xb: u64, nb: u64) -> (f64, f64) {
+    let [xc, nc, xb, nb] = [xc, nc, xb, nb].map(|v| v as f64 + 0.5);
+    let log_ratio = (xc / nc).ln() - (xb / nb).ln();
+    // x <= n, so each term is at least 0.
+    let se = (1.0 / xc - 1.0 / nc + 1.0 / xb - 1.0 / nb).max(0.0).sqrt();
+    (log_ratio, se)
+}
+
 /// The parameters a compare rule needs, drawn from its policy section.
 #[derive(Clone, Copy, Debug)]
 struct Params {
@@ -552,10 +565,9 @@ impl<'a> RuleState<'a> {
                     (100.0 * d, 100.0 * (d - h), 100.0 * (d + h), 100.0)
                 } else {
                     let ratio = (pc + 1e-12) / (pb + 1e-12);
-                    let se =
-                        ((1.0 - pc) / (xc.max(1) as f64) + (1.0 - pb) / (xb.max(1) as f64)).sqrt();
+                    let (log_ratio, se) = halved_log_ratio(xc, nc, xb, nb);
                     let h = cs_half_width(se, t_eff, p.alpha);
-                    (ratio, ratio * (-h).exp(), ratio * h.exp(), 1.0)
+                    (ratio, (log_ratio - h).exp(), (log_ratio + h).exp(), 1.0)
                 };
                 Comparison {
                     canary: scale * pc,
