@@ -106,20 +106,18 @@ impl Evidence {
     }
 
     /// The equal mixture of three e-processes over the same minutes: one that never bets (its
-    /// value 1 throughout) and `parts`, whose value is `(1 + Σ part.value()) / 3`. `peak` is the
-    /// mixture's largest value before this minute.
+    /// value 1 throughout) and `parts`, whose value is `(1 + Σ part.value()) / 3`; `peak` is the
+    /// mixture's largest value so far.
     fn mixture(parts: &[Evidence; 2], peak: f64) -> Evidence {
         let [a, b] = parts;
         let pending = 1.0 / (a.steps as f64 + 1.0);
-        let mut m = Evidence {
+        Evidence {
             wealth: (1.0 + a.wealth + b.wealth) / 3.0,
             // So that detector + pending = (1 + Σ (part.detector + pending)) / 3.
             detector: (1.0 + a.detector + b.detector - pending) / 3.0,
             steps: a.steps,
             peak,
-        };
-        m.peak = m.peak.max(m.value());
-        m
+        }
     }
 }
 
@@ -145,8 +143,8 @@ fn alternatives(log_lr: impl Fn(f64) -> f64, null: f64, estimate: f64) -> [f64; 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Mixture {
     parts: [Evidence; 2],
-    /// The mixture, as one [`Evidence`].
-    evidence: Evidence,
+    /// The mixture's largest value so far.
+    peak: f64,
 }
 
 impl Mixture {
@@ -155,7 +153,12 @@ impl Mixture {
         for (part, r) in self.parts.iter_mut().zip(ratios) {
             part.multiply(r);
         }
-        self.evidence = Evidence::mixture(&self.parts, self.evidence.peak);
+        self.peak = self.peak.max(self.evidence().value());
+    }
+
+    /// The mixture, as one [`Evidence`].
+    fn evidence(&self) -> Evidence {
+        Evidence::mixture(&self.parts, self.peak)
     }
 }
 
@@ -197,7 +200,7 @@ pub struct CountRatio {
 impl CountRatio {
     /// The evidence so far: the mixture of the no-bet, middle and estimate test martingales.
     pub fn evidence(&self) -> Evidence {
-        self.mixture.evidence
+        self.mixture.evidence()
     }
 
     pub fn new(ratio: f64, worse: Worse) -> Self {
@@ -284,7 +287,7 @@ pub struct FixedRate {
 impl FixedRate {
     /// The evidence so far (as [`CountRatio::evidence`]).
     pub fn evidence(&self) -> Evidence {
-        self.mixture.evidence
+        self.mixture.evidence()
     }
 
     pub fn new(p0: f64, worse: Worse) -> Self {
@@ -616,14 +619,6 @@ impl SeriesMean {
         self.sum += x;
         self.squares += x * x;
         self.last = x;
-    }
-
-    pub fn len(&self) -> u64 {
-        self.n
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.n == 0
     }
 
     /// The mean (0 before any minute).
@@ -1090,8 +1085,7 @@ mod tests {
             for minute in 1..=90 {
                 x = phi * x + innovation.sample(&mut rng);
                 s.push(x);
-                if minute >= 2 && s.mean().abs() > cs_half_width(std_err(&s), s.len() as f64, alpha)
-                {
+                if minute >= 2 && s.mean().abs() > cs_half_width(std_err(&s), s.n as f64, alpha) {
                     missed += 1;
                     break;
                 }
@@ -1107,7 +1101,7 @@ mod tests {
         let alpha = 0.01 / 3.0;
         // The sample variance of independent minutes alone, as the interval had it before.
         let naive = |s: &SeriesMean| {
-            let n = s.len() as f64;
+            let n = s.n as f64;
             (s.centered_squares() / (n - 1.0) / n).sqrt()
         };
         // The lag-1 autocorrelation of log p99 ratios of healthy canaries on the production-shaped
@@ -1128,7 +1122,7 @@ mod tests {
         let no_factor = ever_missed(
             0.8,
             |s| {
-                let n = s.len() as f64;
+                let n = s.n as f64;
                 ((PRIOR_MINUTES + s.centered_squares()) / (PRIOR_MINUTES + n - 1.0) / n).sqrt()
             },
             alpha,

@@ -169,25 +169,37 @@ fn counted(metric: &str, cohort: &str, values: &[(f64, u64)]) -> Vec<Value> {
         .collect()
 }
 
+/// Posts `canary` and `baseline` error-rate points with counts (one a minute) to deployment
+/// `key`, then asks its verdict; both answers must be 200.
+async fn judge_error_counts(
+    s: &TestServer,
+    key: &str,
+    canary: &[(f64, u64)],
+    baseline: &[(f64, u64)],
+) -> Value {
+    let mut points = counted("error_rate", "canary", canary);
+    points.extend(counted("error_rate", "baseline", baseline));
+    let (status, body) = s
+        .post(
+            &format!("/v1/deployments/{key}/points"),
+            json!({"points": points}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, v) = s
+        .post(&format!("/v1/deployments/{key}/verdicts"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    v
+}
+
 async fn compare_judges_canary_against_baseline_with_counts(backend: Backend) {
     let s = TestServer::start(backend).await;
     // Healthy: a few minutes of error counts at baseline rates, and nothing else. The other rules
     // are not applicable; the error rule passes as soon as its minimum samples are in.
     let canary: Vec<(f64, u64)> = (0..4).map(|i| ([0.0, 1.0, 0.0, 1.0][i], 100)).collect();
     let baseline: Vec<(f64, u64)> = (0..4).map(|_| (0.5, 1000)).collect();
-    let mut points = counted("error_rate", "canary", &canary);
-    points.extend(counted("error_rate", "baseline", &baseline));
-    let (status, body) = s
-        .post(
-            "/v1/deployments/shop.prod.1/points",
-            json!({"points": points}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, v) = s
-        .post("/v1/deployments/shop.prod.1/verdicts", json!({}))
-        .await;
-    assert_eq!(status, 200, "{v}");
+    let v = judge_error_counts(&s, "shop.prod.1", &canary, &baseline).await;
     assert_eq!(
         (v["policy"].as_str(), v["verdict"].as_str()),
         (Some("compare"), Some("pass")),
@@ -210,16 +222,7 @@ async fn compare_judges_canary_against_baseline_with_counts(backend: Backend) {
     // Broken: 8 % errors against 0.5 %, a few hundred requests a minute.
     let canary: Vec<(f64, u64)> = (0..8).map(|_| (8.0, 300)).collect();
     let baseline: Vec<(f64, u64)> = (0..8).map(|_| (0.5, 3000)).collect();
-    let mut points = counted("error_rate", "canary", &canary);
-    points.extend(counted("error_rate", "baseline", &baseline));
-    s.post(
-        "/v1/deployments/shop.prod.2/points",
-        json!({"points": points}),
-    )
-    .await;
-    let (_, v) = s
-        .post("/v1/deployments/shop.prod.2/verdicts", json!({}))
-        .await;
+    let v = judge_error_counts(&s, "shop.prod.2", &canary, &baseline).await;
     assert_eq!(v["verdict"], "rollback", "{v}");
     let c = &v["rules"][0]["comparison"];
     assert!(
@@ -263,19 +266,7 @@ async fn compare_judges_counts_at_the_top_of_their_range(backend: Backend) {
     let baseline: Vec<(f64, u64)> = (0..5)
         .map(|i| (if i < 4 { 50.0 } else { 100.0 }, max))
         .collect();
-    let mut points = counted("error_rate", "canary", &canary);
-    points.extend(counted("error_rate", "baseline", &baseline));
-    let (status, body) = s
-        .post(
-            "/v1/deployments/shop.prod.9/points",
-            json!({"points": points}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, v) = s
-        .post("/v1/deployments/shop.prod.9/verdicts", json!({}))
-        .await;
-    assert_eq!(status, 200, "{v}");
+    let v = judge_error_counts(&s, "shop.prod.9", &canary, &baseline).await;
     assert_eq!(v["verdict"], "rollback", "{v}");
     let rule = &v["rules"][0];
     assert_eq!(rule["method"], "counts_vs_baseline", "{rule}");
@@ -405,6 +396,22 @@ fn without_a_baseline_the_latency_margin_is_the_policy_s() {
     );
 }
 
+/// A series of one value a minute with the count behind each.
+fn counted_series(values: Vec<f64>, counts: Vec<u64>) -> Series {
+    Series {
+        counts: Some(counts),
+        ..timed(values)
+    }
+}
+
+/// `rule`'s comparison when `compare` judges `obs` whole.
+fn comparison_of(obs: &Observations, rule: RuleName) -> rollguard::analysis::compare::Comparison {
+    let policy = Policy::builtin("compare").unwrap();
+    let verdict = evaluate(&policy, &obs.inputs());
+    let outcome = verdict.rules.into_iter().find(|r| r.rule == rule).unwrap();
+    outcome.comparison.expect("a comparison")
+}
+
 fn timed(values: Vec<f64>) -> Series {
     Series {
         times: Some((0..values.len()).map(t).collect()),
@@ -481,26 +488,16 @@ fn intervals_hold_when_asked_every_minute() {
 /// rate taken as exactly 0).
 #[test]
 fn a_few_requests_without_errors_give_a_wide_interval() {
-    let policy = Policy::builtin("compare").unwrap();
     let mut obs = Observations::default();
-    let series = |values: Vec<f64>, counts: Vec<u64>| Series {
-        times: Some((0..values.len()).map(t).collect()),
-        values,
-        counts: Some(counts),
-    };
-    obs.canary
-        .insert("error_rate".into(), series(vec![0.0, 0.0], vec![15, 15]));
+    obs.canary.insert(
+        "error_rate".into(),
+        counted_series(vec![0.0, 0.0], vec![15, 15]),
+    );
     obs.baseline_cohort.insert(
         "error_rate".into(),
-        series(vec![0.0, 100.0 / 150.0], vec![150, 150]),
+        counted_series(vec![0.0, 100.0 / 150.0], vec![150, 150]),
     );
-    let verdict = evaluate(&policy, &obs.inputs());
-    let rule = verdict
-        .rules
-        .iter()
-        .find(|r| r.rule == RuleName::ErrorRate)
-        .unwrap();
-    let c = rule.comparison.as_ref().unwrap();
+    let c = comparison_of(&obs, RuleName::ErrorRate);
     assert_eq!((c.canary_events, c.canary_count), (Some(0), Some(30)));
     assert!(
         c.effect_low < -0.3 && c.effect_high > 5.0,
@@ -516,26 +513,16 @@ fn a_few_requests_without_errors_give_a_wide_interval() {
 /// corpus 30 % of healthy canaries saw such an interval at some minute, most at the second.
 #[test]
 fn a_few_sessions_without_conversions_give_an_interval_that_holds_1() {
-    let policy = Policy::builtin("compare").unwrap();
     let mut obs = Observations::default();
-    let series = |values: Vec<f64>, counts: Vec<u64>| Series {
-        times: Some((0..values.len()).map(t).collect()),
-        values,
-        counts: Some(counts),
-    };
-    obs.canary
-        .insert("conversion_rate".into(), series(vec![0.0, 0.0], vec![6, 6]));
+    obs.canary.insert(
+        "conversion_rate".into(),
+        counted_series(vec![0.0, 0.0], vec![6, 6]),
+    );
     obs.baseline_cohort.insert(
         "conversion_rate".into(),
-        series(vec![0.03, 0.03], vec![100, 100]),
+        counted_series(vec![0.03, 0.03], vec![100, 100]),
     );
-    let verdict = evaluate(&policy, &obs.inputs());
-    let rule = verdict
-        .rules
-        .iter()
-        .find(|r| r.rule == RuleName::Conversion)
-        .unwrap();
-    let c = rule.comparison.as_ref().unwrap();
+    let c = comparison_of(&obs, RuleName::Conversion);
     assert_eq!((c.canary_events, c.canary_count), (Some(0), Some(12)));
     assert_eq!((c.baseline_events, c.baseline_count), (Some(6), Some(200)));
     assert!(
